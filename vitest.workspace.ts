@@ -1,3 +1,6 @@
 import { defineWorkspace } from 'vitest/config';
 
-export default defineWorkspace(['packages/*']);
+export default defineWorkspace([
+  'packages/*',
+  { test: { name: 'repo', include: ['test/**/*.test.ts'], testTimeout: 600_000 } },
+]);

@@ -7,7 +7,7 @@
  */
 
 // ── errors ───────────────────────────────────────────────────────────────
-export { ERROR_CODES, type SftunnelCaErrorCode } from './errors/error-codes.js';
+export { ERROR_CODES, type SftunnelCaErrorCode, type ErrorCodeEntry } from './errors/error-codes.js';
 export {
   SftunnelCaError,
   isSftunnelCaError,

@@ -1,12 +1,5 @@
-/**
- * The table of every error code sftunnel-ca throws, with what it means and what to do.
- *
- * The code statically and permanently identifies the error; the message may change.
- * `docs/errors.md` is generated from this table and a test keeps the two in step.
- *
- * Each package appends its own section; codes are never renamed or reused.
- */
-export const ERROR_CODES = {
+// Each package appends its own section; codes are never renamed or reused.
+const TABLE = {
   // ── input and PEM ───────────────────────────────────────────────────────
   PEM_INVALID: {
     meaning: 'The input is not PEM, or a PEM block does not hold the DER structure its label names.',
@@ -52,7 +45,130 @@ export const ERROR_CODES = {
     meaning: 'A serial number sequence was asked for a serial it has already handed out or cannot represent.',
     remedy: 'Start a new sequence above the highest serial the InternalCA has issued.',
   },
-} as const satisfies Record<string, { readonly meaning: string; readonly remedy: string }>;
+  // ── pki (more) ──────────────────────────────────────────────────────────
+  // ── formats, layout, hotfix ─────────────────────────────────────────────
+  SFTUNNEL_CONF_SYNTAX: {
+    meaning: 'sftunnel.conf could not be read: a directive is not ended by `;`, a block is not closed, or a `}` or quote stands where it cannot.',
+    remedy: 'Open the file at the line and column named, correct it (compare with the `proxyssl { … };` block of a healthy FMC), or restore it from the backup.',
+  },
+  SFTUNNEL_CONF_NOT_FOUND: {
+    meaning: 'A directive or block path (e.g. `proxyssl.proxy_cacert`) does not exist in sftunnel.conf.',
+    remedy: 'Check the path against the file; use `add` to create a directive that is not there yet.',
+  },
+  FAILED_PUSH_SYNTAX: {
+    meaning: 'A FAILED_PUSH line is not `FTD_UUID FTD_NAME FTD_IP SOURCE_PATH DESTINATION_PATH`, has a malformed UUID or IP address, or contradicts another line for the same device.',
+    remedy: 'Use the FAILED_PUSH that generate_certs.pl wrote under /var/tmp/certs/<unix-time>/, unedited; correct or remove the line named.',
+  },
+  FAILED_PUSH_UNSAFE_PATH: {
+    meaning: 'A FAILED_PUSH path is relative, contains `..`, or its destination is not /var/sf/peers/<FMC-UUID>/cacert.pem, sftunnel-cert.pem or sftunnel-key.pem; such a line is never acted on.',
+    remedy: 'Treat the file as tampered with or corrupt: regenerate it with generate_certs.pl, or list the devices in a devices.csv instead.',
+  },
+  DEVICES_CSV_SYNTAX: {
+    meaning: 'devices.csv is not valid CSV (e.g. an unclosed quote), has more columns than known, an unknown header, or a first row that is not an FMC in a jump-server run.',
+    remedy: 'Write one device per line as `name,ip,admin user,password` (optionally port, key file, jump host, role), quoting fields that contain commas.',
+  },
+  DEVICES_CSV_MISSING_COLUMN: {
+    meaning: 'A devices.csv row lacks a required column (name, ip, admin user or password) or leaves name, ip or user empty.',
+    remedy: 'Complete the row named; leave the password empty (but present) to use an SSH agent, a key file or a prompt.',
+  },
+  DEVICES_CSV_INVALID_VALUE: {
+    meaning: 'A devices.csv cell has a value of the wrong shape: an address that is not an IP address or host name, a port outside 1–65535, or a role other than fmc, ftd or ha-peer.',
+    remedy: 'Correct the cell at the line and column named.',
+  },
+  SECRET_REFERENCE_UNRESOLVED: {
+    meaning: 'A password given as `env:VAR` or `file:PATH` could not be read: the variable is unset or the file is missing or unreadable.',
+    remedy: 'Export the variable or create the file (mode 0600) before the run, or give the password another way.',
+  },
+  COPY_LOG_SYNTAX: {
+    meaning: 'A copy_sftunnel_certs.py log line is not `YYYY-MM-DD HH:MM:SS - <message>` with a known message, or a device section does not start with `Attempting connection to`.',
+    remedy: 'Pass the log as the copy script printed it, unedited.',
+  },
+  VERSION_INVALID: {
+    meaning: 'An FMC version is not of the form `7.2.5`, `7.2.5.1` or `7.4.2-172`.',
+    remedy: 'Pass the version as `show version` or the About page prints it.',
+  },
+  // ── transport ───────────────────────────────────────────────────────────
+  CONNECT_TIMEOUT: {
+    meaning: 'The SSH connection (TCP, key exchange or login) did not complete within the connect timeout.',
+    remedy: 'Check that the appliance is up and reachable on its SSH port from here (or through the jump host); raise the connect timeout for slow links.',
+  },
+  CONNECT_REFUSED: {
+    meaning: 'The appliance (or a jump host) refused the TCP connection or could not be resolved or routed to.',
+    remedy: 'Check the address and port and that sshd runs on the appliance; check firewalls between here and the appliance.',
+  },
+  AUTH_FAILED: {
+    meaning: 'The SSH server rejected every authentication method offered (password, keyboard-interactive, key, agent).',
+    remedy: 'Check the user name and the password or key for that appliance; an account may also be locked after repeated failures.',
+  },
+  HOST_KEY_UNKNOWN: {
+    meaning: 'The host key of the appliance is neither in known_hosts nor pinned, and strict checking refuses unknown hosts.',
+    remedy: 'Verify the fingerprint out of band, then add it to known_hosts or pin it; or choose host key policy `accept-new` to record it on first use.',
+  },
+  HOST_KEY_MISMATCH: {
+    meaning: 'The appliance presented a host key that differs from the one recorded or pinned for it (or one marked @revoked).',
+    remedy: 'Treat as a possible attack until explained: confirm the appliance was reinstalled or re-keyed, verify the new fingerprint out of band, then update known_hosts.',
+  },
+  ESCALATION_FAILED: {
+    meaning: 'The login shell could not be taken to a root shell (CLI → expert → sudo): wrong sudo password, expert not permitted, a forced password change, or an unexpected prompt.',
+    remedy: 'Check that the user has Config privilege (needed for `expert`) and that the sudo password is right; log in by hand once to clear a pending password change.',
+  },
+  COMMAND_FAILED: {
+    meaning: 'A command run on the appliance as part of an operation exited with a non-zero status.',
+    remedy: 'Read the command’s output in the message; run it by hand on the appliance to see why.',
+  },
+  DISK_FULL: {
+    meaning: 'The file system holding the target has no space left; the target was left as it was.',
+    remedy: 'Free space on the appliance (old logs, old backups under /var/tmp) and run again.',
+  },
+  PERMISSION_DENIED: {
+    meaning: 'The effective user on the appliance may not read or write the path (or may not change its owner).',
+    remedy: 'Use a root shell (strategy `expert`, or `direct` with sudo) or an account that owns the files.',
+  },
+  CONNECTION_LOST: {
+    meaning: 'The SSH connection closed or stopped answering during an operation.',
+    remedy: 'Check the network and the appliance; the operation can be run again: a target is never left half-written.',
+  },
+  FILE_NOT_FOUND: {
+    meaning: 'A file or directory the operation needs does not exist on the appliance.',
+    remedy: 'Check the path (paths are configurable per appliance layout) and that the previous step ran.',
+  },
+  OPERATION_TIMEOUT: {
+    meaning: 'An operation on a connected appliance did not finish within its deadline.',
+    remedy: 'Raise the operation timeout for slow appliances, or check the appliance’s load; the connection was closed.',
+  },
+  OPERATION_ABORTED: {
+    meaning: 'The operation was cancelled through its AbortSignal.',
+    remedy: 'None needed if the cancellation was intended; run the operation again otherwise.',
+  },
+  INTEGRITY_MISMATCH: {
+    meaning: 'A file transferred to or from the appliance did not have the expected sha256 on arrival; nothing was replaced.',
+    remedy: 'Run again; if it persists, check the appliance’s disk and the shell (a login banner or paging may corrupt output).',
+  },
+  KNOWN_HOSTS_INVALID: {
+    meaning: 'A known_hosts line or a pinned fingerprint could not be parsed.',
+    remedy: 'Fix the line named in the message (OpenSSH known_hosts format), or pin fingerprints as `SHA256:<base64>`.',
+  },
+  HOST_CLOSED: {
+    meaning: 'An operation was called on a host after close().',
+    remedy: 'Open a new connection for further work.',
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
+
+/** What an error code means and what to do about it. */
+export interface ErrorCodeEntry {
+  /** What went wrong, in a sentence. */
+  readonly meaning: string;
+  /** What the user should do, in a sentence. */
+  readonly remedy: string;
+}
 
 /** A stable error code: one of the keys of {@link ERROR_CODES}. */
-export type SftunnelCaErrorCode = keyof typeof ERROR_CODES;
+export type SftunnelCaErrorCode = keyof typeof TABLE;
+
+/**
+ * The table of every error code sftunnel-ca throws, with what it means and what to do.
+ *
+ * The code statically and permanently identifies the error; the message may change.
+ * `docs/errors.md` is generated from this table and a test keeps the two in step.
+ */
+export const ERROR_CODES: Readonly<Record<SftunnelCaErrorCode, ErrorCodeEntry>> = TABLE;

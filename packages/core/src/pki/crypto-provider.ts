@@ -9,7 +9,7 @@ import { webcrypto } from 'node:crypto';
  * ~10 keys/s on the libuv thread pool; `@peculiar/webcrypto` ~5 keys/s, one core, blocking
  * the event loop. Hence the default.
  */
-export type CryptoProvider = webcrypto.Crypto;
+export type CryptoProvider = Pick<webcrypto.Crypto, 'subtle' | 'getRandomValues'>;
 
 /** A WebCrypto key (Node's `webcrypto.CryptoKey`). */
 export type CryptoKey = webcrypto.CryptoKey;
