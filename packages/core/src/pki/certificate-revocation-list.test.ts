@@ -1,59 +1,50 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openssl, scratch, type Scratch } from '../../test/openssl.js';
+import { describe, expect, it } from 'vitest';
+import { useCaFixture } from '../../test/ca-fixture.js';
+import { openssl } from '../../test/openssl.js';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { CertificateRevocationList, createCertificateRevocationList } from './certificate-revocation-list.js';
 import { createInternalCA } from './internal-ca-generator.js';
-import type { InternalCA } from './internal-ca.js';
 
 const NOW = new Date('2025-03-01T08:00:00Z');
 
 describe('createCertificateRevocationList', () => {
-  let work: Scratch;
-  let ca: InternalCA;
-  let caPath: string;
-
-  beforeAll(async () => {
-    work = await scratch();
-    ca = await createInternalCA({ fmcUuid: 'cdb123c8-4347-11ef-aca1-f3aa241412a1', now: NOW });
-    caPath = await work.write('cacert.pem', ca.certificate.pem);
-  });
-  afterAll(() => work.remove());
+  const fixture = useCaFixture({ fmcUuid: 'cdb123c8-4347-11ef-aca1-f3aa241412a1', now: NOW });
 
   it('makes an empty CRL that openssl crl verifies against the CA', async () => {
-    const crl = await createCertificateRevocationList({ ca, now: NOW });
-    const crlPath = await work.write('crl.pem', crl.pem);
-    const verify = await openssl(['crl', '-in', crlPath, '-CAfile', caPath, '-noout']);
+    const crl = await createCertificateRevocationList({ ca: fixture.ca, now: NOW });
+    const crlPath = await fixture.work.write('crl.pem', crl.pem);
+    const verify = await openssl(['crl', '-in', crlPath, '-CAfile', fixture.caPath, '-noout']);
     expect(verify.code).toBe(0);
     expect(verify.stderr.trim()).toBe('verify OK');
     const text = (await openssl(['crl', '-in', crlPath, '-noout', '-text'])).stdout;
     expect(text).toContain('No Revoked Certificates.');
     expect(text).toMatch(/X509v3 CRL Number: \s*\n\s+1\n/);
     expect(text).toContain('X509v3 Authority Key Identifier');
-    expect(crl.nextUpdate?.getTime()).toBe(ca.certificate.notAfter.getTime());
+    expect(crl.nextUpdate?.getTime()).toBe(fixture.ca.certificate.notAfter.getTime());
   });
 
   it('lists revoked serials with reason superseded, and reads back', async () => {
-    const crl = await createCertificateRevocationList({ ca, now: NOW, revoked: [{ serial: 15n }, { serial: 200n }], crlNumber: 7 });
-    const crlPath = await work.write('crl-revoked.pem', crl.pem);
-    expect((await openssl(['crl', '-in', crlPath, '-CAfile', caPath, '-noout'])).stderr.trim()).toBe('verify OK');
+    const crl = await createCertificateRevocationList({ ca: fixture.ca, now: NOW, revoked: [{ serial: 15n }, { serial: 200n }], crlNumber: 7 });
+    const crlPath = await fixture.work.write('crl-revoked.pem', crl.pem);
+    expect((await openssl(['crl', '-in', crlPath, '-CAfile', fixture.caPath, '-noout'])).stderr.trim()).toBe('verify OK');
     const text = (await openssl(['crl', '-in', crlPath, '-noout', '-text'])).stdout;
     expect(text.match(/Serial Number: ([0-9A-F]+)/g)).toEqual(['Serial Number: 0F', 'Serial Number: C8']);
     expect(text.match(/Superseded/g)).toHaveLength(2);
     const parsed = CertificateRevocationList.fromPem(crl.pem);
     expect(parsed.revokedSerials).toEqual([15n, 200n]);
-    expect(await parsed.isSignedBy(ca)).toBe(true);
+    expect(await parsed.isSignedBy(fixture.ca)).toBe(true);
   });
 
   it('is not taken as signed by another CA', async () => {
     const other = await createInternalCA({ fmcUuid: 'cdb123c8-4347-11ef-aca1-f3aa241412a1', now: NOW });
     const crl = await createCertificateRevocationList({ ca: other, now: NOW });
-    expect(await CertificateRevocationList.fromPem(crl.pem).isSignedBy(ca)).toBe(false);
-    const crlPath = await work.write('crl-other.pem', crl.pem);
-    expect((await openssl(['crl', '-in', crlPath, '-CAfile', caPath, '-noout'])).stderr).toContain('verify failure');
+    expect(await CertificateRevocationList.fromPem(crl.pem).isSignedBy(fixture.ca)).toBe(false);
+    const crlPath = await fixture.work.write('crl-other.pem', crl.pem);
+    expect((await openssl(['crl', '-in', crlPath, '-CAfile', fixture.caPath, '-noout'])).stderr).toContain('verify failure');
   });
 
   it('refuses a nextUpdate in the past', async () => {
-    const error = await createCertificateRevocationList({ ca, now: NOW, nextUpdate: new Date(NOW.getTime() - 1) }).catch((caught: unknown) => caught);
+    const error = await createCertificateRevocationList({ ca: fixture.ca, now: NOW, nextUpdate: new Date(NOW.getTime() - 1) }).catch((caught: unknown) => caught);
     expect(isSftunnelCaError(error, 'INVALID_ARGUMENT')).toBe(true);
   });
 });
