@@ -88,3 +88,81 @@ export {
 } from './pki/expiry-verdict.js';
 
 // ── formats, layout, hotfix ──────────────────────────────────────────────
+export {
+  SftunnelConf,
+  type SftunnelConfNode,
+  type SftunnelConfDirective,
+  type SftunnelConfBlock,
+  type SftunnelConfComment,
+  type SftunnelConfBlankLine,
+  type SftunnelConfSpan,
+  type SftunnelConfPath,
+  type SftunnelConfParseOptions,
+} from './formats/sftunnel-conf.js';
+export {
+  parseFailedPush,
+  formatFailedPush,
+  findNewestFailedPush,
+  type FailedPush,
+  type FailedPushRecord,
+  type FailedPushEntry,
+  type FailedPushDevice,
+  type FailedPushLocation,
+  type ParseFailedPushOptions,
+  type PeerFileRole,
+} from './formats/failed-push.js';
+export {
+  parseGenerateCertsOutput,
+  formatGenerateCertsFailures,
+  type GenerateCertsOutput,
+  type GenerateCertsFailuresParams,
+  type FailedPushNotice,
+  type FailedPushNoticeLine,
+} from './formats/generate-certs-output.js';
+export { DevicePassword, type DevicePasswordKind, type SecretSources } from './formats/device-password.js';
+export {
+  parseDevicesCsv,
+  formatDevicesCsv,
+  planCopyRun,
+  type DeviceRow,
+  type DeviceRole,
+  type ParseDevicesCsvOptions,
+  type CopyRunOrigin,
+  type CopyRunPlan,
+  type CopyRunTarget,
+} from './formats/devices-csv.js';
+export { formatCopyLog, parseCopyLog, type CopyLogRecord, type CopyLogEvent, type CopyLogEventKind, type CopyLogOptions } from './formats/copy-log.js';
+export {
+  diagnoseMessages,
+  MessagesDiagnoser,
+  MESSAGES_ACTIONS,
+  type MessagesFinding,
+  type MessagesCause,
+  type DiagnoseMessagesOptions,
+} from './formats/messages-log.js';
+export {
+  parseSftunnelStatus,
+  formatSftunnelStatus,
+  parseSftunnelStatusTime,
+  type SftunnelStatusPeer,
+  type SftunnelStatusPeerParams,
+  type SftunnelStatusChannel,
+  type SftunnelStatusConnection,
+  type SftunnelPeerState,
+} from './formats/sftunnel-status.js';
+export {
+  DEFAULT_APPLIANCE_LAYOUT,
+  defineApplianceLayout,
+  ftdPeerFiles,
+  fmcPushedFiles,
+  failedPushPath,
+  type ApplianceLayout,
+  type ApplianceLayoutOverrides,
+  type FmcLayout,
+  type FtdLayout,
+  type PeerFileNames,
+  type FtdPeerFiles,
+  type FmcPushedFiles,
+} from './layout/appliance-layout.js';
+export { parseFmcVersion, compareFmcVersions, type FmcVersion } from './hotfix/fmc-version.js';
+export { fixedHotfixFor, type FixedHotfixVerdict, type FixedHotfixKind } from './hotfix/fixed-hotfix.js';

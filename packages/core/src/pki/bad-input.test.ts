@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openssl, scratch, type Scratch } from '../../test/openssl.js';
-import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { SftunnelCaErrorCode } from '../errors/error-codes.js';
+import { expectCodedRejection } from '../../test/expect-coded-error.js';
 import { Certificate } from './certificate.js';
 import { verifyIssuedBy } from './chain-verification.js';
 import { createInternalCA } from './internal-ca-generator.js';
@@ -16,19 +15,6 @@ const FMC_UUID = 'cdb123c8-4347-11ef-aca1-f3aa241412a1';
 const FTD_UUID = 'c8d5d5c6-87c9-11ef-a993-b9831565bc4e';
 const NOW = new Date('2025-06-01T00:00:00Z');
 
-/** Runs `action` and returns the coded error it throws, failing when it throws anything else. */
-async function codedError(action: () => unknown, code: SftunnelCaErrorCode): Promise<Error> {
-  const error = await (async () => action())().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isSftunnelCaError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  // what, where, what to do — and never an ASN.1 stack trace
-  expect((error as Error).message).not.toMatch(/asn1|AsnParser|at Object\.|\.js:\d+/i);
-  return error as Error;
-}
-
 describe('pki refuses bad input with stable codes', () => {
   let work: Scratch;
   let ca: InternalCA;
@@ -40,21 +26,21 @@ describe('pki refuses bad input with stable codes', () => {
   afterAll(() => work.remove());
 
   it('PEM_INVALID for garbage, naming the input', async () => {
-    const error = await codedError(() => Certificate.fromPem('hello, world', '/etc/sf/ca_root/cacert.pem'), 'PEM_INVALID');
+    const error = await expectCodedRejection(() => Certificate.fromPem('hello, world', '/etc/sf/ca_root/cacert.pem'), 'PEM_INVALID');
     expect(error.message).toContain('/etc/sf/ca_root/cacert.pem');
     expect(error.message).toContain('-----BEGIN CERTIFICATE-----');
   });
 
   it('PEM_INVALID for a block that is not DER of a certificate, with its line', async () => {
     const text = `junk\n-----BEGIN CERTIFICATE-----\n${Buffer.from('not a certificate at all').toString('base64')}\n-----END CERTIFICATE-----\n`;
-    const error = await codedError(() => Certificate.fromPem(text, 'sftunnel-cert.pem'), 'PEM_INVALID');
+    const error = await expectCodedRejection(() => Certificate.fromPem(text, 'sftunnel-cert.pem'), 'PEM_INVALID');
     expect(error.message).toContain('sftunnel-cert.pem');
   });
 
   it('PEM_INVALID for a block never closed, or with non-base64 lines, with the line number', async () => {
-    const unclosed = await codedError(() => parsePem('\n\n-----BEGIN CERTIFICATE-----\nAAAA\n', { source: 'x.pem' }), 'PEM_INVALID');
+    const unclosed = await expectCodedRejection(() => parsePem('\n\n-----BEGIN CERTIFICATE-----\nAAAA\n', { source: 'x.pem' }), 'PEM_INVALID');
     expect(unclosed.message).toContain('x.pem:3');
-    const notBase64 = await codedError(() => parsePem('-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----\n', { source: 'y.pem' }), 'PEM_INVALID');
+    const notBase64 = await expectCodedRejection(() => parsePem('-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----\n', { source: 'y.pem' }), 'PEM_INVALID');
     expect(notBase64.message).toContain('y.pem:2');
   });
 
@@ -62,7 +48,7 @@ describe('pki refuses bad input with stable codes', () => {
     const keyPath = `${work.dir}/ec.pem`;
     expect((await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath])).code).toBe(0);
     const ecKeyPem = await readFile(keyPath, 'utf8');
-    const error = await codedError(() => importRsaPrivateKey(ecKeyPem, { source: 'sftunnel-key.pem' }), 'KEY_NOT_RSA');
+    const error = await expectCodedRejection(() => importRsaPrivateKey(ecKeyPem, { source: 'sftunnel-key.pem' }), 'KEY_NOT_RSA');
     expect(error.message).toContain('ec');
     expect(error.message).toContain('sftunnel-key.pem');
   });
@@ -70,7 +56,7 @@ describe('pki refuses bad input with stable codes', () => {
   it('NOT_ISSUED_BY_CA for a certificate of another CA, naming both', async () => {
     const other = await createInternalCA({ fmcUuid: '06f5f3ca-c77b-11e2-81bf-884d9d11f3ef', now: NOW });
     const foreign = await issueSftunnelCertificate({ ca: other, peerUuid: FTD_UUID, now: NOW });
-    const error = await codedError(() => verifyIssuedBy(foreign.certificate, ca.certificate, { source: 'FTD-1 sftunnel-cert.pem' }), 'NOT_ISSUED_BY_CA');
+    const error = await expectCodedRejection(() => verifyIssuedBy(foreign.certificate, ca.certificate, { source: 'FTD-1 sftunnel-cert.pem' }), 'NOT_ISSUED_BY_CA');
     expect(error.message).toContain('06f5f3ca-c77b-11e2-81bf-884d9d11f3ef');
     expect(error.message).toContain(FMC_UUID);
     expect(error.message).toContain('FTD-1 sftunnel-cert.pem');
@@ -79,16 +65,16 @@ describe('pki refuses bad input with stable codes', () => {
   it('NOT_ISSUED_BY_CA for a CA of the same name but another key (a CA of another renewal)', async () => {
     const twin = await createInternalCA({ fmcUuid: FMC_UUID, now: NOW });
     const issued = await issueSftunnelCertificate({ ca: twin, peerUuid: FTD_UUID, now: NOW });
-    const error = await codedError(() => verifyIssuedBy(issued.certificate, ca.certificate), 'NOT_ISSUED_BY_CA');
+    const error = await expectCodedRejection(() => verifyIssuedBy(issued.certificate, ca.certificate), 'NOT_ISSUED_BY_CA');
     expect(error.message).toContain('signature does not verify');
   });
 
   it('verifies a good chain, and says which depth has expired', async () => {
     const issued = await issueSftunnelCertificate({ ca, peerUuid: FTD_UUID, now: NOW });
     await expect(verifyIssuedBy(issued.certificate, ca.certificate, { now: NOW })).resolves.toBeUndefined();
-    const error = await codedError(() => verifyIssuedBy(issued.certificate, ca.certificate, { now: new Date('2040-01-01T00:00:00Z') }), 'CERTIFICATE_EXPIRED');
+    const error = await expectCodedRejection(() => verifyIssuedBy(issued.certificate, ca.certificate, { now: new Date('2040-01-01T00:00:00Z') }), 'CERTIFICATE_EXPIRED');
     expect(error.message).toContain('depth 1');
-    const early = await codedError(() => verifyIssuedBy(issued.certificate, ca.certificate, { now: new Date('2020-01-01T00:00:00Z') }), 'CERTIFICATE_NOT_YET_VALID');
+    const early = await expectCodedRejection(() => verifyIssuedBy(issued.certificate, ca.certificate, { now: new Date('2020-01-01T00:00:00Z') }), 'CERTIFICATE_NOT_YET_VALID');
     expect(early.message).toContain('depth 1');
   });
 
@@ -96,18 +82,18 @@ describe('pki refuses bad input with stable codes', () => {
     const first = await issueSftunnelCertificate({ ca, peerUuid: FTD_UUID, now: NOW });
     const second = await issueSftunnelCertificate({ ca, peerUuid: FTD_UUID, now: NOW });
     expect(() => assertKeyMatchesCertificate(first.privateKeyPem, first.certificate)).not.toThrow();
-    const error = await codedError(() => assertKeyMatchesCertificate(second.privateKeyPem, first.certificate, '/var/sf/peers/x/sftunnel-key.pem'), 'KEY_CERT_MISMATCH');
+    const error = await expectCodedRejection(() => assertKeyMatchesCertificate(second.privateKeyPem, first.certificate, '/var/sf/peers/x/sftunnel-key.pem'), 'KEY_CERT_MISMATCH');
     expect(error.message).toContain('/var/sf/peers/x/sftunnel-key.pem');
     expect(error.message).not.toContain('PRIVATE KEY');
-    await codedError(() => InternalCA.fromPem(ca.certificate.pem, second.privateKeyPem), 'KEY_CERT_MISMATCH');
+    await expectCodedRejection(() => InternalCA.fromPem(ca.certificate.pem, second.privateKeyPem), 'KEY_CERT_MISMATCH');
   });
 
   it('INVALID_UUID for a UUID that is not a UUID', async () => {
-    await codedError(() => issueSftunnelCertificate({ ca, peerUuid: 'c8d5d5c6-87c9-11ef-a993', now: NOW }), 'INVALID_UUID');
+    await expectCodedRejection(() => issueSftunnelCertificate({ ca, peerUuid: 'c8d5d5c6-87c9-11ef-a993', now: NOW }), 'INVALID_UUID');
   });
 
   it('reports what to do through the remedy and JSON, without a stack', async () => {
-    const error = await codedError(() => Certificate.fromPem('', 'cacert.pem'), 'PEM_INVALID');
+    const error = await expectCodedRejection(() => Certificate.fromPem('', 'cacert.pem'), 'PEM_INVALID');
     const json = (error as unknown as { toJSON(): Record<string, unknown> }).toJSON();
     expect(json).toMatchObject({ code: 'PEM_INVALID', file: 'cacert.pem' });
     expect(String(json.remedy)).toMatch(/openssl/);

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch, type Scratch } from '../../test/openssl.js';
+import { sharedFixturePath } from '../../test/shared-fixture.js';
 import { expiryVerdict, formatVendorExpiryCheck } from './expiry-verdict.js';
 import { createInternalCA } from './internal-ca-generator.js';
 import type { InternalCA } from './internal-ca.js';
 import { issueSftunnelCertificate } from './sftunnel-certificate.js';
 
 const run = promisify(execFile);
-const VENDOR_CHECK = fileURLToPath(new URL('../../../../../shared/fixtures/expiry-check.sh', import.meta.url));
+const VENDOR_CHECK = sharedFixturePath('expiry-check.sh');
 const DAY = 86_400_000;
 
 describe('expiryVerdict', () => {
