@@ -119,6 +119,7 @@ export {
   type FailedPushNotice,
   type FailedPushNoticeLine,
 } from './formats/generate-certs-output.js';
+export { Secret } from './secrets/secret.js';
 export { DevicePassword, type DevicePasswordKind, type SecretSources } from './formats/device-password.js';
 export {
   parseDevicesCsv,

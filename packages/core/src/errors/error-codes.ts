@@ -152,6 +152,15 @@ const TABLE = {
     meaning: 'An operation was called on a host after close().',
     remedy: 'Open a new connection for further work.',
   },
+  // ── lab ─────────────────────────────────────────────────────────────────
+  LAB_ADDRESS_IN_USE: {
+    meaning: 'The lab could not bind its appliances’ loopback addresses (sftunnel port 8305 or SSH) because other listeners hold them.',
+    remedy: 'Stop the other lab (or process) using those addresses, or pass `addressBlock` to start the lab on another 127.<block>.0.0/16 block.',
+  },
+  LAB_UNKNOWN_APPLIANCE: {
+    meaning: 'A lab call named an appliance (FMC or FTD) that the lab does not have.',
+    remedy: 'Use a name from `lab.appliances` (the names given in `devices`, or the generated `FTD-0001`…, `FMCpri`, `FMCsec`).',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 /** What an error code means and what to do about it. */

@@ -17,15 +17,15 @@ describe('DevicePassword', () => {
     const password = DevicePassword.fromCell(SECRET);
     const shown = [String(password), `${password}`, JSON.stringify(password), JSON.stringify({ password }), inspect(password), inspect({ password }, { showHidden: true, depth: 9 }), Object.keys(password).join()];
     for (const text of shown) expect(text).not.toContain(SECRET);
-    expect(String(password)).toBe('[redacted]');
+    expect(String(password)).toBe('<redacted>');
     expect(inspect(DevicePassword.fromCell('env:X'))).toBe('DevicePassword(env env:X)');
   });
 
   it('does resolve each form from the injected environment and file reader', async () => {
     const sources = { env: { FTD_PW: 'from-env' }, readFile: async (path: string) => new TextEncoder().encode(`${path}-content\nsecond line`) };
-    expect(await DevicePassword.fromCell(SECRET).resolve(sources)).toBe(SECRET);
-    expect(await DevicePassword.fromCell('env:FTD_PW').resolve(sources)).toBe('from-env');
-    expect(await DevicePassword.fromCell('file:/pw').resolve(sources)).toBe('/pw-content');
+    expect((await DevicePassword.fromCell(SECRET).resolve(sources))?.reveal()).toBe(SECRET);
+    expect((await DevicePassword.fromCell('env:FTD_PW').resolve(sources))?.reveal()).toBe('from-env');
+    expect((await DevicePassword.fromCell('file:/pw').resolve(sources))?.reveal()).toBe('/pw-content');
     expect(await DevicePassword.fromCell('').resolve(sources)).toBeUndefined();
   });
 

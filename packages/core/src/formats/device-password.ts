@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { SftunnelCaError, type ErrorLocation } from '../errors/sftunnel-ca-error.js';
+import { Secret } from '../secrets/secret.js';
 
 /**
  * How a devices.csv row gives its password:
@@ -19,7 +20,6 @@ export interface SecretSources {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const REDACTED = '[redacted]';
 
 /**
  * A device's password, held so that it never shows: `toString`, `JSON.stringify` and
@@ -37,9 +37,9 @@ export class DevicePassword {
   readonly kind: DevicePasswordKind;
   /** The variable name (`env`) or path (`file`); `undefined` for `inline` and `none`. */
   readonly reference: string | undefined;
-  readonly #secret: string | undefined;
+  readonly #secret: Secret | undefined;
 
-  private constructor(kind: DevicePasswordKind, reference: string | undefined, secret: string | undefined) {
+  private constructor(kind: DevicePasswordKind, reference: string | undefined, secret: Secret | undefined) {
     this.kind = kind;
     this.reference = reference;
     this.#secret = secret;
@@ -66,17 +66,17 @@ export class DevicePassword {
       if (path === '') throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', 'a password reference file:PATH needs a path', where);
       return new DevicePassword('file', path, undefined);
     }
-    return new DevicePassword('inline', undefined, cell);
+    return new DevicePassword('inline', undefined, new Secret(cell));
   }
 
   /**
    * The password itself: the inline value, the variable's value, or the file's first line.
    *
    * @param sources - environment and file reader
-   * @returns the password, or `undefined` for `none`
+   * @returns the password as a {@link Secret}, or `undefined` for `none`
    * @throws SftunnelCaError `SECRET_REFERENCE_UNRESOLVED` when the variable is unset or the file unreadable
    */
-  async resolve(sources: SecretSources): Promise<string | undefined> {
+  async resolve(sources: SecretSources): Promise<Secret | undefined> {
     switch (this.kind) {
       case 'none':
       case 'inline':
@@ -84,7 +84,7 @@ export class DevicePassword {
       case 'env': {
         const value = sources.env?.[this.reference ?? ''];
         if (value === undefined) throw new SftunnelCaError('SECRET_REFERENCE_UNRESOLVED', `the environment variable ${this.reference} is not set`, { step: 'credentials' });
-        return value;
+        return new Secret(value);
       }
       case 'file': {
         const path = this.reference ?? '';
@@ -98,7 +98,7 @@ export class DevicePassword {
           throw new SftunnelCaError('SECRET_REFERENCE_UNRESOLVED', `cannot read the password file ${path}`, { step: 'credentials', file: path, cause });
         }
         const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
-        return text.split(/\r?\n/, 1)[0] ?? '';
+        return new Secret(text.split(/\r?\n/, 1)[0] ?? '');
       }
     }
   }
@@ -108,17 +108,17 @@ export class DevicePassword {
    * password, the password itself. Only for writing a devices.csv (mode 0600).
    */
   revealCsvCell(): string {
-    return this.kind === 'inline' ? (this.#secret ?? '') : this.toString();
+    return this.kind === 'inline' ? (this.#secret?.revealText() ?? '') : this.toString();
   }
 
-  /** `env:VAR`, `file:PATH`, `[redacted]` or an empty string: never the password. */
+  /** `env:VAR`, `file:PATH`, `<redacted>` or an empty string: never the password. */
   toString(): string {
     switch (this.kind) {
       case 'env':
       case 'file':
         return `${this.kind}:${this.reference}`;
       case 'inline':
-        return REDACTED;
+        return String(this.#secret);
       case 'none':
         return '';
     }

@@ -50,7 +50,7 @@ describe('parseDevicesCsv', () => {
     expect(JSON.stringify(rows)).not.toContain('S3cret');
     expect(inspect(rows, { depth: 9, showHidden: true })).not.toContain('S3cret');
     expect(String(rows[0])).not.toContain('S3cret');
-    expect(await rows[0]?.password.resolve({})).toBe(SECRET);
+    expect((await rows[0]?.password.resolve({}))?.reveal()).toBe(SECRET);
   });
 
   it('does refuse a missing column with its line number, without echoing the password', () => {

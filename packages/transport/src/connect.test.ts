@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSftunnelCaError } from '@sftunnel-ca/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSshd, type Sshd } from '../test/sshd.js';
+import { TEST_USERS } from '../test/test-users.js';
+import { connectSsh } from './connect.js';
+import { Secret } from '@sftunnel-ca/core';
+import { SshHost } from './ssh-host.js';
+import type { TransportEvent } from './transport-event.js';
+
+let jump: Sshd;
+let target: Sshd;
+let work: string;
+let knownHosts: string;
+const ops = { username: TEST_USERS.ops.name, password: new Secret(TEST_USERS.ops.password) };
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'sftca-connect-'));
+  [jump, target] = await Promise.all([startSshd({ address: '127.0.0.1' }), startSshd({ address: '127.0.0.2' })]);
+  knownHosts = join(work, 'known_hosts');
+  writeFileSync(knownHosts, `${jump.knownHostsLine}\n${target.knownHostsLine}\n`);
+});
+
+afterAll(async () => {
+  await Promise.all([jump?.stop(), target?.stop()]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('connectSsh', () => {
+  it('reaches a second sshd on 127.0.0.2 through a jump host, checking both host keys', async () => {
+    const events: TransportEvent[] = [];
+    const host = await SshHost.connect({
+      name: 'ftd-behind-jump',
+      host: target.host,
+      port: target.port,
+      ...ops,
+      strategy: 'direct',
+      jump: [{ host: jump.host, port: jump.port, ...ops }],
+      hostKeys: { knownHostsFiles: [knownHosts] },
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      const result = await host.run('echo "$SSH_CONNECTION"');
+      // The target sees the connection coming from the jump host, to 127.0.0.2.
+      expect(result.stdout).toMatch(new RegExp(`^127\\.0\\.0\\.\\d+ \\d+ 127\\.0\\.0\\.2 ${target.port}\\n$`));
+      const hops = events.flatMap((event) => (event.type === 'connected' ? [event.hop] : []));
+      expect(hops).toEqual([`${jump.host}:${jump.port}`, `${target.host}:${target.port}`]);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('checks the host key of the hop behind the jump host too', async () => {
+    const onlyJump = join(work, 'only-jump');
+    writeFileSync(onlyJump, `${jump.knownHostsLine}\n`);
+    const error = await connectSsh(
+      { host: target.host, port: target.port, ...ops },
+      { jump: [{ host: jump.host, port: jump.port, ...ops }], hostKeys: { knownHostsFiles: [onlyJump] }, retry: { attempts: 1 } },
+    ).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'HOST_KEY_UNKNOWN')).toBe(true);
+    expect((error as Error).message).toContain(`${target.host}:${target.port}`);
+  });
+
+  it('reports a wrong password as AUTH_FAILED without retrying', async () => {
+    const events: TransportEvent[] = [];
+    const error = await connectSsh(
+      { host: jump.host, port: jump.port, username: ops.username, password: new Secret('wrong password') },
+      { hostKeys: { knownHostsFiles: [knownHosts] }, onEvent: (event) => events.push(event) },
+    ).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'AUTH_FAILED')).toBe(true);
+    expect(events.filter((event) => event.type === 'retry')).toEqual([]);
+  });
+
+  it('retries a refused connection with backoff, then reports CONNECT_REFUSED', async () => {
+    const port = await closedPort();
+    const events: TransportEvent[] = [];
+    const error = await connectSsh(
+      { host: '127.0.0.1', port, ...ops },
+      { retry: { attempts: 3, baseDelayMs: 10 }, onEvent: (event) => events.push(event) },
+    ).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'CONNECT_REFUSED')).toBe(true);
+    expect(events.filter((event) => event.type === 'retry').map((event) => (event as { attempt: number }).attempt)).toEqual([2, 3]);
+  });
+
+  it('gives up on a server that never speaks with CONNECT_TIMEOUT, and honours AbortSignal', async () => {
+    const sockets: Socket[] = [];
+    const silent = await listen(createServer((socket) => sockets.push(socket)));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const timedOut = await connectSsh(
+        { host: '127.0.0.1', port, ...ops },
+        { connectTimeoutMs: 300, retry: { attempts: 1 } },
+      ).catch((caught: unknown) => caught);
+      expect(isSftunnelCaError(timedOut, 'CONNECT_TIMEOUT')).toBe(true);
+      const aborted = await connectSsh({ host: '127.0.0.1', port, ...ops }, { signal: AbortSignal.timeout(100) }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(isSftunnelCaError(aborted, 'OPERATION_ABORTED')).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function closedPort(): Promise<number> {
+  const server = await listen(createServer());
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSftunnelCaError } from '@sftunnel-ca/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSshd, type Sshd } from '../test/sshd.js';
+import { TEST_USERS } from '../test/test-users.js';
+import { Secret } from '@sftunnel-ca/core';
+import { SshHost, type SshHostOptions } from './ssh-host.js';
+import type { TransportEvent } from './transport-event.js';
+
+let sshd: Sshd;
+let work: string;
+let knownHosts: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'sftca-expert-'));
+  // Like an FTD: the password is asked by keyboard-interactive only.
+  sshd = await startSshd({ config: ['PasswordAuthentication no', 'KbdInteractiveAuthentication yes'] });
+  knownHosts = join(work, 'known_hosts');
+  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+});
+
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function adminOptions(extra: Partial<SshHostOptions> = {}): SshHostOptions {
+  return {
+    name: 'ftd-lab',
+    host: sshd.host,
+    port: sshd.port,
+    username: TEST_USERS.admin.name,
+    password: new Secret(TEST_USERS.admin.password),
+    strategy: 'expert',
+    hostKeys: { knownHostsFiles: [knownHosts] },
+    ...extra,
+  };
+}
+
+describe('SshHost (expert)', () => {
+  let host: SshHost;
+  const events: TransportEvent[] = [];
+
+  beforeAll(async () => {
+    host = await SshHost.connect(adminOptions({ onEvent: (event) => events.push(event) }));
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('goes CLI → expert → sudo su → root, reporting the banner and each step', () => {
+    expect(host.strategy).toBe('expert');
+    const banner = events.find((event) => event.type === 'banner');
+    expect(banner).toMatchObject({ text: expect.stringContaining('Cisco Firepower Threat Defense') });
+    const steps = events.flatMap((event) => (event.type === 'escalation' ? [event.state] : []));
+    expect(steps).toEqual(['expert', 'sudo', 'password', 'pinning', 'root']);
+    expect(events.find((event) => event.type === 'authenticated')).toMatchObject({ method: 'keyboard-interactive' });
+  });
+
+  it('runs commands as root with exact output and exit status, whatever the output looks like', async () => {
+    expect(await host.run('id -un')).toEqual({ stdout: 'root\n', stderr: '', code: 0 });
+    const tricky = [
+      'SFTCA0123456789abcdef:1:E:0',
+      "root@firepower:/home/admin# ",
+      '> ',
+      'admin@firepower:~$ ',
+      '[sudo] password for admin: ',
+      '\x1b[01;31mred\x1b[0m',
+      'no newline at the end',
+    ].join('\n');
+    const result = await host.run(`printf '%s' "$1"; echo oops >&2; exit 42`.replace('"$1"', `'${tricky.replaceAll("'", "'\\''")}'`));
+    expect(result).toEqual({ stdout: tricky, stderr: 'oops\n', code: 42 });
+    expect(await host.run('exit 3')).toEqual({ stdout: '', stderr: '', code: 3 });
+    expect((await host.run("cat; printf '%s' \"$PAGER $LC_ALL\"", { stdin: 'in\n' })).stdout).toBe('in\ncat C');
+    expect((await host.run('echo "unbalanced')).code).not.toBe(0);
+    expect((await host.run('echo still alive')).stdout).toBe('still alive\n');
+  });
+
+  it('writes a root:root 0644 file atomically and reads it back byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sftca-peer-'));
+    const target = join(dir, 'cacert.pem');
+    writeFileSync(target, 'old ca\n', { mode: 0o644 });
+    const data = Buffer.concat([Buffer.from('-----BEGIN CERTIFICATE-----\n'), Buffer.alloc(200_000, 7), Buffer.from([0, 255, 13, 10])]);
+    try {
+      const result = await host.writeFileAtomic(target, data, { backup: true });
+      expect(readFileSync(target).equals(data)).toBe(true);
+      const stat = statSync(target);
+      expect([stat.uid, stat.gid, stat.mode & 0o7777]).toEqual([0, 0, 0o644]);
+      expect(result.backupPath).toBe(`${target}.backup`);
+      expect(Buffer.from(await host.readFile(target)).equals(data)).toBe(true);
+      expect(await host.stat(target)).toMatchObject({ owner: 'root', group: 'root', mode: 0o644, size: data.length, sha256: result.sha256 });
+      expect(readdirSync(dir).sort()).toEqual(['cacert.pem', 'cacert.pem.backup']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a wrong sudo password with ESCALATION_FAILED and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sftca-wrongpw-'));
+    const target = join(dir, 'sftunnel-cert.pem');
+    writeFileSync(target, 'untouched\n');
+    try {
+      const error = await SshHost.connect(adminOptions({ sudoPassword: new Secret('not-the-password') }))
+        .then((reached) => reached.writeFileAtomic(target, 'replaced\n'))
+        .catch((caught: unknown) => caught);
+      expect(isSftunnelCaError(error, 'ESCALATION_FAILED')).toBe(true);
+      expect((error as Error).message).toMatch(/sudo rejected the password/);
+      expect(error).toMatchObject({ host: 'ftd-lab', step: 'escalate (failed)' });
+      expect(readFileSync(target, 'utf8')).toBe('untouched\n');
+      expect(readdirSync(dir)).toEqual(['sftunnel-cert.pem']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a CLI that refuses expert', async () => {
+    const error = await SshHost.connect(
+      adminOptions({ username: TEST_USERS.noExpert.name, password: new Secret(TEST_USERS.noExpert.password) }),
+    ).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'ESCALATION_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/expert.*refused/);
+  });
+
+  it('auto picks expert from the CLI prompt and direct from a shell prompt', async () => {
+    const auto = await SshHost.connect(adminOptions({ strategy: 'auto' }));
+    expect(auto.strategy).toBe('expert');
+    const workDir = (await auto.run('printf %s "$__sftca_d"')).stdout;
+    expect(existsSync(workDir)).toBe(true);
+    await auto.close();
+    expect(existsSync(workDir)).toBe(false);
+    const plain = await SshHost.connect(
+      adminOptions({ strategy: 'auto', username: TEST_USERS.ops.name, password: new Secret(TEST_USERS.ops.password), sudo: true }),
+    );
+    try {
+      expect(plain.strategy).toBe('direct');
+      expect((await plain.run('id -u')).stdout).toBe('0\n');
+    } finally {
+      await plain.close();
+    }
+  });
+});

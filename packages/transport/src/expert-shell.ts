@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { SftunnelCaError } from '@sftunnel-ca/core';
+import type { ClientChannel } from 'ssh2';
+import type { ChannelExecOptions, CommandChannel, RawCommandResult } from './command-channel.js';
+import type { SshConnection } from './connect.js';
+import { withDeadline } from './deadline.js';
+import { ExpertEscalation, type EscalationCommand, type EscalationFailure, type ExpertPrompts } from './expert-escalation.js';
+import type { Secret } from '@sftunnel-ca/core';
+import type { TransportEventListener } from './transport-event.js';
+
+/** Options of {@link ExpertShell.open}. */
+export interface ExpertShellOptions {
+  /** The password `sudo` asks for (the login user's). */
+  readonly password?: Secret;
+  /** Default `sudo su`. */
+  readonly escalation?: EscalationCommand;
+  /** Prompt patterns to override. */
+  readonly prompts?: Partial<ExpertPrompts>;
+  /** Deadline for reaching the root prompt; default `30000`. */
+  readonly loginTimeoutMs?: number;
+  /** Give up when no output comes for this long while a prompt is awaited; default `10000`. */
+  readonly idleTimeoutMs?: number;
+  /** Return `undefined` at once when the first prompt is not the CLI (the `auto` strategy). */
+  readonly onlyFromCli?: boolean;
+  /** Cancels the login. */
+  readonly signal?: AbortSignal;
+  /** Receives `banner` and `escalation` events. */
+  readonly onEvent?: TransportEventListener;
+}
+
+/** Raw bytes of standard input per upload command (a multiple of 3, so chunks encode alone). */
+const STDIN_CHUNK = 48 * 1024;
+const LINE = 76;
+const EOF_WORD = 'SFTCA_EOF';
+
+const FAILURES: Readonly<Record<EscalationFailure, string>> = {
+  'password-change-required': 'the appliance demands a password change before login; log in once by hand to change it',
+  'expert-not-permitted': '`expert` was refused (the user needs Config privilege, or expert mode is disabled)',
+  'wrong-password': 'sudo rejected the password',
+  'sudo-refused': 'sudo refused to give a root shell',
+  'no-password': 'sudo asked for a password and none was given',
+  'unexpected-prompt': 'the shell showed a prompt that was not expected',
+};
+
+/**
+ * The `expert` strategy: one interactive shell that logs in through the appliance's restricted
+ * CLI (`> `), runs `expert`, then `sudo su` answering the password once, and keeps the root
+ * shell for every command. Once root the prompt is pinned and echo, history and paging are off.
+ *
+ * Each command is sent base64-encoded and evaluated in a subshell; its standard output and
+ * standard error come back base64-encoded between two markers made of a per-session random
+ * nonce and a counter, followed by the exit status. So output is exact, whatever banners,
+ * colour codes or prompt-like text appear. Standard input moves as base64 in chunks.
+ *
+ * A command that outlives its deadline leaves the shell in an unknown state: the connection is
+ * then closed and later calls fail with `CONNECTION_LOST`.
+ */
+export class ExpertShell implements CommandChannel {
+  readonly #connection: SshConnection;
+  readonly #channel: ClientChannel;
+  readonly #nonce: string;
+  #counter = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #output = '';
+  #onOutput: (() => void) | undefined;
+  #broken: SftunnelCaError | undefined;
+
+  private constructor(connection: SshConnection, channel: ClientChannel, nonce: string, decoder: StringDecoder) {
+    this.#connection = connection;
+    this.#channel = channel;
+    this.#nonce = nonce;
+    channel.on('data', (chunk: Buffer) => {
+      this.#output += decoder.write(chunk);
+      this.#onOutput?.();
+    });
+    channel.on('close', () => {
+      this.#broken ??=
+        connection.lost ??
+        new SftunnelCaError('CONNECTION_LOST', 'the expert shell closed', { host: connection.name, step: 'expert-shell' });
+      this.#onOutput?.();
+    });
+  }
+
+  /**
+   * Opens a shell on a logged-in connection and takes it to root.
+   *
+   * @returns the root shell, or `undefined` with {@link ExpertShellOptions.onlyFromCli} when the
+   * first prompt is a plain shell prompt (the shell is then closed)
+   * @throws SftunnelCaError `ESCALATION_FAILED` (with the reason), `CONNECTION_LOST`,
+   * `OPERATION_TIMEOUT`
+   */
+  static async open(connection: SshConnection, options: ExpertShellOptions = {}): Promise<ExpertShell | undefined> {
+    const host = connection.name;
+    const nonce = randomBytes(12).toString('hex');
+    const machine = new ExpertEscalation({
+      nonce,
+      ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
+      ...(options.prompts === undefined ? {} : { prompts: options.prompts }),
+      onlyFromCli: options.onlyFromCli === true,
+    });
+    const channel = await openShell(connection);
+    const password = options.password;
+    const redact = (text: string): string => (password === undefined ? text : text.split(password.revealText()).join('<redacted>'));
+    const failure = (message: string, cause?: unknown): SftunnelCaError =>
+      new SftunnelCaError('ESCALATION_FAILED', redact(message), { host, step: `escalate (${machine.state})`, cause });
+    const decoder = new StringDecoder('utf8');
+    let reached: 'ready' | 'not-cli' | undefined;
+    try {
+      reached = await withDeadline(
+        () =>
+          new Promise<'ready' | 'not-cli'>((resolve, reject) => {
+            const idleMs = options.idleTimeoutMs ?? 10_000;
+            let idle: NodeJS.Timeout | undefined;
+            let bannerSeen = false;
+            const armIdle = (): void => {
+              clearTimeout(idle);
+              idle = setTimeout(() => {
+                machine.abandon();
+                reject(failure(`no expected prompt within ${idleMs} ms; last output: ${JSON.stringify(machine.pending.slice(-200))}`));
+              }, idleMs);
+            };
+            const finish = (outcome: () => void): void => {
+              clearTimeout(idle);
+              channel.removeListener('data', onData);
+              channel.removeListener('close', onClose);
+              outcome();
+            };
+            const onClose = (): void =>
+              finish(() =>
+                reject(
+                  connection.lost ??
+                    failure(`the shell closed during login; last output: ${JSON.stringify(machine.pending.slice(-200))}`),
+                ),
+              );
+            const onData = (chunk: Buffer): void => {
+              armIdle();
+              const action = machine.feed(decoder.write(chunk));
+              if (!bannerSeen && machine.banner !== undefined) {
+                bannerSeen = true;
+                if (machine.banner !== '') options.onEvent?.({ type: 'banner', host, text: redact(machine.banner) });
+              }
+              switch (action.kind) {
+                case 'wait':
+                  return;
+                case 'send':
+                  options.onEvent?.({ type: 'escalation', host, state: machine.state });
+                  channel.write(action.text);
+                  return;
+                case 'send-password':
+                  if (password === undefined) {
+                    channel.write('\x03');
+                    finish(() => reject(failure(FAILURES['no-password'])));
+                    return;
+                  }
+                  options.onEvent?.({ type: 'escalation', host, state: 'password' });
+                  channel.write(`${password.revealText()}\n`);
+                  return;
+                case 'ready':
+                case 'not-cli':
+                  finish(() => resolve(action.kind));
+                  return;
+                case 'fail':
+                  // Leave sudo's retry prompt without a second guess.
+                  channel.write('\x03');
+                  finish(() => reject(failure(`${FAILURES[action.reason]}: ${action.detail}`)));
+              }
+            };
+            channel.on('data', onData);
+            channel.once('close', onClose);
+            armIdle();
+          }),
+        {
+          host,
+          step: 'escalate',
+          timeoutMs: options.loginTimeoutMs ?? 30_000,
+          signal: options.signal,
+          onCancel: () => machine.abandon(),
+        },
+      );
+    } catch (error) {
+      channel.close();
+      throw error;
+    }
+    if (reached === 'not-cli') {
+      channel.close();
+      return undefined;
+    }
+    options.onEvent?.({ type: 'escalation', host, state: 'root' });
+    const shell = new ExpertShell(connection, channel, nonce, decoder);
+    const id = await shell.exec('id -u', { step: 'escalate', timeoutMs: 10_000 }).catch(async (error: unknown) => {
+      await shell.close();
+      throw error;
+    });
+    const uid = id.stdout.toString('utf8').trim();
+    if (uid !== '0') {
+      await shell.close();
+      throw failure(`the shell reached is not root (id -u printed ${JSON.stringify(uid)})`);
+    }
+    return shell;
+  }
+
+  /** Runs one command in the root shell (one at a time; calls queue). */
+  exec(command: string, options: ChannelExecOptions): Promise<RawCommandResult> {
+    const next = this.#queue.then(() => this.#execNow(command, options));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Removes the session's work directory and closes the connection. */
+  async close(): Promise<void> {
+    if (this.#broken === undefined) {
+      // After the queued commands, outside the frame (whose files live in that directory).
+      await this.#queue;
+      const done = `SFTCA${this.#nonce}:closed`;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        this.#onOutput = () => {
+          if (this.#output.includes(done) || this.#broken !== undefined) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        this.#channel.write(`rm -rf -- "$__sftca_d"; printf '%s%s\\n' 'SFTCA' '${this.#nonce}:closed'\n`);
+      });
+      this.#onOutput = undefined;
+    }
+    this.#broken ??= new SftunnelCaError('HOST_CLOSED', 'the expert shell was closed', { host: this.#connection.name, step: 'close' });
+    this.#channel.close();
+    this.#connection.close();
+  }
+
+  async #execNow(command: string, options: ChannelExecOptions): Promise<RawCommandResult> {
+    const stdin = options.stdin;
+    if (stdin === undefined) return this.#framed(commandBody(command, '/dev/null'), options);
+    await this.#framed(': > "$__sftca_d/in"', options);
+    for (let offset = 0; offset < stdin.length; offset += STDIN_CHUNK) {
+      const chunk = Buffer.from(stdin.subarray(offset, offset + STDIN_CHUNK));
+      const result = await this.#framed(`base64 -d >> "$__sftca_d/in" <<'${EOF_WORD}'\n${wrap(chunk.toString('base64'))}\n${EOF_WORD}`, options);
+      if (result.code !== 0) return result;
+    }
+    return this.#framed(commandBody(command, '"$__sftca_d/in"'), options);
+  }
+
+  #framed(body: string, options: ChannelExecOptions): Promise<RawCommandResult> {
+    const host = this.#connection.name;
+    const id = `${this.#nonce}:${++this.#counter}`;
+    const d = '"$__sftca_d"';
+    // One compound command: the shell prints no prompt until all of it has run.
+    const script = [
+      `printf '%s%s\\n' 'SFTCA' '${id}:B'; { { ${body}`,
+      // The frame's own redirections never write to the terminal, even when the disk is full.
+      `} 2> ${d}/err; echo $? > ${d}/rc; } 2>/dev/null | base64 -w0; printf '\\n'; base64 -w0 2>/dev/null < ${d}/err; ` +
+        `printf '\\n%s%s:%s\\n' 'SFTCA' '${id}:E' "$(cat 2>/dev/null < ${d}/rc)"\n`,
+    ].join('\n');
+    const pattern = new RegExp(`SFTCA${id}:B\\r?\\n([A-Za-z0-9+/=]*)\\r?\\n([A-Za-z0-9+/=]*)\\r?\\nSFTCA${id}:E:(\\d*)\\r?\\n`);
+    return withDeadline(
+      () =>
+        new Promise<RawCommandResult>((resolve, reject) => {
+          const check = (): void => {
+            const match = pattern.exec(this.#output);
+            if (match !== null) {
+              this.#output = this.#output.slice(match.index + match[0].length);
+              this.#onOutput = undefined;
+              const [, out = '', err = '', status = ''] = match;
+              resolve({
+                stdout: Buffer.from(out, 'base64'),
+                stderr: Buffer.from(err, 'base64'),
+                code: status === '' ? 255 : Number(status),
+              });
+            } else if (this.#broken !== undefined) {
+              this.#onOutput = undefined;
+              reject(this.#broken);
+            }
+          };
+          if (this.#broken !== undefined) {
+            reject(this.#broken);
+            return;
+          }
+          this.#onOutput = check;
+          this.#channel.write(script);
+          check();
+        }),
+      {
+        host,
+        step: options.step,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        onCancel: (reason) => {
+          // The command may still run: the shell can no longer be trusted.
+          this.#onOutput = undefined;
+          this.#broken = new SftunnelCaError('CONNECTION_LOST', `the expert shell was abandoned after ${options.step} did not finish`, {
+            host,
+            step: options.step,
+            cause: reason,
+          });
+          this.#channel.close();
+          this.#connection.close();
+        },
+      },
+    );
+  }
+}
+
+function commandBody(command: string, stdin: string): string {
+  const encoded = wrap(Buffer.from(command, 'utf8').toString('base64'));
+  return `__sftca_c=$(base64 -d <<'${EOF_WORD}'\n${encoded}\n${EOF_WORD}\n) && ( eval "$__sftca_c" ) < ${stdin}`;
+}
+
+function wrap(base64: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < base64.length; i += LINE) lines.push(base64.slice(i, i + LINE));
+  return lines.join('\n');
+}
+
+function openShell(connection: SshConnection): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    connection.client.shell({ term: 'vt100', cols: 512, rows: 48 }, (error, channel) => {
+      if (error) {
+        reject(
+          connection.lost ??
+            new SftunnelCaError('CONNECTION_LOST', `the appliance refused a shell: ${error.message}`, {
+              host: connection.name,
+              step: 'expert-shell',
+              cause: error,
+            }),
+        );
+      } else {
+        resolve(channel);
+      }
+    });
+  });
+}

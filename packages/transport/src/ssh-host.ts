@@ -1,0 +1,113 @@
+import type { CommandChannel } from './command-channel.js';
+import { connectSsh, type ConnectOptions, type SshEndpoint, type SshConnection } from './connect.js';
+import { DirectShell } from './direct-shell.js';
+import type { EscalationCommand, ExpertPrompts } from './expert-escalation.js';
+import { ExpertShell } from './expert-shell.js';
+import { PosixHost, type PosixHostOptions } from './posix-host.js';
+import type { Secret } from '@sftunnel-ca/core';
+
+/**
+ * How commands reach root on the appliance:
+ * - `direct`: exec channels as the login user (root on an FMC or a Linux jump server), or
+ *   through `sudo -n` with {@link SshHostOptions.sudo};
+ * - `expert`: the interactive CLI → `expert` → `sudo su` shell of an FTD;
+ * - `auto`: `expert` if the first prompt is the CLI (`> `), `direct` otherwise.
+ */
+export type ShellStrategy = 'direct' | 'expert' | 'auto';
+
+/** Everything {@link SshHost.connect} needs. Secrets are {@link Secret}s, so logging this object leaks nothing. */
+export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOptions {
+  /** Default `auto`. */
+  readonly strategy?: ShellStrategy;
+  /** `direct` only: run commands through `sudo -n` (passwordless sudo); default `false`. */
+  readonly sudo?: boolean;
+  /** `expert` only: the password sudo asks for; default {@link SshEndpoint.password}. */
+  readonly sudoPassword?: Secret;
+  /** `expert` only: `sudo su` (default), `sudo su -` or `sudo -i`. */
+  readonly escalation?: EscalationCommand;
+  /** `expert` only: prompt patterns to override. */
+  readonly prompts?: Partial<ExpertPrompts>;
+  /** `expert` only: deadline for reaching root after login; default `30000`. */
+  readonly loginTimeoutMs?: number;
+  /** `expert` only: give up when no expected prompt and no output come for this long; default `10000`. */
+  readonly idleTimeoutMs?: number;
+}
+
+/**
+ * The `Host` interface over SSH: an FTD through its CLI and expert shell, or an FMC or
+ * jump server by exec. Passwords are used to log in and escalate, then dropped: the host
+ * object holds none.
+ *
+ * @example
+ * ```ts
+ * const ftd = await SshHost.connect({
+ *   name: 'ftd-01',
+ *   host: '192.0.2.21',
+ *   username: 'admin',
+ *   password: new Secret(process.env.FTD_PASSWORD ?? ''),
+ *   strategy: 'expert',
+ *   hostKeys: { knownHostsFiles: ['/etc/sftunnel-ca/known_hosts'] },
+ * });
+ * try {
+ *   await ftd.writeFileAtomic(`/var/sf/peers/${fmcUuid}/cacert.pem`, pem, { backup: true });
+ * } finally {
+ *   await ftd.close();
+ * }
+ * ```
+ */
+export class SshHost extends PosixHost {
+  /** The strategy in use (`auto` resolved). */
+  readonly strategy: 'direct' | 'expert';
+
+  private constructor(name: string, channel: CommandChannel, strategy: 'direct' | 'expert', options: PosixHostOptions) {
+    super(name, channel, options);
+    this.strategy = strategy;
+  }
+
+  /**
+   * Connects, logs in, and (for `expert`) escalates to root.
+   *
+   * @throws SftunnelCaError `CONNECT_TIMEOUT`, `CONNECT_REFUSED`, `AUTH_FAILED`,
+   * `HOST_KEY_UNKNOWN`, `HOST_KEY_MISMATCH`, `ESCALATION_FAILED`, `CONNECTION_LOST`,
+   * `OPERATION_ABORTED`
+   */
+  static async connect(options: SshHostOptions): Promise<SshHost> {
+    const name = options.name ?? options.host;
+    const connection = await connectSsh(options, { ...options, name });
+    const hostOptions: PosixHostOptions = {
+      ...(options.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: options.operationTimeoutMs }),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    };
+    try {
+      const { channel, strategy } = await openChannel(connection, options);
+      options.onEvent?.({ type: 'strategy', host: name, strategy });
+      return new SshHost(name, channel, strategy, hostOptions);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+}
+
+async function openChannel(
+  connection: SshConnection,
+  options: SshHostOptions,
+): Promise<{ readonly channel: CommandChannel; readonly strategy: 'direct' | 'expert' }> {
+  const strategy = options.strategy ?? 'auto';
+  if (strategy === 'direct') return { channel: new DirectShell(connection, { sudo: options.sudo === true }), strategy };
+  const password = options.sudoPassword ?? options.password;
+  const shell = await ExpertShell.open(connection, {
+    ...(password === undefined ? {} : { password }),
+    ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
+    ...(options.prompts === undefined ? {} : { prompts: options.prompts }),
+    ...(options.loginTimeoutMs === undefined ? {} : { loginTimeoutMs: options.loginTimeoutMs }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    onlyFromCli: strategy === 'auto',
+  });
+  if (shell === undefined) return { channel: new DirectShell(connection, { sudo: options.sudo === true }), strategy: 'direct' };
+  return { channel: shell, strategy: 'expert' };
+}
