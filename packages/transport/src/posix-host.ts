@@ -67,7 +67,7 @@ export class PosixHost implements Host {
     });
   }
 
-  /** Replaces a file atomically, keeping mode and owner; see {@link writeFileAtomicVia}. */
+  /** Replaces a file atomically, keeping mode and owner; see `writeFileAtomicVia`. */
   async writeFileAtomic(path: string, data: Uint8Array | string, options: WriteFileAtomicOptions = {}): Promise<WriteFileAtomicResult> {
     return this.#operation('write-file', () => {
       this.#assertOpen('write-file');
