@@ -22,7 +22,8 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
     expect(manifest.name).toBe(`@sftunnel-ca/${name}`);
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
-    expect(manifest.files).toEqual(['dist']);
+    expect(manifest.files[0]).toBe('dist');
+    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin'] : []);
     const root = manifest.exports['.'];
     expect(typeof root).toBe('object');
     if (typeof root !== 'object') return;

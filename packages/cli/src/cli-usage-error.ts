@@ -1,0 +1,14 @@
+/**
+ * A usage or input error of the command line itself (exit code 2). Errors of the library are
+ * `SftunnelCaError`s; this one is the CLI's own.
+ */
+export class CliUsageError extends Error {
+  /** Always `CLI_USAGE`. */
+  readonly code = 'CLI_USAGE';
+
+  /** @param message - what was wrong and what to do; never a secret */
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { Certificate, expiryVerdict, formatVendorExpiryCheck, type ExpiryVerdict } from '@sftunnel-ca/core';
+import { Command, Option } from 'commander';
+import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../cli-usage-error.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { writeJson, writeText } from '../output.js';
+import { parseMoment } from '../moment.js';
+
+/** The `schema` of `check --json` documents. */
+export const CHECK_SCHEMA_ID = 'sftunnel-ca/check/v1';
+
+/** The exit code for a verdict: 0 valid, 5 expiring within 30 days, 6 expired. */
+export function exitCodeOfVerdict(verdict: ExpiryVerdict): ExitCode {
+  return verdict.kind === 'valid' ? EXIT_CODES.OK : verdict.kind === 'expiring' ? EXIT_CODES.CA_EXPIRING : EXIT_CODES.CA_EXPIRED;
+}
+
+/** `sftunnel-ca check`: the vendor's expiry check of an InternalCA. */
+export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
+  return new Command('check')
+    .summary('check when the InternalCA expires (the vendor’s three verdicts)')
+    .description(
+      'Check when the InternalCA expires, as the vendor’s one-line check does: expired N days ago (act now), expires within ' +
+        '30 days (act quickly), or valid for more than 30 days. Exit code 0 valid, 5 expiring, 6 expired.',
+    )
+    .addOption(new Option('--file <cacert.pem>', 'a CA certificate file, e.g. a copy of /etc/sf/ca_root/cacert.pem'))
+    .addOption(new Option('--at <date>', 'check at this moment instead of now (ISO 8601, e.g. 2034-10-01)'))
+    .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/check/v1)'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sftunnel-ca check --file /etc/sf/ca_root/cacert.pem\n  $ sftunnel-ca check --file cacert.pem --at 2034-10-01 --json\n',
+    )
+    .action(async (options: { file?: string; at?: string; json?: boolean }) => {
+      if (options.file === undefined) throw new CliUsageError('check needs --file <cacert.pem> (see sftunnel-ca check --help)');
+      const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
+      const certificate = Certificate.fromPem(await readCertificateFile(options.file), options.file);
+      const verdict = expiryVerdict(certificate, now);
+      if (options.json === true) {
+        writeJson(io, CHECK_SCHEMA_ID, {
+          source: { file: options.file },
+          subject: certificate.subject,
+          notAfter: certificate.notAfter.toISOString(),
+          checkedAt: now.toISOString(),
+          verdict: verdict.kind,
+          days: verdict.days,
+          healthAlert: verdict.healthAlert,
+          message: verdict.message,
+        });
+      } else {
+        writeText(io, `${certificate.subject}\nnotAfter=${certificate.notAfter.toUTCString()}${formatVendorExpiryCheck(verdict).trimEnd()}\n`);
+      }
+      setExitCode(exitCodeOfVerdict(verdict));
+    });
+}
+
+async function readCertificateFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new CliUsageError(`cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}; pass the CA certificate file (cacert.pem)`);
+  }
+}

@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { diagnoseMessages, MESSAGES_ACTIONS, type MessagesCause, type MessagesFinding } from '@sftunnel-ca/core';
+import { Command, Option } from 'commander';
+import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../cli-usage-error.js';
+import { writeJson, writeText } from '../output.js';
+
+/** The `schema` of `diagnose --json` documents. */
+export const DIAGNOSE_SCHEMA_ID = 'sftunnel-ca/diagnose/v1';
+
+/** A finding and the file it came from. */
+interface LocatedFinding extends MessagesFinding {
+  readonly file: string;
+}
+
+/** `sftunnel-ca diagnose <log…>`: why tunnels fail, from FTD and FMC messages logs. */
+export function diagnoseCommand(io: CliIo): Command {
+  return new Command('diagnose')
+    .summary('explain sftunnel failures found in messages logs')
+    .description(
+      'Read FTD (/ngfw/var/log/messages) and FMC (/var/log/messages) logs, find each failed sftunnel connection, ' +
+        'and say why it failed and what to do. Logs of any size are read as streams.',
+    )
+    .argument('<log...>', 'messages log files')
+    .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/diagnose/v1)'))
+    .addHelpText('after', '\nExamples:\n  $ sftunnel-ca diagnose ftd-messages.log fmc-messages.log\n  $ sftunnel-ca diagnose /ngfw/var/log/messages --json\n')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      for (const file of files) {
+        await access(file).catch((cause: NodeJS.ErrnoException) => {
+          throw new CliUsageError(`cannot read ${file}: ${cause.code ?? String(cause)}`);
+        });
+      }
+      const findings: LocatedFinding[] = [];
+      for (const file of files) {
+        for await (const finding of diagnoseMessages(createReadStream(file))) findings.push({ ...finding, file });
+      }
+      if (options.json === true) {
+        writeJson(io, DIAGNOSE_SCHEMA_ID, { files, findings, causes: countCauses(findings) });
+        return;
+      }
+      writeText(io, renderFindings(findings, files));
+    });
+}
+
+function countCauses(findings: readonly MessagesFinding[]): Partial<Record<MessagesCause, number>> {
+  const counts: Partial<Record<MessagesCause, number>> = {};
+  for (const finding of findings) counts[finding.cause] = (counts[finding.cause] ?? 0) + 1;
+  return counts;
+}
+
+function renderFindings(findings: readonly LocatedFinding[], files: readonly string[]): string {
+  if (findings.length === 0) return `No failed sftunnel connection in ${files.join(', ')}.`;
+  const lines = findings.map((finding) => {
+    const details = [
+      finding.depth === undefined ? undefined : `depth ${finding.depth}`,
+      finding.issuer === undefined ? undefined : `issuer ${finding.issuer}`,
+      finding.peerAddress === undefined ? undefined : `peer ${finding.peerAddress}`,
+    ].filter((detail) => detail !== undefined);
+    return `${finding.file}:${finding.line}  ${finding.timestamp}  ${finding.host}  ${finding.cause}: ${finding.reason}${details.length === 0 ? '' : `\n    ${details.join(', ')}`}`;
+  });
+  const causes = Object.entries(countCauses(findings)) as Array<[MessagesCause, number]>;
+  const actions = causes.map(([cause, count]) => `${cause} (${count}): ${MESSAGES_ACTIONS[cause]}`);
+  return [...lines, '', 'What to do:', ...actions.map((action) => `  - ${action}`)].join('\n');
+}

@@ -1,0 +1,22 @@
+/**
+ * The exit codes of `sftunnel-ca`, documented in `--help` and the README. Scripts may rely on them.
+ */
+export const EXIT_CODES = {
+  /** Everything asked for was done (for `check`: the CA is valid for more than 30 days). */
+  OK: 0,
+  /** Some devices (or the appliance checked) failed; the others were done. */
+  FAILED: 1,
+  /** Usage or input error: nothing was changed. */
+  USAGE: 2,
+  /** A preflight check refused the run: nothing was changed. */
+  PREFLIGHT_REFUSED: 3,
+  /** Interrupted (Ctrl-C); the run can be resumed. */
+  INTERRUPTED: 4,
+  /** `check`: the CA expires within 30 days. */
+  CA_EXPIRING: 5,
+  /** `check`: the CA has expired. */
+  CA_EXPIRED: 6,
+} as const;
+
+/** One of {@link EXIT_CODES}. */
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { processIo, type CliIo } from './cli-io.js';
+import { checkCommand } from './commands/check.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { renderError } from './render-error.js';
+import { refuseSecretArguments } from './secret-arguments.js';
+
+const VERSION = '0.1.0';
+
+const EXIT_CODE_HELP = `
+Exit codes:
+  0  done (check: the CA is valid for more than 30 days)
+  1  some devices failed; the others were done
+  2  usage or input error; nothing was changed
+  3  a preflight check refused the run; nothing was changed
+  4  interrupted; run the same command again to resume
+  5  check: the CA expires within 30 days
+  6  check: the CA has expired
+
+Credentials never go on the command line: use ssh-agent, --identity, SFTUNNEL_CA_PASSWORD,
+--password-file (mode 0600), or the prompt. Errors print a stable code: see docs/errors.md.
+`;
+
+/**
+ * Runs `sftunnel-ca` with `argv` (the arguments after the program name) and returns the exit
+ * code; it never exits the process. Embedders and tests pass their own {@link CliIo}.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['check', '--file', 'cacert.pem', '--json']);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const json = argv.includes('--json');
+  let exitCode: ExitCode = EXIT_CODES.OK;
+  const setExitCode = (code: ExitCode): void => {
+    exitCode = code;
+  };
+  const program = new Command('sftunnel-ca')
+    .description(
+      'Renew the InternalCA of a Firepower Management Center and re-key the sftunnel channel to every FTD it manages.',
+    )
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
+    .addHelpText('after', EXIT_CODE_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) }));
+  }
+  try {
+    refuseSecretArguments(argv);
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (isHelpOrVersion(error)) return EXIT_CODES.OK;
+    return renderError(io, error, json);
+  }
+}
+
+function isHelpOrVersion(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help';
+}
