@@ -1,0 +1,116 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '@sftunnel-ca/core';
+import type { LabPki } from './lab-pki.js';
+
+/** A device or FMC as the files name it. */
+export interface ApplianceIdentity {
+  readonly uuid: string;
+  readonly name: string;
+  readonly address: string;
+}
+
+/** What an FTD holds for one of its managers. */
+export interface ManagerFiles extends ApplianceIdentity {
+  /** The manager's InternalCA certificate. */
+  readonly caCertificatePem: string;
+  /** The device's sftunnel certificate, issued by that CA. */
+  readonly certificatePem: string;
+  /** The device's sftunnel key. */
+  readonly keyPem: string;
+}
+
+/** The software version the lab's appliances report. */
+export const LAB_SOFTWARE_VERSION = '7.2.5';
+
+/** The FMC's `sftunnel.conf`, as the tech note shows it. */
+export function sftunnelConfText(layout: ApplianceLayout): string {
+  return [
+    'proxyssl {',
+    `  proxy_cert    ${layout.fmc.sftunnelCertificate};`,
+    `  proxy_key     ${layout.fmc.sftunnelKey};`,
+    `  proxy_cacert  ${layout.fmc.caCertificate};`,
+    `  proxy_crl     ${layout.fmc.caCrl};`,
+    '  proxy_cipher  1;',
+    '  proxy_tls_version TLSv1.2;',
+    '};',
+    '',
+  ].join('\n');
+}
+
+/** The real path on disk of an appliance path. */
+export function onDisk(root: string, appliancePath: string): string {
+  return join(root, ...appliancePath.split('/').filter((part) => part !== ''));
+}
+
+async function put(root: string, appliancePath: string, content: string, mode = 0o644): Promise<void> {
+  const path = onDisk(root, appliancePath);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content, { mode });
+}
+
+async function commonTree(root: string, name: string): Promise<void> {
+  for (const dir of ['/home/admin', '/root', '/tmp', '/var/tmp', '/var/log', '/etc']) await mkdir(onDisk(root, dir), { recursive: true });
+  await put(root, '/etc/hostname', `${name}\n`);
+}
+
+/**
+ * Writes an FMC's files under `root`: InternalCA, its key and CRL, the FMC's sftunnel certificate
+ * and key, `sftunnel.conf`, each device's `certs_pushed/` pair, and empty logs.
+ *
+ * @param root - the FMC's directory on disk (its `/`)
+ * @param layout - the appliance paths
+ * @param fmc - the FMC's identity
+ * @param pki - the FMC's CA and certificates
+ * @param devices - the devices it manages
+ */
+export async function writeFmcFiles(root: string, layout: ApplianceLayout, fmc: ApplianceIdentity, pki: LabPki, devices: readonly ApplianceIdentity[]): Promise<void> {
+  await commonTree(root, fmc.name);
+  const f = layout.fmc;
+  await put(root, f.caCertificate, pki.ca.certificate.pem);
+  await put(root, join(dirname(f.caCertificate), 'cakey.pem'), pki.caKeyPem, 0o600);
+  await put(root, f.caCrl, pki.crlPem);
+  await put(root, f.sftunnelCertificate, pki.fmc.certificate.pem);
+  await put(root, f.sftunnelKey, pki.fmc.privateKeyPem, 0o600);
+  await put(root, f.sftunnelConf, sftunnelConfText(layout));
+  await put(root, f.messagesLog, '');
+  await mkdir(dirname(onDisk(root, f.renewalLog)), { recursive: true });
+  await mkdir(onDisk(root, f.failedPushDirectory), { recursive: true });
+  await put(root, '/etc/sf/sw_version', `${LAB_SOFTWARE_VERSION}\n`);
+  for (let start = 0; start < devices.length; start += 64) {
+    await Promise.all(
+      devices.slice(start, start + 64).map(async (device) => {
+        const issued = pki.devices.get(device.uuid);
+        if (issued === undefined) return;
+        const pushed = fmcPushedFiles(layout, device.uuid);
+        await put(root, pushed.sftunnelCertificate, issued.certificate.pem);
+        await put(root, pushed.sftunnelKey, issued.privateKeyPem, 0o600);
+      }),
+    );
+  }
+}
+
+/**
+ * Writes an FTD's files under `root`: for each manager, `/var/sf/peers/<FMC-UUID>/` with
+ * `cacert.pem`, `sftunnel-cert.pem`, `sftunnel-key.pem` (mode 644) and the files renewal leaves
+ * alone; and an empty messages log.
+ *
+ * @param root - the FTD's directory on disk (its `/`)
+ * @param layout - the appliance paths
+ * @param ftd - the device's identity
+ * @param managers - its FMCs and what it holds for each
+ */
+export async function writeFtdFiles(root: string, layout: ApplianceLayout, ftd: ApplianceIdentity, managers: readonly ManagerFiles[]): Promise<void> {
+  await commonTree(root, ftd.name);
+  await put(root, layout.ftd.messagesLog, '');
+  for (const manager of managers) {
+    const peer = ftdPeerFiles(layout, manager.uuid);
+    await put(root, peer.caCertificate, manager.caCertificatePem);
+    await put(root, peer.sftunnelCertificate, manager.certificatePem);
+    await put(root, peer.sftunnelKey, manager.keyPem);
+    await put(root, join(peer.directory, 'sftunnel.json'), `${JSON.stringify({ peer_uuid: manager.uuid, peer_name: manager.name, peer_ip: manager.address, port: 8305, role: 'manager' }, null, 2)}\n`);
+    await put(root, join(peer.directory, 'ims.conf'), `UUID=${ftd.uuid}\nMANAGER_UUID=${manager.uuid}\nMANAGER_IP=${manager.address}\n`);
+    await put(root, join(peer.directory, 'sftunnel-heartbeat'), '');
+    await put(root, join(peer.directory, 'sw_version'), `${LAB_SOFTWARE_VERSION}\n`);
+  }
+}

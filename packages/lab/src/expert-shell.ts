@@ -1,0 +1,114 @@
+import { Bash, defineCommand, type ExecResult } from 'just-bash';
+import type { ApplianceRuntime } from './appliance.js';
+import { applianceFileSystem, shellErrorMessage } from './appliance-fs.js';
+import { applyLatency } from './faults.js';
+import { generateCertsCommand } from './generate-certs.js';
+import { dateCommand, opensslCommand } from './openssl-command.js';
+import { pmtoolCommand } from './pmtool.js';
+import { posixCommands } from './posix-commands.js';
+import { result, type ShellIdentity, type ShellUser, type TerminalControl } from './shell-user.js';
+
+function homeOf(user: ShellUser): string {
+  return user === 'root' ? '/root' : '/home/admin';
+}
+
+/**
+ * A simulated bash of one appliance (just-bash over the appliance's directory tree) for one user,
+ * with the appliance's commands (`pmtool`, `sftunnel_status.pl`, `generate_certs.pl`, `openssl`,
+ * `sudo`, …) and files shown as `root:root`. just-bash runs each script on its own, so this class
+ * carries the working directory and variables from one script to the next, as an interactive
+ * session does.
+ */
+export class ExpertShell {
+  readonly #appliance: ApplianceRuntime;
+  readonly #user: ShellUser;
+  readonly #bash: Bash;
+  #cwd: string;
+  #env: Record<string, string>;
+
+  /**
+   * @param appliance - the appliance
+   * @param user - `root` or `admin` (whose shell cannot change the appliance's files)
+   * @param options - the starting directory and, for an interactive session, the terminal
+   */
+  constructor(appliance: ApplianceRuntime, user: ShellUser, options: { readonly cwd?: string; readonly terminal?: TerminalControl; readonly env?: Record<string, string> } = {}) {
+    this.#appliance = appliance;
+    this.#user = user;
+    this.#cwd = options.cwd ?? homeOf(user);
+    const identity: ShellIdentity = {
+      appliance,
+      user,
+      terminal: options.terminal,
+      runAsRoot: (script, cwd, stdin) => new ExpertShell(appliance, 'root', { cwd }).run(script, stdin, { latency: false }),
+    };
+    const name = appliance.info.name;
+    this.#env = {
+      HOME: homeOf(user),
+      USER: user,
+      LOGNAME: user,
+      SHELL: '/bin/bash',
+      HOSTNAME: name,
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sf/bin',
+      TERM: 'vt100',
+      ...options.env,
+    };
+    this.#bash = new Bash({
+      fs: applianceFileSystem(appliance, user === 'root'),
+      cwd: this.#cwd,
+      env: this.#env,
+      processInfo: { uid: user === 'root' ? 0 : 1000, gid: user === 'root' ? 0 : 1000 },
+      customCommands: [
+        ...posixCommands(identity),
+        opensslCommand(identity),
+        dateCommand(identity),
+        pmtoolCommand(identity),
+        generateCertsCommand(identity),
+        defineCommand('sftunnel_status.pl', async (args) => result(appliance.services.sftunnelStatus(appliance, args[0]))),
+      ],
+    });
+  }
+
+  /** The user of this shell. */
+  get user(): ShellUser {
+    return this.#user;
+  }
+
+  /** The working directory now. */
+  get cwd(): string {
+    return this.#cwd;
+  }
+
+  /** The shell's variables now (what `PS1`, `PS2` and `HOME` are). */
+  get env(): Readonly<Record<string, string>> {
+    return this.#env;
+  }
+
+  /**
+   * Runs a script (one line or many, heredocs included) and keeps its working directory and
+   * variables for the next. A file-system error that aborts the script (a redirection onto a
+   * full disk) is reported as bash would, with status 1.
+   *
+   * @param script - the script
+   * @param stdin - its standard input
+   * @param options - `latency: false` to skip the `latencyMs` fault (nested calls)
+   */
+  async run(script: string, stdin = '', options: { readonly latency?: boolean } = {}): Promise<ExecResult> {
+    if (options.latency !== false) await applyLatency(this.#appliance.faults);
+    try {
+      const outcome = await this.#bash.exec(script, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true });
+      this.#env = { ...outcome.env };
+      this.#cwd = outcome.env['PWD'] ?? this.#cwd;
+      return { stdout: outcome.stdout, stderr: outcome.stderr, exitCode: outcome.exitCode };
+    } catch (error) {
+      const message = shellErrorMessage(error);
+      if (message === undefined) return result('', `bash: ${(error as Error).message}\n`, 1);
+      return result('', message, 1);
+    }
+  }
+
+  /** Changes the working directory (as `cd` would, without checks). */
+  chdir(path: string): void {
+    this.#cwd = path;
+    this.#env = { ...this.#env, PWD: path };
+  }
+}

@@ -1,0 +1,120 @@
+import { createConnection } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from './index.js';
+import { connectClient, execOn, KeystrokeSession } from './testing/keystrokes.js';
+
+function failure(promise: Promise<unknown>): Promise<Error & { code?: string; level?: string }> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error & { code?: string; level?: string },
+  );
+}
+
+describe('faults, observed with ssh2', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({
+      devices: ['unreachable', 'silent', 'wrong-credentials', 'host-key-changed', 'disk-full', 'drop', 'pmtool-fails', 'slow', 'no-expert'].map((name) => ({ name })),
+      direct: true,
+      faults: {
+        unreachable: { unreachable: true },
+        silent: { silent: true },
+        'wrong-credentials': { wrongCredentials: true },
+        'host-key-changed': { hostKeyChanged: true },
+        'disk-full': { diskFull: true },
+        drop: { dropAfterBytes: 16_384 },
+        'pmtool-fails': { pmtoolFails: true },
+        slow: { latencyMs: 300 },
+        'no-expert': { expertRefused: true },
+      },
+    });
+  });
+  afterAll(() => lab.stop());
+
+  it('unreachable: the connection is refused, until the fault is lifted', async () => {
+    expect((await failure(connectClient(lab.appliance('unreachable')))).code).toBe('ECONNREFUSED');
+    await lab.setFaults('unreachable', {});
+    (await connectClient(lab.appliance('unreachable'))).end();
+  });
+
+  it('silent: TCP is accepted but SSH never answers, so the client times out', async () => {
+    const error = await failure(connectClient(lab.appliance('silent'), { readyTimeout: 500 }));
+    expect(error.level).toBe('client-timeout');
+  });
+
+  it('wrong credentials: authentication fails', async () => {
+    expect((await failure(connectClient(lab.appliance('wrong-credentials')))).level).toBe('client-authentication');
+  });
+
+  it('host key changed: the key presented is not the one whose fingerprint the lab reports', async () => {
+    const error = await failure(connectClient(lab.appliance('host-key-changed')));
+    expect(error.message).toMatch(/Host denied \(verification failed\)/);
+    (await connectClient(lab.appliance('disk-full'))).end(); // the same verifier accepts an appliance without the fault
+  });
+
+  it('disk full: shell redirections, cp and SFTP writes fail with No space left on device; truncation works', async () => {
+    const client = await connectClient(lab.appliance('disk-full'), { username: 'root' });
+    const write = await execOn(client, 'echo data > /tmp/x');
+    expect(write).toMatchObject({ code: 1, stderr: 'bash: /tmp/x: No space left on device\n' });
+    expect((await execOn(client, 'cp /etc/hostname /tmp/y; echo rc=$?')).stdout).toBe('rc=1\n');
+    expect((await execOn(client, ': > /tmp/z && echo truncated')).stdout).toBe('truncated\n');
+    const sftpError = await new Promise<Error>((resolve, reject) =>
+      client.sftp((error, sftp) => (error ? reject(error) : sftp.writeFile('/tmp/w', 'data', (e) => resolve(e ?? new Error('no error'))))),
+    );
+    expect(sftpError.message).toContain('No space left on device');
+    client.end();
+  });
+
+  it('dropped after N bytes: the connection closes in the middle of a transfer', async () => {
+    const client = await connectClient(lab.appliance('drop'), { username: 'root' });
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    const outcome = execOn(client, 'cat > /tmp/big', 'x'.repeat(100_000)).catch((error: unknown) => error);
+    await closed;
+    await outcome;
+    expect(await lab.readFile('drop', '/tmp/big').catch(() => 'missing')).not.toHaveLength(100_000);
+  });
+
+  it('pmtool failing: exits 1 and the tunnel is not restarted', async () => {
+    const before = lab.tunnel('pmtool-fails').connectedSince;
+    const client = await connectClient(lab.appliance('pmtool-fails'), { username: 'root' });
+    const run = await execOn(client, 'pmtool restartbyid sftunnel');
+    client.end();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Unable to restart sftunnel');
+    expect(lab.tunnel('pmtool-fails').connectedSince).toEqual(before);
+  });
+
+  it('slow: every command waits the latency', async () => {
+    const client = await connectClient(lab.appliance('slow'), { username: 'root' });
+    const started = Date.now();
+    await execOn(client, 'true');
+    client.end();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('expert refused: the CLI answers and shows `> ` again', async () => {
+    const session = await KeystrokeSession.open(lab.appliance('no-expert'));
+    await session.waitFor(/> $/);
+    const answer = await session.line('expert', /> $/);
+    expect(answer).toContain('Permission denied');
+    expect(await session.line('exp', /> $/)).toContain('Syntax error: Illegal parameter');
+    session.close();
+  });
+
+  it('has no listener left after stop', async () => {
+    const other = await startLab({ devices: 1 });
+    const { address, sshPort } = other.devices[0]!;
+    await other.stop();
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const socket = createConnection({ host: address, port: sshPort });
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * `@sftunnel-ca/lab` — a simulated FMC (+ HA peer) and up to 1,000 FTDs over real SSH and real
+ * TLS, faithful to the appliance, with fault injection. Runs as an ordinary user on loopback
+ * addresses; for rehearsals, tests, the demo and the benchmark.
+ *
+ * @packageDocumentation
+ */
+
+export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabTunnels } from './start-lab.js';
+export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
+export { LabClock } from './lab-clock.js';
+export type { LabCaState } from './lab-pki.js';
+export type { ApplianceFaults, LabFaults } from './faults.js';
+export { SFTUNNEL_PORT, type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';

@@ -1,0 +1,437 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_APPLIANCE_LAYOUT, ftdPeerFiles, SftunnelCaError, type ApplianceLayout, type RsaKeyPair } from '@sftunnel-ca/core';
+import { onDisk, writeFmcFiles, writeFtdFiles, type ApplianceIdentity } from './appliance-files.js';
+import type { ApplianceRole, ApplianceRuntime, ApplianceServices, LabAppliance, LoginShell } from './appliance.js';
+import type { ApplianceFaults, LabFaults } from './faults.js';
+import { runGenerateCerts } from './generate-certs.js';
+import { labKeyPool } from './key-pool.js';
+import { LabClock } from './lab-clock.js';
+import { createLabPki, type LabCaState, type LabPki } from './lab-pki.js';
+import { SftunnelEmulator, type TunnelStatus } from './sftunnel-emulator.js';
+import { SftunnelLog } from './sftunnel-log.js';
+import { sftunnelStatusText } from './sftunnel-status.js';
+import { ApplianceSshServer, generateHostKey } from './ssh-server.js';
+
+/** One device of {@link StartLabOptions.devices}; everything not given is generated. */
+export interface LabDeviceSpec {
+  /** Default `FTD-0001`, `FTD-0002`, … */
+  readonly name?: string;
+  /** Default a random UUID. */
+  readonly uuid?: string;
+}
+
+/** Which tunnels are up when the lab starts: all (default), none, or all but some (names or 0-based indexes). */
+export type LabTunnels = 'up' | 'down' | { readonly down: readonly (string | number)[] };
+
+/** Options of {@link startLab}. */
+export interface StartLabOptions {
+  /** How many FTDs (up to about 1,000), or each one's name and UUID. */
+  readonly devices: number | readonly LabDeviceSpec[];
+  /** Add an HA peer FMC (`FMCsec`) with its own InternalCA that manages the same devices. Default false. */
+  readonly ha?: boolean;
+  /** The InternalCA at the lab's start: `valid` (a year old; default), `expiring` or `expired`. */
+  readonly caState?: LabCaState;
+  /** For `expiring`, days left (default 20); for `expired`, days since expiry (default 5). */
+  readonly caDays?: number;
+  /** Which tunnels are up at start. Default `up`: all, established while the CA was still valid. */
+  readonly tunnels?: LabTunnels;
+  /** The lab time at start; default the real time. */
+  readonly now?: Date;
+  /** Faults by appliance name. */
+  readonly faults?: LabFaults;
+  /** The directory under which the lab makes its own temporary directory; default the system's. */
+  readonly dir?: string;
+  /** Which appliances accept `root` logins for exec and SFTP (the `direct` strategy): all, none (default) or by name. */
+  readonly direct?: boolean | readonly string[];
+  /** Where SSH logins land: the restricted CLI `> ` (default) or bash. */
+  readonly loginShell?: LoginShell;
+  /** The second octet of the lab's addresses: FMC 127.<block>.0.10, FTDs from 127.<block>.1.1. Default: 0, or a free block when 0 is taken. */
+  readonly addressBlock?: number;
+  /** The SSH port of every appliance; default 22 when running as root, else one the system picks per appliance. */
+  readonly sshPort?: number;
+  /** Distinct RSA keys the lab's certificates share (key generation is slow); default 8. */
+  readonly keyPoolSize?: number;
+  /** Appliance paths; default the vendor's. */
+  readonly layout?: ApplianceLayout;
+  /** A critical task under way on the FMC (generate_certs.pl refuses to run), e.g. `backup`. */
+  readonly criticalTask?: string;
+}
+
+/** A running lab: its appliances, its clock and tunnels, and `stop()`. */
+export interface Lab {
+  /** The lab's directory (every appliance's tree is under it); removed by `stop()`. */
+  readonly dir: string;
+  /** The primary FMC. */
+  readonly fmc: LabAppliance;
+  /** The HA peer FMC, with `ha: true`. */
+  readonly secondaryFmc: LabAppliance | undefined;
+  /** The FTDs, in order. */
+  readonly devices: readonly LabAppliance[];
+  /** Every appliance: FMC(s) first. */
+  readonly appliances: readonly LabAppliance[];
+  /** The lab clock. */
+  readonly clock: LabClock;
+  /** The appliance paths. */
+  readonly layout: ApplianceLayout;
+  /**
+   * An appliance by name.
+   *
+   * @throws SftunnelCaError `LAB_UNKNOWN_APPLIANCE`
+   */
+  appliance(name: string): LabAppliance;
+  /** The real path on disk of a path on an appliance. */
+  path(name: string, appliancePath: string): string;
+  /** Reads a file of an appliance (UTF-8). */
+  readFile(name: string, appliancePath: string): Promise<string>;
+  /** The messages log of an appliance (`/var/log/messages` or `/ngfw/var/log/messages`), once pending lines are written. */
+  messages(name: string): Promise<string>;
+  /** The tunnel of a device to an FMC (default the primary). */
+  tunnel(device: string, manager?: string): TunnelStatus;
+  /** Every tunnel. */
+  tunnels(): readonly TunnelStatus[];
+  /** `pmtool restartbyid sftunnel` on an appliance: drops its tunnels and reconnects them with the files as they are now. */
+  restartTunnel(name: string): Promise<void>;
+  /** Drops a device's tunnels (a network blip); they stay down until restarted. */
+  dropTunnel(device: string, reason?: string): Promise<void>;
+  /** Replaces an appliance's faults. */
+  setFaults(name: string, faults: ApplianceFaults): Promise<void>;
+  /** Stops every listener and connection and removes the lab's directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+interface Member {
+  readonly runtime: ApplianceRuntime;
+  readonly log: SftunnelLog;
+  ssh: ApplianceSshServer | undefined;
+}
+
+const FMC_NAMES = ['FMCpri', 'FMCsec'] as const;
+
+function deviceAddress(block: number, index: number): string {
+  return `127.${block}.${1 + Math.floor(index / 250)}.${1 + (index % 250)}`;
+}
+
+function deviceSpecs(devices: number | readonly LabDeviceSpec[]): { name: string; uuid: string }[] {
+  const specs: readonly LabDeviceSpec[] = typeof devices === 'number' ? Array.from({ length: Math.max(0, Math.floor(devices)) }, (): LabDeviceSpec => ({})) : devices;
+  if (specs.length > 60_000 || (typeof devices === 'number' && (!Number.isInteger(devices) || devices < 0))) {
+    throw new SftunnelCaError('INVALID_ARGUMENT', `devices must be a whole number from 0 to 60,000, got ${String(typeof devices === 'number' ? devices : specs.length)}`, { step: 'start-lab' });
+  }
+  const list = specs.map((spec, i) => ({ name: spec.name ?? `FTD-${String(i + 1).padStart(4, '0')}`, uuid: spec.uuid ?? randomUUID() }));
+  const names = new Set(list.map((d) => d.name));
+  if (names.size !== list.length || FMC_NAMES.some((n) => names.has(n))) {
+    throw new SftunnelCaError('INVALID_ARGUMENT', 'device names must be unique and differ from FMCpri and FMCsec', { step: 'start-lab' });
+  }
+  return list;
+}
+
+function downSet(tunnels: LabTunnels | undefined, names: readonly string[]): Set<string> {
+  if (tunnels === undefined || tunnels === 'up') return new Set();
+  if (tunnels === 'down') return new Set(names);
+  return new Set(tunnels.down.map((d) => (typeof d === 'number' ? (names[d] ?? '') : d)));
+}
+
+async function inBatches<T>(items: readonly T[], size: number, action: (item: T, index: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => action(item, i + j)));
+}
+
+/**
+ * Starts a lab: an FMC (and an HA peer) and N FTDs, each a real SSH endpoint on its own loopback
+ * address with the appliance's file tree on disk, certificates from core's PKI in the CA state
+ * asked for, and real TLS 1.2 tunnels from every FTD to its FMC(s) on port 8305. Runs as an
+ * ordinary user.
+ *
+ * @param options - size, CA state, tunnels, faults, clock
+ * @returns the running lab; call `stop()` when done
+ * @throws SftunnelCaError `INVALID_ARGUMENT` for bad options, `LAB_ADDRESS_IN_USE` when no address block is free
+ *
+ * @example
+ * ```ts
+ * const lab = await startLab({ devices: 3, caState: 'expired' });
+ * try {
+ *   const ftd = lab.devices[0]!;
+ *   console.log(ftd.address, ftd.sshPort, ftd.hostKeyFingerprint, lab.tunnel(ftd.name).state);
+ * } finally {
+ *   await lab.stop();
+ * }
+ * ```
+ */
+export async function startLab(options: StartLabOptions): Promise<Lab> {
+  const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
+  const specs = deviceSpecs(options.devices);
+  const clock = new LabClock(options.now);
+  const now = clock.now();
+  const caState = options.caState ?? 'valid';
+  const keys: readonly RsaKeyPair[] = await labKeyPool(options.keyPoolSize ?? 8);
+  const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'sftunnel-ca-lab-'));
+  const password = randomBytes(12).toString('base64url');
+  let emulator = new SftunnelEmulator(clock);
+  const members = new Map<string, Member>();
+  try {
+    const fmcCount = options.ha === true ? 2 : 1;
+    const fmcIds = FMC_NAMES.slice(0, fmcCount).map((name) => ({ name, uuid: randomUUID() }));
+    const pkis: LabPki[] = [];
+    for (const fmc of fmcIds) {
+      pkis.push(await createLabPki({ fmcUuid: fmc.uuid, deviceUuids: specs.map((d) => d.uuid), now, caState, caDays: options.caDays, keys }));
+    }
+    const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
+    const sshPort = options.sshPort ?? (uid === 0 ? 22 : 0);
+    const directFor = (name: string): boolean => (Array.isArray(options.direct) ? options.direct.includes(name) : options.direct === true);
+    const services: ApplianceServices = {
+      clock,
+      layout,
+      restartSftunnel: async (appliance) => {
+        if (appliance.info.role === 'fmc') await emulator.restartManager(appliance.info.name);
+        else await emulator.restartDevice(appliance.info.name);
+      },
+      sftunnelStatus: (appliance, peer) => {
+        const fmc = appliance.info.role === 'fmc';
+        const tunnels = fmc ? emulator.managerTunnels(appliance.info.name) : emulator.deviceTunnels(appliance.info.name);
+        const shown = peer === undefined ? tunnels : tunnels.filter((t) => (fmc ? t.deviceAddress : t.managerAddress) === peer);
+        return sftunnelStatusText(shown, fmc ? 'manager' : 'device', clock.now());
+      },
+      generateCerts: (appliance, io) =>
+        runGenerateCerts(
+          {
+            fmc: appliance,
+            devices: specs.map((d) => {
+              const member = members.get(d.name) as Member;
+              const up = emulator.deviceTunnels(d.name).some((t) => t.manager === appliance.info.name && t.state === 'connected');
+              return { appliance: member.runtime, tunnelUp: up };
+            }),
+            keys,
+            criticalTask: appliance.info.name === FMC_NAMES[0] ? options.criticalTask : undefined,
+            restartTunnels: () => emulator.restartManager(appliance.info.name),
+          },
+          io,
+        ),
+    };
+    const makeMember = (role: ApplianceRole, id: { name: string; uuid: string }, address: string, peers: readonly string[]): Member => {
+      const root = join(dir, id.name);
+      const hostKey = generateHostKey();
+      const info: LabAppliance = {
+        name: id.name,
+        role,
+        uuid: id.uuid,
+        address,
+        sshPort: 0,
+        username: 'admin',
+        password,
+        hostKeyFingerprint: hostKey.fingerprint,
+        hostPublicKey: hostKey.publicKey,
+        root,
+        direct: directFor(id.name),
+        loginShell: options.loginShell ?? 'cli',
+        peers,
+      };
+      Object.defineProperty(info, 'password', { value: password, enumerable: false });
+      const runtime: ApplianceRuntime = {
+        info,
+        faults: { ...options.faults?.[id.name] },
+        hostKey: hostKey.privateKey,
+        otherHostKey: generateHostKey().privateKey,
+        owners: new Map(),
+        services,
+      };
+      const log = new SftunnelLog(onDisk(root, role === 'fmc' ? layout.fmc.messagesLog : layout.ftd.messagesLog), id.name, 1000 + Math.floor(Math.random() * 60_000));
+      return { runtime, log, ssh: undefined };
+    };
+
+    // The FMCs first: their sftunnel listeners claim the lab's address block.
+    await Promise.all(fmcIds.map((fmc, i) => writeFmcFiles(join(dir, fmc.name), layout, { ...fmc, address: '' }, pkis[i] as LabPki, specs.map((d) => ({ ...d, address: '' })))));
+    const blocks = options.addressBlock !== undefined ? [options.addressBlock] : [0, ...Array.from({ length: 8 }, () => 1 + Math.floor(Math.random() * 250))];
+    let block: number | undefined;
+    for (const candidate of blocks) {
+      if (!Number.isInteger(candidate) || candidate < 0 || candidate > 255) {
+        throw new SftunnelCaError('INVALID_ARGUMENT', `addressBlock must be a whole number from 0 to 255, got ${String(candidate)}`, { step: 'start-lab' });
+      }
+      try {
+        for (const [i, fmc] of fmcIds.entries()) {
+          const member = makeMember('fmc', fmc, `127.${candidate}.0.${10 + i}`, fmcIds.filter((f) => f !== fmc).map((f) => f.name));
+          members.set(fmc.name, member);
+          const f = layout.fmc;
+          const root = member.runtime.info.root;
+          await emulator.addManager(
+            { name: fmc.name, address: member.runtime.info.address, log: member.log },
+            { caCertificate: onDisk(root, f.caCertificate), certificate: onDisk(root, f.sftunnelCertificate), key: onDisk(root, f.sftunnelKey) },
+          );
+        }
+        block = candidate;
+        break;
+      } catch (error) {
+        await emulator.stop();
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        members.clear();
+        emulator = new SftunnelEmulator(clock);
+      }
+    }
+    if (block === undefined) {
+      throw new SftunnelCaError('LAB_ADDRESS_IN_USE', `no free address block for the lab's FMC on port 8305 (tried ${blocks.map((b) => `127.${b}.0.10`).join(', ')})`, { step: 'start-lab' });
+    }
+    const fmcMembers = fmcIds.map((f) => members.get(f.name) as Member);
+    const devices = specs.map((spec, i) => makeMember('ftd', spec, deviceAddress(block, i), fmcIds.map((f) => f.name)));
+    for (const member of devices) members.set(member.runtime.info.name, member);
+    await inBatches(devices, 32, async (member) => {
+      const { info } = member.runtime;
+      const identity: ApplianceIdentity = { uuid: info.uuid, name: info.name, address: info.address };
+      await writeFtdFiles(
+        info.root,
+        layout,
+        identity,
+        fmcMembers.map((fmc, m) => {
+          const pki = pkis[m] as LabPki;
+          const issued = pki.devices.get(info.uuid);
+          return { uuid: fmc.runtime.info.uuid, name: fmc.runtime.info.name, address: fmc.runtime.info.address, caCertificatePem: pki.ca.certificate.pem, certificatePem: issued?.certificate.pem ?? '', keyPem: issued?.privateKeyPem ?? '' };
+        }),
+      );
+    });
+    for (const member of devices) {
+      const { info } = member.runtime;
+      for (const fmc of fmcMembers) {
+        const peer = ftdPeerFiles(layout, fmc.runtime.info.uuid);
+        emulator.addTunnel({ name: info.name, address: info.address, log: member.log }, fmc.runtime.info.name, {
+          caCertificate: onDisk(info.root, peer.caCertificate),
+          certificate: onDisk(info.root, peer.sftunnelCertificate),
+          key: onDisk(info.root, peer.sftunnelKey),
+        });
+      }
+    }
+    const all = [...fmcMembers, ...devices];
+    await inBatches(all, 64, async (member) => {
+      const server = await ApplianceSshServer.start(member.runtime, sshPort).catch((error: unknown) => {
+        if (sshPort !== 0) return ApplianceSshServer.start(member.runtime, 0);
+        throw error;
+      });
+      member.ssh = server;
+      Object.defineProperty(member.runtime.info, 'sshPort', { value: server.port, enumerable: true });
+    });
+    // Tunnels that are up were established while the whole chain was valid.
+    const issuedAt = Math.max(...pkis.map((p) => p.issuedAt.getTime()));
+    const notAfter = Math.min(...pkis.map((p) => p.ca.certificate.notAfter.getTime()));
+    const establishedAt = new Date(Math.max(issuedAt + 60_000, Math.min(now.getTime(), notAfter - 86_400_000)));
+    const down = downSet(options.tunnels, specs.map((d) => d.name));
+    await inBatches(devices, 16, async (member) => {
+      const name = member.runtime.info.name;
+      if (down.has(name)) emulator.markDown(name, new Date(now.getTime() - 3_600_000));
+      else await emulator.connect(name, { verifyAt: establishedAt, log: false });
+    });
+    return new RunningLab({ dir, layout, clock, emulator, members, fmcNames: fmcIds.map((f) => f.name), deviceNames: specs.map((d) => d.name) });
+  } catch (error) {
+    await Promise.all([...members.values()].map((m) => m.ssh?.stop()));
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new SftunnelCaError('LAB_ADDRESS_IN_USE', `an address of the lab is in use: ${(error as Error).message}`, { step: 'start-lab', cause: error });
+    }
+    throw error;
+  }
+}
+
+class RunningLab implements Lab {
+  readonly dir: string;
+  readonly layout: ApplianceLayout;
+  readonly clock: LabClock;
+  readonly #emulator: SftunnelEmulator;
+  readonly #members: ReadonlyMap<string, Member>;
+  readonly #fmcNames: readonly string[];
+  readonly #deviceNames: readonly string[];
+  #stopping: Promise<void> | undefined;
+
+  constructor(init: {
+    dir: string;
+    layout: ApplianceLayout;
+    clock: LabClock;
+    emulator: SftunnelEmulator;
+    members: ReadonlyMap<string, Member>;
+    fmcNames: readonly string[];
+    deviceNames: readonly string[];
+  }) {
+    this.dir = init.dir;
+    this.layout = init.layout;
+    this.clock = init.clock;
+    this.#emulator = init.emulator;
+    this.#members = init.members;
+    this.#fmcNames = init.fmcNames;
+    this.#deviceNames = init.deviceNames;
+  }
+
+  get fmc(): LabAppliance {
+    return this.appliance(this.#fmcNames[0] ?? '');
+  }
+
+  get secondaryFmc(): LabAppliance | undefined {
+    const name = this.#fmcNames[1];
+    return name === undefined ? undefined : this.appliance(name);
+  }
+
+  get devices(): readonly LabAppliance[] {
+    return this.#deviceNames.map((n) => this.appliance(n));
+  }
+
+  get appliances(): readonly LabAppliance[] {
+    return [...this.#fmcNames, ...this.#deviceNames].map((n) => this.appliance(n));
+  }
+
+  appliance(name: string): LabAppliance {
+    return this.#member(name).runtime.info;
+  }
+
+  path(name: string, appliancePath: string): string {
+    return onDisk(this.appliance(name).root, appliancePath);
+  }
+
+  readFile(name: string, appliancePath: string): Promise<string> {
+    return readFile(this.path(name, appliancePath), 'utf8');
+  }
+
+  async messages(name: string): Promise<string> {
+    const member = this.#member(name);
+    await member.log.flush();
+    const info = member.runtime.info;
+    return this.readFile(name, info.role === 'fmc' ? this.layout.fmc.messagesLog : this.layout.ftd.messagesLog);
+  }
+
+  tunnel(device: string, manager?: string): TunnelStatus {
+    const wanted = manager ?? this.#fmcNames[0];
+    const found = this.#emulator.deviceTunnels(this.appliance(device).name).find((t) => t.manager === wanted);
+    if (found === undefined) throw new SftunnelCaError('LAB_UNKNOWN_APPLIANCE', `${device} has no tunnel to ${String(wanted)}`, { host: device });
+    return found;
+  }
+
+  tunnels(): readonly TunnelStatus[] {
+    return this.#emulator.all();
+  }
+
+  async restartTunnel(name: string): Promise<void> {
+    const runtime = this.#member(name).runtime;
+    await runtime.services.restartSftunnel(runtime);
+  }
+
+  async dropTunnel(device: string, reason?: string): Promise<void> {
+    await this.#emulator.drop(this.appliance(device).name, reason);
+  }
+
+  async setFaults(name: string, faults: ApplianceFaults): Promise<void> {
+    const member = this.#member(name);
+    member.runtime.faults = { ...faults };
+    await member.ssh?.applyFaults();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await Promise.all([...this.#members.values()].map((m) => m.ssh?.stop()));
+      await this.#emulator.stop();
+      await Promise.all([...this.#members.values()].map((m) => m.log.flush()));
+      await rm(this.dir, { recursive: true, force: true });
+    })();
+    return this.#stopping;
+  }
+
+  #member(name: string): Member {
+    const member = this.#members.get(name);
+    if (member === undefined) throw new SftunnelCaError('LAB_UNKNOWN_APPLIANCE', `the lab has no appliance named ${JSON.stringify(name)}`, { step: 'lab' });
+    return member;
+  }
+}

@@ -1,0 +1,284 @@
+import { posix } from 'node:path';
+import { parse } from 'just-bash';
+import type { ApplianceRuntime } from './appliance.js';
+import { cliBanner, interpretCliLine } from './cli-shell.js';
+import { ExpertShell } from './expert-shell.js';
+import { applyLatency } from './faults.js';
+import type { TerminalControl } from './shell-user.js';
+
+/** Where a terminal session writes, and how it ends. */
+export interface TerminalChannel {
+  /** Sends output to the client. */
+  write(text: string): void;
+  /** Ends the session with an exit status. */
+  close(status: number): void;
+}
+
+interface Waiter {
+  readonly secret: boolean;
+  resolve(line: string | undefined): void;
+}
+
+const SUDO_TO_ROOT = /^(?:sudo\s+(?:su(?:\s+(-|root|-\s+root))?|-i|-s|bash|su\s+-l)|su(?:\s+(-|root|-\s+root))?)$/;
+
+/** Whether a script typed so far needs more lines: an open heredoc, quote, block or a trailing `\`, `|`, `&&`. */
+export function needsMoreLines(script: string): boolean {
+  const open: { word: string; tabs: boolean }[] = [];
+  for (const line of script.split('\n')) {
+    const first = open[0];
+    if (first !== undefined) {
+      if ((first.tabs ? line.replace(/^\t+/, '') : line) === first.word) open.shift();
+      continue;
+    }
+    for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
+  }
+  if (open.length > 0) return true;
+  const last = script.trimEnd();
+  if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return true;
+  try {
+    parse(script);
+    return false;
+  } catch (error) {
+    return /EOF|end of (file|input)/i.test((error as Error).message);
+  }
+}
+
+/**
+ * One interactive SSH session of an appliance, as its console behaves: the restricted CLI (`> `)
+ * → `expert` → `admin@<name>:~$` → `sudo su` → `Password:` → `root@<name>:/home/admin#`, with
+ * terminal echo and line editing (backspace, Ctrl-C, Ctrl-D), `stty -echo`, `PS1`/`PS2`, multi-line
+ * input (heredocs, open quotes), and the interactive `generate_certs.pl` on an FMC.
+ */
+export class TerminalSession implements TerminalControl {
+  readonly #appliance: ApplianceRuntime;
+  readonly #channel: TerminalChannel;
+  /** The shells entered, innermost last; empty while in the CLI. */
+  readonly #shells: ExpertShell[] = [];
+  #inCli: boolean;
+  #echo: boolean;
+  #onlcr: boolean;
+  #input = '';
+  #line = '';
+  #pending: string[] = [];
+  #busy = false;
+  #closed = false;
+  #lastWasCr = false;
+  #waiter: Waiter | undefined;
+
+  /**
+   * @param appliance - the appliance
+   * @param channel - the SSH channel (or any sink)
+   * @param options - `pty`: whether the client asked for a terminal (echo and `\r\n` on); `user: 'root'` for a direct root login
+   */
+  constructor(appliance: ApplianceRuntime, channel: TerminalChannel, options: { readonly pty: boolean; readonly user?: 'root' | 'admin' }) {
+    this.#appliance = appliance;
+    this.#channel = channel;
+    this.#echo = options.pty;
+    this.#onlcr = options.pty;
+    this.#root = options.user === 'root';
+    this.#inCli = !this.#root && appliance.info.loginShell === 'cli';
+  }
+
+  readonly #root: boolean;
+
+  /** Shows the banner and the first prompt. */
+  start(): void {
+    if (this.#inCli) this.#out(cliBanner(this.#appliance));
+    else this.#shells.push(this.#root ? this.#newShell('root', '/root') : this.#newShell('admin'));
+    this.#prompt();
+  }
+
+  /** @inheritDoc */
+  setEcho(on: boolean): void {
+    this.#echo = on;
+  }
+
+  /** @inheritDoc */
+  setOutputNewlines(on: boolean): void {
+    this.#onlcr = on;
+  }
+
+  /** Feeds what the client typed. */
+  feed(data: string): void {
+    this.#input += data;
+    this.#pump();
+  }
+
+  /** Stops the session (the channel closed). */
+  dispose(): void {
+    this.#closed = true;
+    this.#waiter?.resolve(undefined);
+    this.#waiter = undefined;
+  }
+
+  #newShell(user: 'root' | 'admin', cwd?: string): ExpertShell {
+    return new ExpertShell(this.#appliance, user, { terminal: this, ...(cwd === undefined ? {} : { cwd }) });
+  }
+
+  #out(text: string): void {
+    if (this.#closed || text === '') return;
+    this.#channel.write(this.#onlcr ? text.replace(/\r?\n/g, '\r\n') : text);
+  }
+
+  #pump(): void {
+    while (!this.#closed && this.#input.length > 0 && (!this.#busy || this.#waiter !== undefined)) {
+      if (this.#input.startsWith('\x1b')) {
+        const sequence = /^\x1b(?:\[[0-9;?]*[A-Za-z~]|O[A-Za-z]|[^[O])?/.exec(this.#input)?.[0] ?? '\x1b';
+        this.#input = this.#input.slice(sequence.length);
+        continue;
+      }
+      const ch = this.#input[0] ?? '';
+      this.#input = this.#input.slice(1);
+      if (ch === '\n' && this.#lastWasCr) {
+        this.#lastWasCr = false;
+        continue;
+      }
+      this.#lastWasCr = ch === '\r';
+      const secret = this.#waiter?.secret === true;
+      if (ch === '\r' || ch === '\n') {
+        const line = this.#line;
+        this.#line = '';
+        if (this.#echo || secret) this.#out('\n');
+        this.#lineDone(line);
+      } else if (ch === '\x03') {
+        this.#line = '';
+        this.#out('^C\n');
+        if (this.#waiter !== undefined) this.#answer(undefined);
+        else if (!this.#busy) {
+          this.#pending = [];
+          this.#prompt();
+        }
+      } else if (ch === '\x04') {
+        if (this.#line !== '') continue;
+        if (this.#waiter !== undefined) this.#answer(undefined);
+        else if (!this.#busy) this.#lineDone('exit', true);
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.#line === '') continue;
+        this.#line = this.#line.slice(0, -1);
+        if (this.#echo && !secret) this.#out('\b \b');
+      } else if (ch === '\x15') {
+        if (this.#echo && !secret) this.#out('\b \b'.repeat(this.#line.length));
+        this.#line = '';
+      } else if (ch >= ' ') {
+        this.#line += ch;
+        if (this.#echo && !secret) this.#out(ch);
+      }
+    }
+  }
+
+  #answer(line: string | undefined): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.resolve(line);
+  }
+
+  #lineDone(line: string, eof = false): void {
+    if (this.#waiter !== undefined) {
+      this.#answer(line);
+      return;
+    }
+    if (eof && this.#echo) this.#out('exit\n');
+    this.#busy = true;
+    this.#handle(line)
+      .catch((error: unknown) => this.#out(`bash: ${(error as Error).message}\n`))
+      .finally(() => {
+        this.#busy = false;
+        this.#pump();
+      });
+  }
+
+  #readLine(secret: boolean): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      this.#waiter = { secret, resolve };
+      queueMicrotask(() => this.#pump());
+    });
+  }
+
+  #promptText(): string {
+    const shell = this.#shells.at(-1);
+    if (shell === undefined) return '> ';
+    if (this.#pending.length > 0) return shell.env['PS2'] ?? '> ';
+    const name = this.#appliance.info.name;
+    const home = shell.env['HOME'] ?? '';
+    const cwd = shell.cwd;
+    const tilde = home !== '' && (cwd === home || cwd.startsWith(`${home}/`)) ? `~${cwd.slice(home.length)}` : cwd;
+    const mark = shell.user === 'root' ? '#' : '$';
+    const ps1 = shell.env['PS1'];
+    if (ps1 === undefined) return `${shell.user}@${name}:${tilde}${mark} `;
+    return ps1.replace(/\\([uhHwW$n\\[\]])/g, (_all, c: string) =>
+      c === 'u' ? shell.user
+      : c === 'h' || c === 'H' ? name
+      : c === 'w' ? tilde
+      : c === 'W' ? posix.basename(cwd) || '/'
+      : c === '$' ? mark
+      : c === 'n' ? '\n'
+      : c === '\\' ? '\\'
+      : '',
+    );
+  }
+
+  #prompt(): void {
+    this.#out(this.#promptText());
+  }
+
+  async #handle(line: string): Promise<void> {
+    const shell = this.#shells.at(-1);
+    if (shell === undefined) {
+      await applyLatency(this.#appliance.faults);
+      const outcome = interpretCliLine(this.#appliance, line);
+      if (outcome.kind === 'exit') return this.#leave(0, true);
+      if (outcome.kind === 'expert') this.#shells.push(this.#newShell('admin'));
+      else this.#out(outcome.text);
+      return this.#prompt();
+    }
+    this.#pending.push(line);
+    const script = this.#pending.join('\n');
+    if (needsMoreLines(script)) return this.#prompt();
+    this.#pending = [];
+    const command = script.trim();
+    const exit = /^(?:exit|logout)(?:\s+(\d+))?$/.exec(command);
+    if (exit !== null) return this.#leave(Number(exit[1] ?? 0));
+    const sudo = SUDO_TO_ROOT.exec(command);
+    if (sudo !== null) return this.#becomeRoot(shell, /(?:^|\s)-(?:\s|$)|\s-[il]$/.test(command));
+    if (shell.user === 'root' && this.#appliance.info.role === 'fmc' && /^(?:\S*\/)?generate_certs\.pl$/.test(command)) {
+      await applyLatency(this.#appliance.faults);
+      await this.#appliance.services.generateCerts(this.#appliance, { write: (text) => this.#out(text), readLine: () => this.#readLine(false) });
+      return this.#prompt();
+    }
+    const outcome = await shell.run(script);
+    this.#out(outcome.stdout);
+    this.#out(outcome.stderr);
+    this.#prompt();
+  }
+
+  async #becomeRoot(shell: ExpertShell, login: boolean): Promise<void> {
+    const cwd = login ? '/root' : shell.cwd;
+    if (shell.user !== 'root') {
+      let accepted = false;
+      for (let attempt = 0; attempt < 3 && !accepted; attempt++) {
+        this.#out('Password:');
+        const answer = await this.#readLine(true);
+        if (answer === undefined) return this.#prompt();
+        await applyLatency(this.#appliance.faults);
+        accepted = answer === this.#appliance.info.password;
+        if (!accepted) this.#out('Sorry, try again.\n');
+      }
+      if (!accepted) {
+        this.#out('sudo: 3 incorrect password attempts\n');
+        return this.#prompt();
+      }
+    }
+    this.#shells.push(this.#newShell('root', cwd));
+    this.#prompt();
+  }
+
+  #leave(status: number, fromCli = false): void {
+    if (!fromCli) this.#shells.pop();
+    if (fromCli || (this.#shells.length === 0 && !this.#inCli)) {
+      this.#closed = true;
+      this.#channel.close(status);
+      return;
+    }
+    this.#prompt();
+  }
+}
