@@ -161,6 +161,43 @@ const TABLE = {
     meaning: 'A lab call named an appliance (FMC or FTD) that the lab does not have.',
     remedy: 'Use a name from `lab.appliances` (the names given in `devices`, or the generated `FTD-0001`…, `FMCpri`, `FMCsec`).',
   },
+  // ── renewal ─────────────────────────────────────────────────────────────
+  RENEWAL_FMC_INCOMPLETE: {
+    meaning: 'The FMC lacks a file renewal needs (sftunnel.conf, the InternalCA, the FMC’s own certificate or key), or sftunnel.conf does not name the live paths in its proxyssl block.',
+    remedy: 'Check the FMC named (and the layout if its paths differ from the vendor’s); restore the missing file from the FMC backup before renewing.',
+  },
+  RENEWAL_DEVICE_UNKNOWN: {
+    meaning: 'A device the FMC manages has no name or address: no sftunnel.json in its peer directory and no entry in the inventory given.',
+    remedy: 'Pass an inventory (UUID → name and address) to the plan, e.g. from the devices.csv or the FMC’s device list.',
+  },
+  RENEWAL_PREPARED_STALE: {
+    meaning: 'A prepared (staged) renewal no longer matches the FMC: its InternalCA changed since, or devices were added or removed.',
+    remedy: 'Prepare again (a new staging directory is made); the old staging directory can be deleted.',
+  },
+  RENEWAL_STAGING_CORRUPT: {
+    meaning: 'A file in the staging directory on the FMC is missing, or its sha256 differs from the one recorded when it was prepared.',
+    remedy: 'Treat the staging directory as damaged: prepare again rather than deliver from it.',
+  },
+  RESTART_FAILED: {
+    meaning: '`pmtool restartbyid sftunnel` exited with a non-zero status on the appliance named.',
+    remedy: 'Run `pmtool status` on the appliance; once the process manager answers, run the renewal again (delivered files are kept) or restart sftunnel by hand.',
+  },
+  TUNNEL_NOT_UP: {
+    meaning: 'After the new files were delivered and sftunnel restarted, the FMC does not show the device’s tunnel as up.',
+    remedy: 'Run `sftunnel_status.pl <device address>` on the FMC and read the device’s messages log (`sftunnel-ca diagnose`); run the renewal again for that device.',
+  },
+  DEVICE_DEADLINE_EXCEEDED: {
+    meaning: 'A device did not finish its renewal steps within the per-device deadline; its connection was closed and it is listed in FAILED_PUSH.',
+    remedy: 'Check the device’s load and link; raise the per-device deadline, then run the renewal again (a copy run) for the devices listed.',
+  },
+  RENEWAL_STOPPED: {
+    meaning: 'The run stopped starting devices: a canary failed or the failure budget (maxFailures) was used up; the devices not started are unchanged.',
+    remedy: 'Read the cause codes of the failed devices, fix them, then resume the run from its journal.',
+  },
+  JOURNAL_INVALID: {
+    meaning: 'The renewal journal on the operator’s machine cannot be read, belongs to another FMC or staging directory, or is not private (mode looser than 0600).',
+    remedy: 'Pass the journal written by the run you resume, unedited and with mode 0600; start a new journal for a new run.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 /** What an error code means and what to do about it. */
