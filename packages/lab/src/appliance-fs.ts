@@ -1,6 +1,7 @@
 import { ReadWriteFs, type IFileSystem } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
-import { diskFullError } from './faults.js';
+import type { FileModeMask } from './shell-user.js';
+import { diskFullAt, diskFullError } from './faults.js';
 
 const MUTATIONS = new Set(['writeFile', 'appendFile', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'symlink', 'link', 'utimes']);
 const CONTENT_WRITES = new Set(['writeFile', 'appendFile', 'cp']);
@@ -20,12 +21,14 @@ function contentLength(content: unknown): number {
 /**
  * The file system a simulated shell of an appliance sees: the appliance's real directory tree,
  * read-only for `admin` (the appliance's files belong to root), and, under the `diskFull` fault,
- * failing every write of content with `ENOSPC` (truncating to empty still works, as on a full disk).
+ * failing writes of content to the data partition with `ENOSPC` (truncating to empty still works,
+ * as on a full disk). Files it creates get mode `0666` less the session's umask.
  *
  * @param appliance - the appliance
  * @param writable - whether the user may change files (root)
+ * @param umask - the session's umask
  */
-export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean): IFileSystem {
+export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean, umask: FileModeMask): IFileSystem {
   const inner = new ReadWriteFs({ root: appliance.info.root });
   return new Proxy(inner, {
     get(target, property, receiver) {
@@ -36,10 +39,18 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
       return (...args: unknown[]): unknown => {
         const path = String(args[name === 'cp' || name === 'link' || name === 'symlink' ? 1 : 0]);
         if (!writable) return Promise.reject(permissionDenied(path));
-        if (appliance.faults.diskFull === true && CONTENT_WRITES.has(name) && (name === 'cp' || contentLength(args[1]) > 0)) {
-          return Promise.reject(diskFullError(path));
+        if (CONTENT_WRITES.has(name) && (name === 'cp' || contentLength(args[1]) > 0) && diskFullAt(appliance.faults, path)) {
+          const error = diskFullError(path);
+          // Thrown out of a redirection, the message is what bash prints (see redirection-failure.ts); cp words its own.
+          if (name !== 'cp') error.message = `bash: ${path}: No space left on device`;
+          return Promise.reject(error);
         }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const apply = (): Promise<unknown> => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args));
+        if (!CONTENT_WRITES.has(name) || name === 'cp') return apply();
+        return target.exists(path).then(async (existed) => {
+          await apply();
+          if (!existed) await target.chmod(path, 0o666 & ~umask.value);
+        });
       };
     },
   });
@@ -47,9 +58,10 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
 
 /** The message bash prints for a file-system error thrown out of a redirection. */
 export function shellErrorMessage(error: unknown): string | undefined {
+  const message = String((error as Error | undefined)?.message ?? '');
+  if (message.startsWith('bash: ')) return `${message}\n`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const path = /'([^']*)'/.exec(String((error as Error | undefined)?.message ?? ''))?.[1] ?? '';
-  if (code === 'ENOSPC') return `bash: ${path}: No space left on device\n`;
+  const path = /'([^']*)'/.exec(message)?.[1] ?? '';
   if (code === 'EACCES' || code === 'EPERM') return `bash: ${path}: Permission denied\n`;
   if (code === 'ENOENT') return `bash: ${path}: No such file or directory\n`;
   return undefined;

@@ -6,6 +6,7 @@ import { generateCertsCommand } from './generate-certs.js';
 import { dateCommand, opensslCommand } from './openssl-command.js';
 import { pmtoolCommand } from './pmtool.js';
 import { posixCommands } from './posix-commands.js';
+import { redirectionFailurePlugin } from './redirection-failure.js';
 import { result, type ShellIdentity, type ShellUser, type TerminalControl } from './shell-user.js';
 
 function homeOf(user: ShellUser): string {
@@ -39,6 +40,7 @@ export class ExpertShell {
       appliance,
       user,
       terminal: options.terminal,
+      umask: { value: 0o022 },
       runAsRoot: (script, cwd, stdin) => new ExpertShell(appliance, 'root', { cwd }).run(script, stdin, { latency: false }),
     };
     const name = appliance.info.name;
@@ -53,7 +55,7 @@ export class ExpertShell {
       ...options.env,
     };
     this.#bash = new Bash({
-      fs: applianceFileSystem(appliance, user === 'root'),
+      fs: applianceFileSystem(appliance, user === 'root', identity.umask),
       cwd: this.#cwd,
       env: this.#env,
       processInfo: { uid: user === 'root' ? 0 : 1000, gid: user === 'root' ? 0 : 1000 },
@@ -66,6 +68,7 @@ export class ExpertShell {
         defineCommand('sftunnel_status.pl', async (args) => result(appliance.services.sftunnelStatus(appliance, args[0]))),
       ],
     });
+    this.#bash.registerTransformPlugin(redirectionFailurePlugin);
   }
 
   /** The user of this shell. */
@@ -85,8 +88,9 @@ export class ExpertShell {
 
   /**
    * Runs a script (one line or many, heredocs included) and keeps its working directory and
-   * variables for the next. A file-system error that aborts the script (a redirection onto a
-   * full disk) is reported as bash would, with status 1.
+   * variables for the next. A redirection that cannot write (a full disk) fails only its own
+   * command, as in bash; a file-system error that still escapes just-bash is reported as bash
+   * would, with status 1.
    *
    * @param script - the script
    * @param stdin - its standard input

@@ -54,17 +54,38 @@ describe('faults, observed with ssh2', () => {
     (await connectClient(lab.appliance('disk-full'))).end(); // the same verifier accepts an appliance without the fault
   });
 
-  it('disk full: shell redirections, cp and SFTP writes fail with No space left on device; truncation works', async () => {
+  it('disk full: shell redirections, cp and SFTP writes fail with No space left on device; truncation and /tmp work', async () => {
     const client = await connectClient(lab.appliance('disk-full'), { username: 'root' });
-    const write = await execOn(client, 'echo data > /tmp/x');
-    expect(write).toMatchObject({ code: 1, stderr: 'bash: /tmp/x: No space left on device\n' });
-    expect((await execOn(client, 'cp /etc/hostname /tmp/y; echo rc=$?')).stdout).toBe('rc=1\n');
-    expect((await execOn(client, ': > /tmp/z && echo truncated')).stdout).toBe('truncated\n');
+    const write = await execOn(client, 'echo data > /var/sf/x');
+    expect(write).toMatchObject({ code: 1, stderr: 'bash: /var/sf/x: No space left on device\n' });
+    expect((await execOn(client, 'cp /etc/hostname /var/sf/y; echo rc=$?')).stdout).toBe('rc=1\n');
+    expect((await execOn(client, ': > /var/sf/z && echo truncated')).stdout).toBe('truncated\n');
+    expect((await execOn(client, 'echo data > /tmp/x && cat /tmp/x')).stdout).toBe('data\n');
     const sftpError = await new Promise<Error>((resolve, reject) =>
-      client.sftp((error, sftp) => (error ? reject(error) : sftp.writeFile('/tmp/w', 'data', (e) => resolve(e ?? new Error('no error'))))),
+      client.sftp((error, sftp) => (error ? reject(error) : sftp.writeFile('/var/sf/w', 'data', (e) => resolve(e ?? new Error('no error'))))),
     );
     expect(sftpError.message).toContain('No space left on device');
     client.end();
+  });
+
+  it('disk full: a failed redirection fails only its command, as in bash, and the script goes on', async () => {
+    const client = await connectClient(lab.appliance('disk-full'), { username: 'root' });
+    const script = [
+      'echo a > /var/sf/x; echo "after=$?"',
+      'echo b >> /var/sf/x || echo "or-else"',
+      'f() { cat > /var/sf/x <<EOF',
+      'c',
+      'EOF',
+      'echo "in-function=$?"; }; f',
+      '{ echo d >&2; } 2> /var/sf/err; echo "group=$?"',
+      'x=1; echo e > /var/sf/x; x=2; echo "x=$x"',
+      'test -e /var/sf/x && wc -c < /var/sf/x',
+    ].join('\n');
+    const run = await execOn(client, script);
+    client.end();
+    expect(run.stdout).toBe('after=1\nor-else\nin-function=1\ngroup=1\nx=2\n0\n');
+    expect(run.stderr).toBe(`${['x', 'x', 'x', 'err', 'x'].map((f) => `bash: /var/sf/${f}: No space left on device\n`).join('')}`);
+    expect(run.code).toBe(0);
   });
 
   it('dropped after N bytes: the connection closes in the middle of a transfer', async () => {

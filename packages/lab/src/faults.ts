@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+
 /**
  * Faults that can be injected into one lab appliance, each modelling a way a real fleet fails.
  * All are off by default; combine them freely. Change them on a running lab with `lab.setFaults`.
@@ -11,7 +13,11 @@ export interface ApplianceFaults {
   readonly wrongCredentials?: boolean;
   /** The appliance presents a host key other than the one whose fingerprint the lab reports. */
   readonly hostKeyChanged?: boolean;
-  /** Writes of content (shell redirections, cp, SFTP writes, pushes) fail with `No space left on device`. */
+  /**
+   * The data partition is full: writes of content (shell redirections, cp, SFTP writes, pushes)
+   * fail with `No space left on device`; truncating to empty still works. `/tmp` and `/dev`,
+   * file systems of their own on the appliance, stay writable.
+   */
   readonly diskFull?: boolean;
   /** The SSH connection is cut once the appliance has received this many bytes on it. */
   readonly dropAfterBytes?: number;
@@ -21,6 +27,15 @@ export interface ApplianceFaults {
   readonly latencyMs?: number;
   /** The restricted CLI refuses `expert` (a user without Config privilege). */
   readonly expertRefused?: boolean;
+}
+
+/** File systems other than the data partition (devices, tmpfs): a full data partition leaves them writable. */
+const OTHER_MOUNTS = ['/dev', '/tmp'];
+
+/** Whether the `diskFull` fault refuses writing content to a path of the appliance (an absolute appliance path). */
+export function diskFullAt(faults: ApplianceFaults, appliancePath: string): boolean {
+  const path = posix.normalize(appliancePath);
+  return faults.diskFull === true && !OTHER_MOUNTS.some((mount) => path === mount || path.startsWith(`${mount}/`));
 }
 
 /** The faults of every appliance, by appliance name. */

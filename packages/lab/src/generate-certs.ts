@@ -18,7 +18,7 @@ import {
 import { defineCommand, type Command } from 'just-bash';
 import { onDisk } from './appliance-files.js';
 import type { ApplianceRuntime, DialogueIo } from './appliance.js';
-import { diskFullError } from './faults.js';
+import { diskFullAt, diskFullError } from './faults.js';
 import { result, type ShellIdentity } from './shell-user.js';
 import { generateCertsTime, logTime } from './time-format.js';
 
@@ -134,7 +134,7 @@ export async function runGenerateCerts(params: GenerateCertsParams, io: Dialogue
         if (made === undefined) return;
         try {
           if (!device.tunnelUp) throw new Error('tunnel down');
-          if (device.appliance.faults.diskFull === true) throw diskFullError(destination.caCertificate);
+          if (diskFullAt(device.appliance.faults, destination.caCertificate)) throw diskFullError(destination.caCertificate);
           const deviceRoot = device.appliance.info.root;
           await put(deviceRoot, destination.caCertificate, ca.certificate.pem);
           await put(deviceRoot, destination.sftunnelKey, made.privateKeyPem);

@@ -182,12 +182,25 @@ function mktempCommand(): Command {
     const path = template.replace(/X+$/, (xs) => randomBytes(xs.length).toString('base64url').slice(0, xs.length).replace(/[-_]/g, 'a'));
     const full = ctx.fs.resolvePath(ctx.cwd, path);
     try {
+      // mktemp makes what it creates private to its owner, whatever the umask.
       if (directory) await ctx.fs.mkdir(full, { recursive: true });
       else await ctx.fs.writeFile(full, '');
+      await ctx.fs.chmod(full, directory ? 0o700 : 0o600);
     } catch {
       return result('', `mktemp: failed to create ${directory ? 'directory' : 'file'} via template '${template}': Permission denied\n`, 1);
     }
     return result(`${path}\n`);
+  });
+}
+
+/** `umask [MODE]` with an octal MODE: prints or sets the session's mask. */
+function umaskCommand(identity: ShellIdentity): Command {
+  return defineCommand('umask', async (args) => {
+    const [mode] = args;
+    if (mode === undefined) return result(`${identity.umask.value.toString(8).padStart(4, '0')}\n`);
+    if (!/^[0-7]{1,4}$/.test(mode)) return result('', `bash: umask: ${mode}: octal number out of range\n`, 1);
+    identity.umask.value = parseInt(mode, 8) & 0o777;
+    return result('');
   });
 }
 
@@ -241,7 +254,7 @@ export function posixCommands(identity: ShellIdentity): Command[] {
     sudoCommand(identity),
     defineCommand('whoami', async () => result(`${identity.user}\n`)),
     defineCommand('hostname', async () => result(`${name}\n`)),
-    defineCommand('umask', async (args) => result(args.length === 0 ? '0022\n' : '')),
+    umaskCommand(identity),
     defineCommand('sync', async () => result('')),
   ];
 }

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import type { ApplianceRuntime } from './appliance.js';
 import { onDisk } from './appliance-files.js';
-import { applyLatency } from './faults.js';
+import { applyLatency, diskFullAt } from './faults.js';
 
 const { OPEN_MODE, STATUS_CODE } = ssh2.utils.sftp;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -12,6 +12,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 interface OpenFile {
   readonly kind: 'file';
   readonly path: string;
+  /** The path as the client named it, on the appliance. */
+  readonly appliancePath: string;
   readonly file: FileHandle;
 }
 
@@ -57,7 +59,7 @@ function openFlags(flags: number): number {
 /**
  * Serves SFTP as root over an appliance's directory tree (the `direct` strategy): every path is
  * resolved inside the appliance's `/`, owners show as `root` (uid 0), the `diskFull` fault fails
- * writes with `No space left on device`, and the `latencyMs` fault delays every operation.
+ * writes to the data partition with `No space left on device`, and the `latencyMs` fault delays every operation.
  *
  * @param appliance - the appliance
  * @param sftp - the accepted SFTP session
@@ -65,7 +67,8 @@ function openFlags(flags: number): number {
 export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void {
   const handles = new Map<number, OpenFile | OpenDirectory>();
   let next = 1;
-  const real = (path: string): string => onDisk(appliance.info.root, posix.resolve('/root', path));
+  const onAppliance = (path: string): string => posix.resolve('/root', path);
+  const real = (path: string): string => onDisk(appliance.info.root, onAppliance(path));
   const handleOf = (buffer: Buffer): OpenFile | OpenDirectory | undefined => (buffer.length === 4 ? handles.get(buffer.readUInt32BE(0)) : undefined);
   const newHandle = (entry: OpenFile | OpenDirectory): Buffer => {
     const id = next++;
@@ -91,7 +94,7 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
     run(reqId, async () => {
       const path = real(filename);
       const file = await open(path, openFlags(flags), attrs.mode === undefined ? 0o644 : attrs.mode & 0o7777);
-      sftp.handle(reqId, newHandle({ kind: 'file', path, file }));
+      sftp.handle(reqId, newHandle({ kind: 'file', path, appliancePath: onAppliance(filename), file }));
     }),
   );
   sftp.on('READ', (reqId, handle, offset, length) =>
@@ -108,7 +111,7 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
     run(reqId, async () => {
       const entry = handleOf(handle);
       if (entry?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE, 'bad handle');
-      if (appliance.faults.diskFull === true && data.length > 0) return sftp.status(reqId, STATUS_CODE.FAILURE, 'No space left on device');
+      if (data.length > 0 && diskFullAt(appliance.faults, entry.appliancePath)) return sftp.status(reqId, STATUS_CODE.FAILURE, 'No space left on device');
       await entry.file.write(data, 0, data.length, offset);
       sftp.status(reqId, STATUS_CODE.OK);
     }),

@@ -10,12 +10,19 @@ export interface TerminalControl {
   setOutputNewlines(on: boolean): void;
 }
 
+/** The file mode creation mask of one shell session (`umask`), which its file system applies to files it creates. */
+export interface FileModeMask {
+  value: number;
+}
+
 /** Who runs a simulated shell, on which appliance, and what it may reach. */
 export interface ShellIdentity {
   readonly appliance: ApplianceRuntime;
   readonly user: ShellUser;
   /** The interactive terminal, when there is one (not for exec). */
   readonly terminal: TerminalControl | undefined;
+  /** The session's umask (a subshell shares it: a change there outlives the subshell, unlike bash). */
+  readonly umask: FileModeMask;
   /** Runs a script as root in this appliance (for `sudo`). */
   runAsRoot(script: string, cwd: string, stdin: string): Promise<ExecResult>;
 }
