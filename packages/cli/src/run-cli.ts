@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { checkCommand } from './commands/check.js';
 import { diagnoseCommand } from './commands/diagnose.js';
+import { labCommand } from './commands/lab.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { renderError } from './render-error.js';
 import { refuseSecretArguments } from './secret-arguments.js';
@@ -44,15 +45,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .version(VERSION, '-V, --version')
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
     .addHelpText('after', EXIT_CODE_HELP)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .exitOverride();
-  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) }));
-  }
+    .showHelpAfterError('(run with --help for usage)');
+  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io), labCommand(io, setExitCode)]) program.addCommand(command);
+  routeOutput(program, io);
   try {
     refuseSecretArguments(argv);
     await program.parseAsync([...argv], { from: 'user' });
@@ -61,6 +56,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (isHelpOrVersion(error)) return EXIT_CODES.OK;
     return renderError(io, error, json);
   }
+}
+
+/** Every command of the tree prints through `io` and throws instead of exiting. */
+function routeOutput(command: Command, io: CliIo): void {
+  command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  for (const sub of command.commands) routeOutput(sub, io);
 }
 
 function isHelpOrVersion(error: unknown): boolean {

@@ -1,26 +1,14 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { createInternalCA, issueSftunnelCertificate } from '@sftunnel-ca/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JSON_SCHEMAS, type JsonSchemaId } from '../src/schemas/json-schemas.js';
+import { expectValidDocument as expectValid } from './json-schema.js';
 import { runBinary } from './run-binary.js';
 
 const DAY = 86_400_000;
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats.default(ajv);
-for (const schema of Object.values(JSON_SCHEMAS)) ajv.addSchema(schema);
-
-function expectValid(id: JsonSchemaId, document: unknown): void {
-  const validate = ajv.getSchema(id);
-  if (validate === undefined) throw new Error(`no schema ${id}`);
-  expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-}
 
 describe('sftunnel-ca check and diagnose (built binary)', () => {
   let dir: string;

@@ -167,3 +167,13 @@ export {
 } from './layout/appliance-layout.js';
 export { parseFmcVersion, compareFmcVersions, type FmcVersion } from './hotfix/fmc-version.js';
 export { fixedHotfixFor, type FixedHotfixVerdict, type FixedHotfixKind } from './hotfix/fixed-hotfix.js';
+
+// ── renewal ──────────────────────────────────────────────────────────────
+export {
+  inspectFmc,
+  type InspectFmcOptions,
+  type FmcInspection,
+  type FmcLivePaths,
+  type InspectedCertificate,
+  type InspectedDevice,
+} from './renewal/inspect.js';

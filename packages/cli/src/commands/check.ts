@@ -1,11 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { Certificate, expiryVerdict, formatVendorExpiryCheck, type ExpiryVerdict } from '@sftunnel-ca/core';
+import { Certificate, expiryVerdict, formatVendorExpiryCheck, inspectFmc, type ExpiryVerdict } from '@sftunnel-ca/core';
+import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
 import { parseMoment } from '../moment.js';
+import { addSshOptions, parseSshTarget, resolveSshOptions, type SshFlags } from '../ssh-options.js';
+
+/** The options of `check`. */
+interface CheckFlags extends SshFlags {
+  readonly file?: string;
+  readonly fmc?: string;
+  readonly at?: string;
+  readonly json?: boolean;
+}
 
 /** The `schema` of `check --json` documents. */
 export const CHECK_SCHEMA_ID = 'sftunnel-ca/check/v1';
@@ -17,27 +27,33 @@ export function exitCodeOfVerdict(verdict: ExpiryVerdict): ExitCode {
 
 /** `sftunnel-ca check`: the vendor's expiry check of an InternalCA. */
 export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
-  return new Command('check')
+  const command = new Command('check')
     .summary('check when the InternalCA expires (the vendor’s three verdicts)')
     .description(
       'Check when the InternalCA expires, as the vendor’s one-line check does: expired N days ago (act now), expires within ' +
         '30 days (act quickly), or valid for more than 30 days. Exit code 0 valid, 5 expiring, 6 expired.',
     )
+    .addOption(new Option('--fmc <user@host[:port]>', 'the FMC to check over SSH (the CA that its sftunnel.conf names)').conflicts('file'))
     .addOption(new Option('--file <cacert.pem>', 'a CA certificate file, e.g. a copy of /etc/sf/ca_root/cacert.pem'))
     .addOption(new Option('--at <date>', 'check at this moment instead of now (ISO 8601, e.g. 2034-10-01)'))
     .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/check/v1)'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ sftunnel-ca check --file /etc/sf/ca_root/cacert.pem\n  $ sftunnel-ca check --file cacert.pem --at 2034-10-01 --json\n',
+      '\nExamples:\n' +
+        '  $ sftunnel-ca check --file /etc/sf/ca_root/cacert.pem\n' +
+        '  $ SFTUNNEL_CA_PASSWORD=… sftunnel-ca check --fmc admin@fmc.example.net --json\n' +
+        '  $ sftunnel-ca check --file cacert.pem --at 2034-10-01 --json\n',
     )
-    .action(async (options: { file?: string; at?: string; json?: boolean }) => {
-      if (options.file === undefined) throw new CliUsageError('check needs --file <cacert.pem> (see sftunnel-ca check --help)');
+    .action(async (options: CheckFlags) => {
+      if ((options.file === undefined) === (options.fmc === undefined)) {
+        throw new CliUsageError('check needs either --fmc <user@host[:port]> or --file <cacert.pem> (see sftunnel-ca check --help)');
+      }
       const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
-      const certificate = Certificate.fromPem(await readCertificateFile(options.file), options.file);
+      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readCertificateFile(options.file), options.file);
       const verdict = expiryVerdict(certificate, now);
       if (options.json === true) {
         writeJson(io, CHECK_SCHEMA_ID, {
-          source: { file: options.file },
+          source: options.file === undefined ? { fmc: options.fmc } : { file: options.file },
           subject: certificate.subject,
           notAfter: certificate.notAfter.toISOString(),
           checkedAt: now.toISOString(),
@@ -51,6 +67,16 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       }
       setExitCode(exitCodeOfVerdict(verdict));
     });
+  return addSshOptions(command);
+}
+
+async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Promise<Certificate> {
+  const host = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(fmc, '--fmc'), flags));
+  try {
+    return (await inspectFmc(host, { now })).ca.certificate;
+  } finally {
+    await host.close();
+  }
 }
 
 async function readCertificateFile(path: string): Promise<string> {

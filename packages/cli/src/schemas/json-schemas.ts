@@ -1,3 +1,19 @@
+/** One appliance as lab documents list it. */
+const APPLIANCE = {
+  type: 'object',
+  required: ['name', 'role', 'uuid', 'address', 'sshPort', 'username', 'hostKeyFingerprint'],
+  properties: {
+    name: { type: 'string' },
+    role: { enum: ['fmc', 'ftd'] },
+    uuid: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+    address: { type: 'string', pattern: '^127\\.' },
+    sshPort: { type: 'integer', minimum: 1, maximum: 65535 },
+    username: { type: 'string' },
+    hostKeyFingerprint: { type: 'string', pattern: '^SHA256:' },
+    tunnel: { enum: ['up', 'down', 'unknown'] },
+  },
+} as const;
+
 /**
  * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
  * document's `schema` field names its version; a new version is added, never changed.
@@ -59,6 +75,42 @@ export const JSON_SCHEMAS = {
         },
       },
     },
+  },
+  'sftunnel-ca/lab/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/lab/v1',
+    type: 'object',
+    required: ['schema', 'pid', 'startedAt', 'stateDir', 'fmc', 'devices', 'files'],
+    properties: {
+      schema: { const: 'sftunnel-ca/lab/v1' },
+      pid: { type: 'integer' },
+      startedAt: { type: 'string', format: 'date-time' },
+      stateDir: { type: 'string' },
+      fmc: { $ref: '#/$defs/appliance' },
+      secondaryFmc: { $ref: '#/$defs/appliance' },
+      devices: { type: 'array', items: { $ref: '#/$defs/appliance' } },
+      files: {
+        type: 'object',
+        required: ['password', 'knownHosts', 'devicesCsv'],
+        properties: { password: { type: 'string' }, knownHosts: { type: 'string' }, devicesCsv: { type: 'string' } },
+      },
+    },
+    $defs: { appliance: APPLIANCE },
+  },
+  'sftunnel-ca/lab-status/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/lab-status/v1',
+    type: 'object',
+    required: ['schema', 'up'],
+    properties: {
+      schema: { const: 'sftunnel-ca/lab-status/v1' },
+      up: { type: 'boolean' },
+      pid: { type: 'integer' },
+      stateDir: { type: 'string' },
+      fmc: { $ref: '#/$defs/appliance' },
+      devices: { type: 'array', items: { $ref: '#/$defs/appliance' } },
+    },
+    $defs: { appliance: APPLIANCE },
   },
   'sftunnel-ca/error/v1': {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

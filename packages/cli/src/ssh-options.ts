@@ -1,0 +1,126 @@
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Secret } from '@sftunnel-ca/core';
+import type { ShellStrategy, SshCredentials, SshEndpoint, SshHostOptions } from '@sftunnel-ca/transport';
+import { password as promptPassword } from '@inquirer/prompts';
+import { Option, type Command } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { CliUsageError } from './cli-usage-error.js';
+import { SAFE_SECRET_SOURCES } from './secret-arguments.js';
+
+/** The SSH options a command takes, as commander parses them. */
+export interface SshFlags {
+  readonly identity?: string;
+  readonly passwordFile?: string;
+  readonly knownHosts?: string[];
+  readonly acceptNewHostKey?: boolean;
+  readonly hostKey?: string[];
+  readonly strategy?: ShellStrategy;
+  readonly jump?: string[];
+  readonly connectTimeout?: string;
+}
+
+/** An SSH target written `user@host[:port]` (IPv6 as `user@[::1]:22`). */
+export interface SshTarget {
+  readonly username: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Adds the SSH options (credentials by reference only, host keys, shell strategy, jump hosts) to a command. */
+export function addSshOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--identity <file>', 'private key file (passphrase from SFTUNNEL_CA_KEY_PASSPHRASE)'))
+    .addOption(new Option('--password-file <file>', 'file holding the password on its first line; must be mode 0600'))
+    .addOption(new Option('--known-hosts <file>', 'OpenSSH known_hosts file (repeatable; default ~/.ssh/known_hosts)').argParser(collect))
+    .addOption(new Option('--accept-new-host-key', 'record the key of a host not yet known (a changed key is always refused)'))
+    .addOption(new Option('--host-key <fingerprint>', 'pin a host key, SHA256:… as ssh-keygen -lf prints it (repeatable)').argParser(collect))
+    .addOption(new Option('--strategy <strategy>', 'how to reach root: expert (FTD CLI → expert → sudo su), direct (exec), auto').choices(['auto', 'direct', 'expert']).default('auto'))
+    .addOption(new Option('--jump <user@host:port>', 'jump host, like ssh -J (repeatable, in order)').argParser(collect))
+    .addOption(new Option('--connect-timeout <ms>', 'connect timeout in milliseconds').default('20000'));
+}
+
+/**
+ * Reads `user@host[:port]`.
+ *
+ * @param text - the target as typed
+ * @param option - the option's name, for errors
+ */
+export function parseSshTarget(text: string, option: string): SshTarget {
+  const match = /^([^@\s]+)@(\[[0-9a-fA-F:.]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(text);
+  const port = match?.[3] === undefined ? 22 : Number(match[3]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new CliUsageError(`${option} takes user@host or user@host:port (e.g. admin@127.0.0.10:2222), got ${JSON.stringify(text)}`);
+  }
+  return { username: match[1] ?? '', host: (match[2] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/**
+ * Builds the options of `SshHost.connect` from the flags, the environment and, on a terminal,
+ * a prompt with no echo. Secrets come only from ssh-agent, a key file, `SFTUNNEL_CA_PASSWORD`,
+ * a 0600 password file or the prompt.
+ */
+export async function resolveSshOptions(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshHostOptions> {
+  const credentials = await resolveCredentials(io, target, flags);
+  const sudoPassword = io.env.SFTUNNEL_CA_SUDO_PASSWORD;
+  const timeout = Number(flags.connectTimeout ?? '20000');
+  if (!Number.isInteger(timeout) || timeout < 100) throw new CliUsageError(`--connect-timeout takes milliseconds (at least 100), got ${JSON.stringify(flags.connectTimeout)}`);
+  const hostKeys = {
+    policy: flags.acceptNewHostKey === true ? ('accept-new' as const) : ('strict' as const),
+    knownHostsFiles: flags.knownHosts ?? [join(homedir(), '.ssh', 'known_hosts')],
+    ...(flags.hostKey === undefined ? {} : { fingerprints: flags.hostKey }),
+  };
+  const jump: SshEndpoint[] = (flags.jump ?? []).map((text) => {
+    const hop = parseSshTarget(text, '--jump');
+    return { ...credentials, username: hop.username, host: hop.host, port: hop.port, hostKeys };
+  });
+  return {
+    name: target.host,
+    host: target.host,
+    port: target.port,
+    ...credentials,
+    hostKeys,
+    strategy: flags.strategy ?? 'auto',
+    connectTimeoutMs: timeout,
+    ...(sudoPassword === undefined || sudoPassword === '' ? {} : { sudoPassword: new Secret(sudoPassword) }),
+    ...(jump.length === 0 ? {} : { jump }),
+  };
+}
+
+async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshCredentials> {
+  const agent = io.env.SSH_AUTH_SOCK !== undefined && io.env.SSH_AUTH_SOCK !== '';
+  const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnly(flags.identity, '--identity'));
+  const passphrase = io.env.SFTUNNEL_CA_KEY_PASSPHRASE;
+  let password: string | undefined = io.env.SFTUNNEL_CA_PASSWORD;
+  if (flags.passwordFile !== undefined) password = (await readOwnerOnly(flags.passwordFile, '--password-file')).split(/\r?\n/, 1)[0] ?? '';
+  if (password === undefined && privateKey === undefined && !agent) {
+    if (io.stdin.isTTY !== true) {
+      throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);
+    }
+    password = await promptPassword({ message: `Password for ${target.username}@${target.host}`, mask: false }, { input: io.stdin, output: io.stderr });
+  }
+  return {
+    username: target.username,
+    agent,
+    ...(password === undefined ? {} : { password: new Secret(password) }),
+    ...(privateKey === undefined ? {} : { privateKey }),
+    ...(passphrase === undefined || passphrase === '' ? {} : { passphrase: new Secret(passphrase) }),
+  };
+}
+
+/** Reads a secret file, refusing one that others can read (it must be like mode 0600). */
+async function readOwnerOnly(path: string, option: string): Promise<string> {
+  let mode: number;
+  try {
+    mode = (await stat(path)).mode;
+  } catch (cause) {
+    throw new CliUsageError(`${option}: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new CliUsageError(`${option}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
+  }
+  return readFile(path, 'utf8');
+}

@@ -1,0 +1,202 @@
+import { posix } from 'node:path';
+import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import { SftunnelConf } from '../formats/sftunnel-conf.js';
+import type { Host } from '../host/host.js';
+import { isUuid } from '../identity/uuid.js';
+import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
+import { Certificate } from '../pki/certificate.js';
+import { expiryVerdict, type ExpiryVerdict } from '../pki/expiry-verdict.js';
+import { privateKeyPemForm, type PrivateKeyPemForm } from '../pki/rsa-key.js';
+
+/** Options of {@link inspectFmc}. */
+export interface InspectFmcOptions {
+  /** The moment the expiry verdicts are computed for. */
+  readonly now: Date;
+  /** Appliance paths; default the vendor's. The live CA and FMC paths come from sftunnel.conf. */
+  readonly layout?: ApplianceLayout;
+}
+
+/** The files the FMC's tunnel uses now, as sftunnel.conf's `proxyssl` block names them. */
+export interface FmcLivePaths {
+  /** `proxy_cacert`: the InternalCA. */
+  readonly caCertificate: string;
+  /** `proxy_crl`: the CA's CRL. */
+  readonly caCrl: string;
+  /** `proxy_cert`: the FMC's own sftunnel certificate. */
+  readonly sftunnelCertificate: string;
+  /** `proxy_key`: the FMC's own sftunnel key. */
+  readonly sftunnelKey: string;
+}
+
+/** A certificate read from an appliance, with its expiry verdict. */
+export interface InspectedCertificate {
+  /** Where it was read. */
+  readonly path: string;
+  /** The certificate. */
+  readonly certificate: Certificate;
+  /** The vendor's verdict at the inspection's `now`. */
+  readonly verdict: ExpiryVerdict;
+}
+
+/** One device the FMC manages, as its peer directory shows it. */
+export interface InspectedDevice {
+  /** The device's UUID (its directory under the FMC's peers directory). */
+  readonly uuid: string;
+  /** The device's name from the FMC's `sftunnel.json`, when there is one. */
+  readonly name: string | undefined;
+  /** The device's address from the FMC's `sftunnel.json`, when there is one. */
+  readonly address: string | undefined;
+  /** The certificate the FMC made for it (`certs_pushed/sftunnel-cert.pem`). */
+  readonly pushedCertificate: InspectedCertificate;
+  /** The PEM form of its key (`certs_pushed/sftunnel-key.pem`), kept when renewing. */
+  readonly keyForm: PrivateKeyPemForm;
+}
+
+/** What {@link inspectFmc} found on an FMC: nothing secret, only certificates, paths and verdicts. */
+export interface FmcInspection {
+  /** The host inspected. */
+  readonly host: string;
+  /** The FMC's UUID: the CN of its InternalCA. */
+  readonly fmcUuid: string;
+  /** The layout used. */
+  readonly layout: ApplianceLayout;
+  /** The live paths, from sftunnel.conf. */
+  readonly livePaths: FmcLivePaths;
+  /** The InternalCA. */
+  readonly ca: InspectedCertificate;
+  /** The FMC's own sftunnel certificate. */
+  readonly fmcCertificate: InspectedCertificate;
+  /** The PEM form of the FMC's own key, kept when renewing. */
+  readonly fmcKeyForm: PrivateKeyPemForm;
+  /** The devices the FMC knows, by UUID order. */
+  readonly devices: readonly InspectedDevice[];
+  /** Peer directories that were skipped, with why (no certs_pushed, not a UUID…). */
+  readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads what a renewal starts from on an FMC, changing nothing: sftunnel.conf (the live CA, CRL,
+ * certificate and key paths come from its `proxyssl` block, not from constants), the InternalCA,
+ * the FMC's own certificate and key form, and for every device under the peers directory the
+ * certificate the FMC made for it (`certs_pushed/`) with its name and address from `sftunnel.json`
+ * where present. Every certificate gets the vendor's expiry verdict at `now`.
+ *
+ * @param host - the FMC, as root
+ * @param options - the clock and the layout
+ * @throws SftunnelCaError `RENEWAL_FMC_INCOMPLETE` when a file the renewal needs is missing;
+ *   `SFTUNNEL_CONF_SYNTAX`, `PEM_INVALID` for unreadable files; the host's errors
+ *
+ * @example
+ * ```ts
+ * const inspection = await inspectFmc(fmc, { now: new Date() });
+ * console.log(inspection.ca.verdict.message, inspection.devices.length);
+ * ```
+ */
+export async function inspectFmc(host: Host, options: InspectFmcOptions): Promise<FmcInspection> {
+  const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
+  const { now } = options;
+  const confPath = layout.fmc.sftunnelConf;
+  const conf = SftunnelConf.parse(await readText(host, confPath), { file: confPath });
+  const livePaths = livePathsOf(conf, layout, host.name);
+  const [caPem, fmcCertificatePem, fmcKeyPem] = await Promise.all([
+    readText(host, livePaths.caCertificate),
+    readText(host, livePaths.sftunnelCertificate),
+    readText(host, livePaths.sftunnelKey),
+  ]);
+  const ca = inspected(livePaths.caCertificate, Certificate.fromPem(caPem, livePaths.caCertificate), now);
+  const fmcUuid = ca.certificate.commonName ?? '';
+  if (!isUuid(fmcUuid)) {
+    throw new SftunnelCaError('RENEWAL_FMC_INCOMPLETE', `the InternalCA's CN is ${JSON.stringify(fmcUuid)}, not the FMC's UUID`, {
+      host: host.name,
+      step: 'inspect',
+      file: livePaths.caCertificate,
+    });
+  }
+  const skipped: { entry: string; reason: string }[] = [];
+  const entries = (await host.list(layout.fmc.peersDirectory)).filter((entry) => {
+    if (isUuid(entry)) return true;
+    skipped.push({ entry, reason: 'not a UUID' });
+    return false;
+  });
+  const devices: InspectedDevice[] = [];
+  for (const entry of entries) {
+    const device = await inspectDevice(host, layout, entry, now);
+    if (typeof device === 'string') skipped.push({ entry, reason: device });
+    else devices.push(device);
+  }
+  return {
+    host: host.name,
+    fmcUuid,
+    layout,
+    livePaths,
+    ca,
+    fmcCertificate: inspected(livePaths.sftunnelCertificate, Certificate.fromPem(fmcCertificatePem, livePaths.sftunnelCertificate), now),
+    fmcKeyForm: privateKeyPemForm(fmcKeyPem, livePaths.sftunnelKey),
+    devices,
+    skipped,
+  };
+}
+
+async function inspectDevice(host: Host, layout: ApplianceLayout, uuid: string, now: Date): Promise<InspectedDevice | string> {
+  const pushed = fmcPushedFiles(layout, uuid);
+  if (!(await host.exists(pushed.sftunnelCertificate))) return `no ${layout.fmc.certsPushedDirectoryName}/${layout.peerFiles.sftunnelCertificate}`;
+  const [certificatePem, keyPem, identity] = await Promise.all([
+    readText(host, pushed.sftunnelCertificate),
+    readText(host, pushed.sftunnelKey),
+    readPeerIdentity(host, posix.join(layout.fmc.peersDirectory, uuid, 'sftunnel.json')),
+  ]);
+  return {
+    uuid,
+    name: identity.name,
+    address: identity.address,
+    pushedCertificate: inspected(pushed.sftunnelCertificate, Certificate.fromPem(certificatePem, pushed.sftunnelCertificate), now),
+    keyForm: privateKeyPemForm(keyPem, pushed.sftunnelKey),
+  };
+}
+
+/** Name and address from an `sftunnel.json` (`peer_name`, `peer_ip`), when the file exists and says so. */
+async function readPeerIdentity(host: Host, path: string): Promise<{ name: string | undefined; address: string | undefined }> {
+  if (!(await host.exists(path))) return { name: undefined, address: undefined };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readText(host, path));
+  } catch {
+    return { name: undefined, address: undefined }; // an unreadable sftunnel.json is as good as none: the inventory names the device
+  }
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && /^\S+$/.test(value) ? value : undefined);
+  return { name: text(record['peer_name'] ?? record['name']), address: text(record['peer_ip'] ?? record['ip']) };
+}
+
+function livePathsOf(conf: SftunnelConf, layout: ApplianceLayout, host: string): FmcLivePaths {
+  const path = (directive: string): string => {
+    const value = conf.get(['proxyssl', directive]);
+    if (value === undefined || !value.startsWith('/') || posix.normalize(value) !== value) {
+      throw new SftunnelCaError(
+        'RENEWAL_FMC_INCOMPLETE',
+        `sftunnel.conf has no absolute proxyssl.${directive} (found ${JSON.stringify(value ?? null)})`,
+        { host, step: 'inspect', file: layout.fmc.sftunnelConf },
+      );
+    }
+    return value;
+  };
+  return { caCertificate: path('proxy_cacert'), caCrl: path('proxy_crl'), sftunnelCertificate: path('proxy_cert'), sftunnelKey: path('proxy_key') };
+}
+
+function inspected(path: string, certificate: Certificate, now: Date): InspectedCertificate {
+  return { path, certificate, verdict: expiryVerdict(certificate, now) };
+}
+
+/** Reads a text file of an appliance; a missing one is `RENEWAL_FMC_INCOMPLETE`. */
+async function readText(host: Host, path: string): Promise<string> {
+  try {
+    return decoder.decode(await host.readFile(path));
+  } catch (error) {
+    if (isSftunnelCaError(error, 'FILE_NOT_FOUND')) {
+      throw new SftunnelCaError('RENEWAL_FMC_INCOMPLETE', `${path} is missing on the FMC`, { host: host.name, step: 'inspect', file: path, cause: error });
+    }
+    throw error;
+  }
+}
