@@ -91,6 +91,28 @@ export async function writeFmcFiles(root: string, layout: ApplianceLayout, fmc: 
 }
 
 /**
+ * Writes, on an FMC, each device's identity beside its `certs_pushed/`: `/var/sf/peers/<FTD-UUID>/sftunnel.json`
+ * with its name and address (what the FMC knows of the devices it manages).
+ *
+ * @param root - the FMC's directory on disk (its `/`)
+ * @param layout - the appliance paths
+ * @param devices - the devices it manages, with their addresses
+ */
+export async function writeFmcPeerIdentities(root: string, layout: ApplianceLayout, devices: readonly ApplianceIdentity[]): Promise<void> {
+  for (let start = 0; start < devices.length; start += 64) {
+    await Promise.all(
+      devices.slice(start, start + 64).map((device) =>
+        put(
+          root,
+          join(layout.fmc.peersDirectory, device.uuid, 'sftunnel.json'),
+          `${JSON.stringify({ peer_uuid: device.uuid, peer_name: device.name, peer_ip: device.address, port: 8305, role: 'device' }, null, 2)}\n`,
+        ),
+      ),
+    );
+  }
+}
+
+/**
  * Writes an FTD's files under `root`: for each manager, `/var/sf/peers/<FMC-UUID>/` with
  * `cacert.pem`, `sftunnel-cert.pem`, `sftunnel-key.pem` (mode 644) and the files renewal leaves
  * alone; and an empty messages log.

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_APPLIANCE_LAYOUT, ftdPeerFiles, SftunnelCaError, type ApplianceLayout, type RsaKeyPair } from '@sftunnel-ca/core';
-import { onDisk, writeFmcFiles, writeFtdFiles, type ApplianceIdentity } from './appliance-files.js';
+import { onDisk, writeFmcFiles, writeFmcPeerIdentities, writeFtdFiles, type ApplianceIdentity } from './appliance-files.js';
 import type { ApplianceRole, ApplianceRuntime, ApplianceServices, LabAppliance, LoginShell } from './appliance.js';
 import type { ApplianceFaults, LabFaults } from './faults.js';
 import { runGenerateCerts } from './generate-certs.js';
@@ -273,6 +273,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     const fmcMembers = fmcIds.map((f) => members.get(f.name) as Member);
     const devices = specs.map((spec, i) => makeMember('ftd', spec, deviceAddress(block, i), fmcIds.map((f) => f.name)));
     for (const member of devices) members.set(member.runtime.info.name, member);
+    const deviceIdentities = devices.map(({ runtime: { info } }): ApplianceIdentity => ({ uuid: info.uuid, name: info.name, address: info.address }));
+    await Promise.all(fmcMembers.map((fmc) => writeFmcPeerIdentities(fmc.runtime.info.root, layout, deviceIdentities)));
     await inBatches(devices, 32, async (member) => {
       const { info } = member.runtime;
       const identity: ApplianceIdentity = { uuid: info.uuid, name: info.name, address: info.address };
