@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { checkCommand } from './commands/check.js';
 import { diagnoseCommand } from './commands/diagnose.js';
+import { exporterCommand } from './commands/exporter.js';
 import { labCommand } from './commands/lab.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { renderError } from './render-error.js';
@@ -46,7 +47,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io), labCommand(io, setExitCode)]) program.addCommand(command);
+  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io), labCommand(io, setExitCode), exporterCommand(io)]) {
+    program.addCommand(command);
+  }
   routeOutput(program, io);
   try {
     refuseSecretArguments(argv);

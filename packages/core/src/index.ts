@@ -177,3 +177,44 @@ export {
   type InspectedCertificate,
   type InspectedDevice,
 } from './renewal/inspect.js';
+export { summarizeCertificate, type CertificateSummary } from './renewal/certificate-summary.js';
+export {
+  planRenewal,
+  formatRenewalPlan,
+  type PlanRenewalOptions,
+  type RenewalPlan,
+  type PlannedDevice,
+  type PlannedFile,
+  type DeviceIdentity,
+} from './renewal/plan.js';
+export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
+export {
+  prepareRenewal,
+  loadPreparedRenewal,
+  type PrepareRenewalOptions,
+  type PreparedRenewal,
+  type StagedFile,
+  type StagedCertificate,
+} from './renewal/prepare.js';
+export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
+export type { DeviceRunOptions } from './renewal/device-run.js';
+export { SFTUNNEL_RESTART_COMMAND } from './renewal/sftunnel-control.js';
+export { rollbackRenewal, type RollbackRenewalOptions } from './renewal/rollback.js';
+export { RenewalJournal, type JournalEntry, type JournalRun } from './renewal/journal.js';
+export type {
+  RenewalResult,
+  DeviceResult,
+  DeviceOutcome,
+  DeviceStep,
+  DeviceFingerprints,
+} from './renewal/renewal-result.js';
+export type {
+  RenewalEvent,
+  RenewalReporter,
+  RunStartEvent,
+  PrepareProgressEvent,
+  DeviceStepEvent,
+  DeviceDoneEvent,
+  FmcSwitchEvent,
+  RunDoneEvent,
+} from './renewal/renewal-event.js';

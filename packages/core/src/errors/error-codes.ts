@@ -198,6 +198,23 @@ const TABLE = {
     meaning: 'The renewal journal on the operator’s machine cannot be read, belongs to another FMC or staging directory, or is not private (mode looser than 0600).',
     remedy: 'Pass the journal written by the run you resume, unedited and with mode 0600; start a new journal for a new run.',
   },
+  // ── exporter ────────────────────────────────────────────────────────────
+  EXPORTER_CONFIG_INVALID: {
+    meaning: 'The exporter configuration (YAML or JSON) cannot be read or does not match its schema: a missing or mistyped field, an unknown key, a duplicate FMC name, or a password written inline.',
+    remedy: 'Correct the field named in the message (see the exporter README for the schema); give passwords only as `env:VAR` or `file:PATH` references.',
+  },
+  EXPORTER_SECRET_FILE_EXPOSED: {
+    meaning: 'A password, key or passphrase file named in the exporter configuration can be read by users other than its owner.',
+    remedy: 'Run `chmod 600` on the file named (and keep it owned by the user the exporter runs as).',
+  },
+  EXPORTER_COLLECT_DEADLINE: {
+    meaning: 'Reading an FMC (connecting, inspecting, asking for tunnel status) did not finish within the collection deadline; its metrics keep their last values.',
+    remedy: 'Check that the FMC answers over SSH; raise `deadlineSeconds` for a large or slow FMC (it must stay below the interval).',
+  },
+  EXPORTER_LISTEN_FAILED: {
+    meaning: 'The exporter could not listen on the address and port asked for (in use, not permitted, or not an address of this machine).',
+    remedy: 'Choose another `listen` address or port, or stop the process that holds it; ports below 1024 need privileges.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 /** What an error code means and what to do about it. */

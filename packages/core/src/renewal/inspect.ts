@@ -7,6 +7,7 @@ import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '
 import { Certificate } from '../pki/certificate.js';
 import { expiryVerdict, type ExpiryVerdict } from '../pki/expiry-verdict.js';
 import { privateKeyPemForm, type PrivateKeyPemForm } from '../pki/rsa-key.js';
+import { runBounded } from './bounded-run.js';
 
 /** Options of {@link inspectFmc}. */
 export interface InspectFmcOptions {
@@ -121,11 +122,13 @@ export async function inspectFmc(host: Host, options: InspectFmcOptions): Promis
     return false;
   });
   const devices: InspectedDevice[] = [];
-  for (const entry of entries) {
-    const device = await inspectDevice(host, layout, entry, now);
-    if (typeof device === 'string') skipped.push({ entry, reason: device });
-    else devices.push(device);
-  }
+  // Reads only, a few at a time: an FMC's sshd serves about 10 sessions per connection.
+  const outcomes = await runBounded(entries, 4, (entry) => inspectDevice(host, layout, entry, now));
+  outcomes.forEach((outcome, i) => {
+    if (!outcome.started) return;
+    if (typeof outcome.value === 'string') skipped.push({ entry: entries[i] ?? '', reason: outcome.value });
+    else devices.push(outcome.value);
+  });
   return {
     host: host.name,
     fmcUuid,

@@ -1,0 +1,338 @@
+/**
+ * Delivery: the order of switches, and why.
+ *
+ * Both ends of a tunnel verify each other against the InternalCA they hold, and a tunnel that is
+ * up stays up whatever the files say: files are only read when sftunnel (re)connects. So:
+ *
+ * 1. **Devices first, without restarting anything.** Each device gets its three new files
+ *    (backups kept) and they are verified there. Its running tunnel is not touched, so a device
+ *    whose tunnel is up stays up — even when the old CA has already expired (situation 2: nothing
+ *    may drop a tunnel before that device has its new files; no FMC restart first).
+ * 2. **Then the FMC switches, once.** Its live CA, CRL, certificate and key (paths from
+ *    sftunnel.conf) and each device's `certs_pushed` pair are replaced from the staging
+ *    directory (backups kept), and its sftunnel restarted: every tunnel reconnects with the new files on both sides. The FMC now
+ *    accepts only certificates of the new CA, so a tunnel it shows up is a tunnel on the new CA.
+ * 3. **Then each device whose tunnel did not come back** gets `pmtool restartbyid sftunnel`
+ *    (the manual method's step: a device that reads its files only at start) and its tunnel is
+ *    checked on the FMC.
+ *
+ * The same order serves the three situations: CA not yet expired with tunnels up (1 keeps them up
+ * until 2, which drops each tunnel for one reconnect); expired with tunnels up (no tunnel drops
+ * before its device has the new files); expired with tunnels down (1 is the copy step over SSH,
+ * 2 and 3 bring them up). A device that cannot be reached in 1 is listed in FAILED_PUSH; the FMC
+ * still switches (as generate_certs.pl does) unless the run was stopped by a canary or
+ * `maxFailures`, in which case the FMC is left as it is and devices already delivered wait for a
+ * resumed run (or a rollback). Canaries therefore prove the delivery (connect, write, verify on the
+ * device) before any other device is touched; no tunnel can prove the new CA before the FMC switches.
+ */
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import { formatFailedPush, parseFailedPush, type FailedPushRecord } from '../formats/failed-push.js';
+import type { Host } from '../host/host.js';
+import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
+import { Certificate } from '../pki/certificate.js';
+import { verifyIssuedBy } from '../pki/chain-verification.js';
+import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
+import { runBounded } from './bounded-run.js';
+import { copyOnHost, type HostCopy } from './copy-on-host.js';
+import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
+import type { RenewalJournal } from './journal.js';
+import type { PlannedDevice, RenewalPlan } from './plan.js';
+import type { PreparedRenewal } from './prepare.js';
+import type { DeviceFingerprints, DeviceStep, RenewalResult } from './renewal-result.js';
+import { queuedHost } from './queued-host.js';
+import { remoteDigests } from './remote-digest.js';
+import { restartSftunnel } from './sftunnel-control.js';
+
+/** Options of {@link deliverRenewal}. */
+export interface DeliverRenewalOptions extends DeviceRunOptions {
+  /** Stop starting devices once this many failed: a count, or a percentage of the devices such as `"10%"`; default no limit. */
+  readonly maxFailures?: number | `${number}%`;
+  /** The journal to record steps in and to resume from. */
+  readonly journal?: RenewalJournal;
+  /** Appliance paths; default the vendor's. */
+  readonly layout?: ApplianceLayout;
+  /** Operations on the FMC at once; default 1 (one appliance serves the whole fleet: its commands are queued; the lab runs one mutating command at a time). */
+  readonly fmcConcurrency?: number;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Delivers a prepared renewal: devices' files first (tunnels left running), then the FMC's switch
+ * and restart, then a restart of each device whose tunnel did not come back (see the module's
+ * comment for why this order). Bounded concurrency with a deadline per device; canaries (from the
+ * plan) first, and no further device starts when one fails; `maxFailures` stops new starts once
+ * reached. Failed devices get a cause code and their lines in `<staging>/FAILED_PUSH` in the
+ * vendor's format. With a journal, a resumed run skips what is done and writes nothing twice.
+ *
+ * @param fmcHost - the FMC, as root (its operations are queued, see `fmcConcurrency`)
+ * @param plan - from {@link planRenewal}
+ * @param prepared - from {@link prepareRenewal} or {@link loadPreparedRenewal}
+ * @param options - how to reach devices, the clock, limits, journal, events
+ * @returns one record per device; never throws for a device's failure
+ * @throws SftunnelCaError for the FMC's own failures (its switch or restart)
+ *
+ * @example
+ * ```ts
+ * const plan = planRenewal(inspection, { now, canary: 2, inventory });
+ * const prepared = await prepareRenewal(fmc, inspection, plan, { now });
+ * const result = await deliverRenewal(fmc, plan, prepared, {
+ *   connect: (device, signal) => SshHost.connect({ host: device.address, username: 'admin', password, strategy: 'expert', hostKeys, signal }),
+ *   now: () => new Date(),
+ *   maxFailures: '5%',
+ *   journal: await RenewalJournal.open('renewal.journal', { fmcUuid: inspection.fmcUuid, stagingDirectory: plan.stagingDirectory }, now),
+ *   onEvent: (event) => console.log(event.type),
+ * });
+ * console.log(result.counts);
+ * ```
+ */
+export async function deliverRenewal(fmcHost: Host, plan: RenewalPlan, prepared: PreparedRenewal, options: DeliverRenewalOptions): Promise<RenewalResult> {
+  const fmc = queuedHost(fmcHost, options.fmcConcurrency ?? 1);
+  const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
+  const startedAt = options.now();
+  const { journal } = options;
+  options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: prepared.stagingDirectory, devices: plan.devices.length });
+
+  const staged = await readStaged(fmc, prepared);
+  const newCa = Certificate.fromPem(staged.ca, prepared.ca.path);
+  const runs = plan.devices.map((device) => {
+    const delivered = journal?.delivered(device.uuid);
+    return createDeviceRun(device, delivered === undefined ? {} : { backups: delivered.backups, before: delivered.before });
+  });
+  const newCertificates = new Map(prepared.devices.map((d) => [d.uuid, d.certificate.certificate.fingerprintSha256]));
+  const afterOf = (uuid: string): DeviceFingerprints => ({ caFingerprintSha256: prepared.ca.certificate.fingerprintSha256, certificateFingerprintSha256: newCertificates.get(uuid) });
+
+  // ── 1. devices' files ──
+  const budget = failureBudget(options.maxFailures, plan.devices.length);
+  let failures = 0;
+  let stopped: RenewalResult['stopped'];
+  const deliverOne = async (run: DeviceRun): Promise<void> => {
+    const { uuid } = run.device;
+    if (journal?.delivered(uuid) !== undefined) {
+      Object.assign(run, { outcome: journal.renewed(uuid) ? 'renewed' : 'delivered', alreadyDelivered: true, step: journal.renewed(uuid) ? 'tunnel' : 'verify', after: afterOf(uuid) });
+      return;
+    }
+    await runOnDevice(run, options, async (host, signal, step) => {
+      await deliverFiles(host, run, await staged.files(run.device), newCa, options.now(), signal, step, layout);
+      run.outcome = 'delivered';
+      run.after = afterOf(uuid);
+      await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before });
+    });
+    if (run.outcome === 'failed') {
+      failures += 1;
+      if (run.device.canary) stopped = 'canary-failed';
+      else if (failures >= budget) stopped = 'max-failures';
+    }
+  };
+  const mayStart = (): boolean => stopped === undefined;
+  await runBounded(runs.filter((r) => r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
+  await runBounded(runs.filter((r) => !r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
+  for (const run of runs.filter((r) => r.outcome === 'not-started')) {
+    run.cause = 'RENEWAL_STOPPED';
+    run.message = stopped === 'canary-failed' ? 'a canary failed; no further device was started' : `${failures} devices failed (maxFailures); no further device was started`;
+  }
+
+  // ── 2. the FMC's switch ──
+  // Switched already: journaled, or the inspection the plan was made from found the new CA live (a copy run).
+  let fmcSwitched = journal?.fmcSwitch !== undefined || plan.fmc.ca.fingerprintSha256 === prepared.ca.certificate.fingerprintSha256;
+  if (stopped === undefined && !fmcSwitched) {
+    options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
+    const backups = await switchFmc(fmc, plan, prepared, layout);
+    await restartSftunnel(fmc, 'fmc-switch');
+    await journal?.record({ type: 'fmc-switched', backups });
+    fmcSwitched = true;
+    options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'done' });
+  } else if (!fmcSwitched) {
+    options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'skipped' });
+  }
+
+  // ── 3. tunnels back up ──
+  if (fmcSwitched) {
+    await bringTunnelsUp(
+      fmc,
+      runs.filter((r) => r.outcome === 'delivered'),
+      options,
+      async (run) => {
+        run.outcome = 'renewed';
+        await journal?.record({ type: 'renewed', uuid: run.device.uuid });
+      },
+    );
+  }
+
+  // ── FAILED_PUSH, records ──
+  const failedPushPath = await updateFailedPush(fmc, runs, prepared, layout);
+  return finishRun({ fmc: fmc.name, stagingDirectory: prepared.stagingDirectory, fmcSwitched, stopped, failedPushPath }, runs, startedAt, options);
+}
+
+/**
+ * `<staging>/FAILED_PUSH` in the vendor's format: the lines of an earlier run for devices this run
+ * did not cover, then three lines per device that failed now. A copy run that completes every
+ * device it covers thus empties it of them. Returns its path when it lists any device.
+ */
+async function updateFailedPush(fmc: Host, runs: readonly DeviceRun[], prepared: PreparedRenewal, layout: ApplianceLayout): Promise<string | undefined> {
+  const path = posix.join(prepared.stagingDirectory, layout.fmc.failedPushFileName);
+  const covered = new Set(runs.map((r) => r.device.uuid));
+  const earlier = (await fmc.exists(path)) ? parseFailedPush(decoder.decode(await fmc.readFile(path)), { file: path, layout }).entries : [];
+  const kept: FailedPushRecord[] = earlier.filter((entry) => !covered.has(entry.deviceUuid));
+  const lines = kept.concat(
+    runs
+      .filter((r) => r.outcome === 'failed')
+      .flatMap((r) => r.device.files.map((file) => ({ deviceUuid: r.device.uuid, deviceName: r.device.name, deviceAddress: r.device.address, sourcePath: file.source, destinationPath: file.destination }))),
+  );
+  if (lines.length === 0 && earlier.length === 0) return undefined;
+  await fmc.writeFileAtomic(path, formatFailedPush(lines), { mode: 0o644 });
+  return lines.length === 0 ? undefined : path;
+}
+
+/** A file to write on a device: where, what, and its sha256. */
+interface DeviceFile {
+  readonly destination: string;
+  readonly content: string;
+  readonly sha256: string;
+}
+
+/** The staged files a device gets, read from the FMC and checked against the manifest; a device's pair is read when it is its turn (keys stay in memory only). */
+interface StagedContent {
+  /** The new InternalCA. */
+  readonly ca: string;
+  /** A device's three files, in plan order. */
+  files(device: PlannedDevice): Promise<readonly DeviceFile[]>;
+}
+
+async function readStaged(fmc: Host, prepared: PreparedRenewal): Promise<StagedContent> {
+  const read = async (file: { readonly path: string; readonly sha256: string }): Promise<string> => {
+    const text = decoder.decode(await fmc.readFile(file.path));
+    if (sha256(text) !== file.sha256) {
+      throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${file.path} no longer has the sha256 it was prepared with`, { host: fmc.name, step: 'deliver', file: file.path });
+    }
+    return text;
+  };
+  const ca = await read(prepared.ca);
+  const byUuid = new Map(prepared.devices.map((d) => [d.uuid, d]));
+  const device = async (uuid: string): Promise<{ certificate: string; key: string }> => {
+    const staged = byUuid.get(uuid);
+    if (staged === undefined) throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `device ${uuid} is not in the prepared renewal ${prepared.stagingDirectory}`, { host: fmc.name, step: 'deliver' });
+    const [certificate, key] = await Promise.all([read(staged.certificate), read(staged.key)]);
+    return { certificate, key };
+  };
+  return {
+    ca,
+    async files(planned) {
+      const own = await device(planned.uuid);
+      const content = { caCertificate: ca, sftunnelCertificate: own.certificate, sftunnelKey: own.key };
+      return planned.files.map((file) => ({ destination: file.destination, content: content[file.role], sha256: sha256(content[file.role]) }));
+    },
+  };
+}
+
+/** Step 1 on one device: record what it holds, back up and replace its three files, verify them. */
+async function deliverFiles(
+  host: Host,
+  run: DeviceRun,
+  files: readonly DeviceFile[],
+  newCa: Certificate,
+  now: Date,
+  signal: AbortSignal,
+  step: (step: DeviceStep) => void,
+  layout: ApplianceLayout,
+): Promise<void> {
+  const [ca, certificate, key] = files;
+  if (ca === undefined || certificate === undefined || key === undefined) throw new Error('unreachable: a device has three files');
+  // The set is checked before anything is written: the CA is the new one, the certificate chains to it, the key is the certificate's.
+  const newCertificate = Certificate.fromPem(certificate.content, certificate.destination);
+  if (Certificate.fromPem(ca.content, ca.destination).fingerprintSha256 !== newCa.fingerprintSha256) {
+    throw new SftunnelCaError('NOT_ISSUED_BY_CA', `the CA staged for ${host.name} is not the new InternalCA`, { host: host.name, step: 'verify' });
+  }
+  await verifyIssuedBy(newCertificate, newCa, { now, source: certificate.destination });
+  assertKeyMatchesCertificate(key.content, newCertificate, key.destination);
+
+  step('inspect');
+  const current = await Promise.all(files.map((file) => readIfPresent(host, file.destination, signal)));
+  run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
+  const toWrite = files.filter((file, i) => current[i] === undefined || sha256(current[i] ?? '') !== file.sha256);
+  run.alreadyDelivered = toWrite.length === 0;
+  if (toWrite.length > 0) step('write');
+  for (const file of toWrite) {
+    const written = await host.writeFileAtomic(file.destination, file.content, { signal, backup: true, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
+    if (written.backupPath !== undefined) run.backups[file.destination] = written.backupPath;
+  }
+  // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
+  step('verify');
+  const digests = await remoteDigests(host, files.map((f) => f.destination), 'verify');
+  for (const file of files) {
+    const found = digests.get(file.destination);
+    if (found?.sha256 !== file.sha256 || found.mode !== layout.peerFileMode) {
+      throw new SftunnelCaError(
+        'INTEGRITY_MISMATCH',
+        `${file.destination} on ${host.name} ${found === undefined ? 'is missing' : found.sha256 !== file.sha256 ? 'does not hold the staged content' : `has mode ${found.mode.toString(8)}`} after writing`,
+        { host: host.name, step: 'verify', file: file.destination },
+      );
+    }
+  }
+}
+
+/** A file's text, or `undefined` when it does not exist. */
+async function readIfPresent(host: Host, path: string, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    return decoder.decode(await host.readFile(path, { signal }));
+  } catch (error) {
+    if (isSftunnelCaError(error, 'FILE_NOT_FOUND')) return undefined;
+    throw error;
+  }
+}
+
+/** The fingerprint of a certificate file's text; `undefined` for none or a damaged one (replaced all the same). */
+function fingerprintOf(pem: string | undefined): string | undefined {
+  if (pem === undefined) return undefined;
+  try {
+    return Certificate.fromPem(pem).fingerprintSha256;
+  } catch (error) {
+    if (isSftunnelCaError(error, 'PEM_INVALID')) return undefined;
+    throw error;
+  }
+}
+
+/** Step 2: replace the FMC's live files and each device's `certs_pushed` pair, keeping backups. Returns the backups. */
+/**
+ * Step 2: replace each device's `certs_pushed` pair (the FMC's record of what the device holds)
+ * and the FMC's live files from the staging directory, keeping the first backups, in a few
+ * commands; the CA last. Nothing here is read by sftunnel until the restart that follows. The new
+ * CA's key stays in the staging directory (0600): where the FMC keeps its live CA key is not public.
+ */
+async function switchFmc(fmc: Host, plan: RenewalPlan, prepared: PreparedRenewal, layout: ApplianceLayout): Promise<Record<string, string>> {
+  const backupSuffix = layout.backupSuffix;
+  const planned = new Set(plan.devices.map((d) => d.uuid));
+  const copies: HostCopy[] = prepared.devices
+    .filter((d) => planned.has(d.uuid))
+    .flatMap((d) => {
+      const pushed = fmcPushedFiles(layout, d.uuid);
+      return [
+        { source: d.certificate.path, destination: pushed.sftunnelCertificate, sha256: d.certificate.sha256, mode: 0o644, backupSuffix },
+        { source: d.key.path, destination: pushed.sftunnelKey, sha256: d.key.sha256, mode: 0o600, backupSuffix },
+      ];
+    });
+  copies.push(
+    { source: prepared.crl.path, destination: plan.livePaths.caCrl, sha256: prepared.crl.sha256, mode: 0o644, backupSuffix },
+    { source: prepared.fmc.key.path, destination: plan.livePaths.sftunnelKey, sha256: prepared.fmc.key.sha256, mode: 0o600, backupSuffix },
+    { source: prepared.fmc.certificate.path, destination: plan.livePaths.sftunnelCertificate, sha256: prepared.fmc.certificate.sha256, mode: 0o644, backupSuffix },
+    { source: prepared.ca.path, destination: plan.livePaths.caCertificate, sha256: prepared.ca.sha256, mode: 0o644, backupSuffix },
+  );
+  return copyOnHost(fmc, copies, 'fmc-switch');
+}
+
+function failureBudget(maxFailures: DeliverRenewalOptions['maxFailures'], devices: number): number {
+  if (maxFailures === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof maxFailures === 'number') {
+    if (!Number.isInteger(maxFailures) || maxFailures < 1) throw new SftunnelCaError('INVALID_ARGUMENT', `maxFailures must be a whole number ≥ 1 or a percentage, not ${String(maxFailures)}`, { step: 'deliver' });
+    return maxFailures;
+  }
+  const percent = Number(maxFailures.slice(0, -1));
+  if (!Number.isFinite(percent) || percent <= 0 || percent > 100) throw new SftunnelCaError('INVALID_ARGUMENT', `maxFailures ${maxFailures} is not a percentage from 0 to 100`, { step: 'deliver' });
+  return Math.max(1, Math.ceil((devices * percent) / 100));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

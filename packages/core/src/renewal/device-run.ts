@@ -1,0 +1,182 @@
+import type { SftunnelCaErrorCode } from '../errors/error-codes.js';
+import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import type { Host } from '../host/host.js';
+import { runBounded } from './bounded-run.js';
+import type { PlannedDevice } from './plan.js';
+import type { RenewalReporter } from './renewal-event.js';
+import type { DeviceFingerprints, DeviceOutcome, DeviceResult, DeviceStep, RenewalResult } from './renewal-result.js';
+import { restartSftunnel, tunnelsUp } from './sftunnel-control.js';
+
+/** How a run reaches devices and keeps time; shared by delivery and rollback. */
+export interface DeviceRunOptions {
+  /** Opens a root {@link Host} on a device (SSH, a jump host, the lab…); the run closes it. */
+  readonly connect: (device: PlannedDevice, signal: AbortSignal) => Promise<Host>;
+  /** The clock: timings, validity checks. */
+  readonly now: () => Date;
+  /** Devices in flight at once; default 16. */
+  readonly concurrency?: number;
+  /** Deadline of one device's steps in each phase, in milliseconds; default 120,000. */
+  readonly deviceTimeoutMs?: number;
+  /** Receives the run's events. */
+  readonly onEvent?: RenewalReporter;
+}
+
+/** One device's state during a run; becomes its {@link DeviceResult}. */
+export interface DeviceRun {
+  readonly device: PlannedDevice;
+  outcome: DeviceOutcome;
+  cause: SftunnelCaErrorCode | undefined;
+  message: string | undefined;
+  step: DeviceStep | undefined;
+  alreadyDelivered: boolean;
+  backups: Record<string, string>;
+  startedAt: Date | undefined;
+  finishedAt: Date | undefined;
+  durationMs: number;
+  before: DeviceFingerprints;
+  after: DeviceFingerprints;
+}
+
+/** Fingerprints not known. */
+export const UNKNOWN_FINGERPRINTS: DeviceFingerprints = { caFingerprintSha256: undefined, certificateFingerprintSha256: undefined };
+
+/** A device's state before its first step. */
+export function createDeviceRun(device: PlannedDevice, seed: Partial<Pick<DeviceRun, 'backups' | 'before'>> = {}): DeviceRun {
+  return {
+    device,
+    outcome: 'not-started',
+    cause: undefined,
+    message: undefined,
+    step: undefined,
+    alreadyDelivered: false,
+    backups: { ...seed.backups },
+    startedAt: undefined,
+    finishedAt: undefined,
+    durationMs: 0,
+    before: seed.before ?? UNKNOWN_FINGERPRINTS,
+    after: UNKNOWN_FINGERPRINTS,
+  };
+}
+
+/**
+ * Runs one phase of one device: a fresh connection, a deadline (the connection is aborted and
+ * closed when it passes), step events. A failure is recorded on the run (outcome `failed`, cause
+ * code, message), never thrown.
+ */
+export async function runOnDevice(
+  run: DeviceRun,
+  options: DeviceRunOptions,
+  work: (host: Host, signal: AbortSignal, step: (step: DeviceStep) => void) => Promise<void>,
+): Promise<void> {
+  const { device } = run;
+  const started = options.now();
+  run.startedAt ??= started;
+  const step = (next: DeviceStep): void => {
+    run.step = next;
+    options.onEvent?.({ type: 'device:step', uuid: device.uuid, name: device.name, step: next });
+  };
+  const controller = new AbortController();
+  const timeoutMs = options.deviceTimeoutMs ?? 120_000;
+  let host: Host | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new SftunnelCaError('DEVICE_DEADLINE_EXCEEDED', `${device.name} did not finish step ${run.step ?? 'connect'} within ${timeoutMs} ms`, { host: device.name, step: run.step }));
+    }, timeoutMs);
+  });
+  const attempt = (async () => {
+    step('connect');
+    host = await options.connect(device, controller.signal);
+    if (!controller.signal.aborted) await work(host, controller.signal, step);
+  })();
+  try {
+    await Promise.race([attempt, deadline]);
+  } catch (error) {
+    run.outcome = 'failed';
+    run.cause = isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED';
+    run.message = error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    attempt.catch(() => undefined); // after a deadline, the abandoned attempt's own failure is moot
+    await host?.close().catch(() => undefined); // closing a connection that failed is best effort; its failure is already recorded
+    const finished = options.now();
+    run.finishedAt = finished;
+    run.durationMs += finished.getTime() - started.getTime();
+  }
+}
+
+/**
+ * After the FMC's restart: devices whose tunnel the FMC shows up are done; each of the others gets
+ * `pmtool restartbyid sftunnel` and is checked again (`TUNNEL_NOT_UP` if still down).
+ *
+ * @param fmc - the FMC
+ * @param runs - the devices whose files are in place
+ * @param options - connect, clock, limits, events
+ * @param done - marks a device done (outcome, journal)
+ */
+export async function bringTunnelsUp(fmc: Host, runs: readonly DeviceRun[], options: DeviceRunOptions, done: (run: DeviceRun) => Promise<void>): Promise<void> {
+  const up = await tunnelsUp(fmc);
+  for (const run of runs.filter((r) => up.has(r.device.address))) {
+    run.step = 'tunnel';
+    await done(run);
+  }
+  await runBounded(
+    runs.filter((r) => !up.has(r.device.address)),
+    options.concurrency ?? 16,
+    (run) =>
+      runOnDevice(run, options, async (host, signal, step) => {
+        step('restart');
+        await restartSftunnel(host, 'restart', signal);
+        step('tunnel');
+        if (!(await tunnelsUp(fmc, run.device.address)).has(run.device.address)) {
+          throw new SftunnelCaError('TUNNEL_NOT_UP', `the FMC does not show the tunnel of ${run.device.name} (${run.device.address}) up after its restart`, { host: run.device.name, step: 'tunnel' });
+        }
+        await done(run);
+      }),
+  );
+}
+
+/** The run's record from its devices' states; emits `device:done` for each and `run:done`. */
+export function finishRun(
+  fields: Pick<RenewalResult, 'fmc' | 'stagingDirectory' | 'fmcSwitched' | 'stopped' | 'failedPushPath'>,
+  runs: readonly DeviceRun[],
+  startedAt: Date,
+  options: DeviceRunOptions,
+): RenewalResult {
+  const devices = runs.map(toResult);
+  for (const result of devices) options.onEvent?.({ type: 'device:done', result });
+  const finishedAt = options.now();
+  const counts: Record<DeviceOutcome, number> = { renewed: 0, delivered: 0, 'rolled-back': 0, failed: 0, 'not-started': 0 };
+  for (const result of devices) counts[result.outcome] += 1;
+  const result: RenewalResult = {
+    ...fields,
+    devices,
+    counts,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+  };
+  options.onEvent?.({ type: 'run:done', result });
+  return result;
+}
+
+function toResult(run: DeviceRun): DeviceResult {
+  return {
+    uuid: run.device.uuid,
+    name: run.device.name,
+    address: run.device.address,
+    outcome: run.outcome,
+    cause: run.cause,
+    message: run.message,
+    step: run.step,
+    alreadyDelivered: run.alreadyDelivered,
+    backups: run.backups,
+    startedAt: run.startedAt?.toISOString(),
+    finishedAt: run.finishedAt?.toISOString(),
+    durationMs: run.durationMs,
+    before: run.before,
+    after: run.after,
+  };
+}

@@ -1,0 +1,160 @@
+import { appendFile, open, readFile, stat } from 'node:fs/promises';
+import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import type { DeviceFingerprints } from './renewal-result.js';
+
+/** What identifies the run a journal belongs to. */
+export interface JournalRun {
+  /** The FMC's UUID. */
+  readonly fmcUuid: string;
+  /** The staging directory on the FMC. */
+  readonly stagingDirectory: string;
+}
+
+/** One line of a journal. No secret and no key material ever appears in one. */
+export type JournalEntry =
+  | ({ readonly type: 'start'; readonly at: string } & JournalRun)
+  | { readonly type: 'delivered'; readonly uuid: string; readonly backups: Readonly<Record<string, string>>; readonly before: DeviceFingerprints }
+  | { readonly type: 'fmc-switched'; readonly backups: Readonly<Record<string, string>> }
+  | { readonly type: 'renewed'; readonly uuid: string }
+  | { readonly type: 'rolled-back'; readonly uuid: string };
+
+/**
+ * The journal of a renewal run on the operator's machine: one JSON line per step done, appended
+ * and flushed before the next step starts, in a file of mode 0600. It holds no secrets and no key
+ * material (keys stay in the FMC's staging directory), only what a resumed run needs to skip what
+ * is done: which devices have their new files (and where their backups are), whether the FMC has
+ * switched, which devices are renewed.
+ *
+ * @example
+ * ```ts
+ * const journal = await RenewalJournal.open('renewal.journal', { fmcUuid, stagingDirectory: plan.stagingDirectory });
+ * const result = await deliverRenewal(fmc, plan, prepared, { connect, now, journal });
+ * ```
+ */
+export class RenewalJournal {
+  /** The journal file. */
+  readonly path: string;
+  /** The run it belongs to. */
+  readonly run: JournalRun;
+  readonly #entries: JournalEntry[];
+
+  private constructor(path: string, run: JournalRun, entries: JournalEntry[]) {
+    this.path = path;
+    this.run = run;
+    this.#entries = entries;
+  }
+
+  /**
+   * The run a journal file belongs to, to resume it (plan with its staging directory); `undefined`
+   * when there is no such file.
+   *
+   * @param path - the journal file
+   * @throws SftunnelCaError `JOURNAL_INVALID` when it is not a journal or not mode 0600
+   */
+  static async peek(path: string): Promise<JournalRun | undefined> {
+    const entries = await readEntries(path);
+    return entries === undefined ? undefined : startOf(entries, path);
+  }
+
+  /**
+   * Opens the journal of a run: reads it when it exists (and checks it belongs to `run`), or
+   * creates it with mode 0600.
+   *
+   * @param path - the journal file on the operator's machine
+   * @param run - the FMC and staging directory of the run
+   * @param now - the time recorded in a new journal
+   * @throws SftunnelCaError `JOURNAL_INVALID`
+   */
+  static async open(path: string, run: JournalRun, now: Date): Promise<RenewalJournal> {
+    const entries = await readEntries(path);
+    if (entries !== undefined) {
+      const start = startOf(entries, path);
+      if (start.fmcUuid !== run.fmcUuid || start.stagingDirectory !== run.stagingDirectory) {
+        throw new SftunnelCaError('JOURNAL_INVALID', `${path} belongs to the run of ${start.fmcUuid} staged in ${start.stagingDirectory}, not this one`, { file: path, step: 'journal' });
+      }
+      return new RenewalJournal(path, run, entries);
+    }
+    const journal = new RenewalJournal(path, run, []);
+    const handle = await open(path, 'wx', 0o600);
+    await handle.close();
+    await journal.record({ type: 'start', at: now.toISOString(), ...run });
+    return journal;
+  }
+
+  /** Every entry so far. */
+  get entries(): readonly JournalEntry[] {
+    return this.#entries;
+  }
+
+  /** The delivery record of a device, when its new files are in place. */
+  delivered(uuid: string): Extract<JournalEntry, { type: 'delivered' }> | undefined {
+    return this.#last(uuid, (e): e is Extract<JournalEntry, { type: 'delivered' }> => e.type === 'delivered');
+  }
+
+  /** Whether a device is renewed (and not rolled back since). */
+  renewed(uuid: string): boolean {
+    return this.#last(uuid, (e): e is Extract<JournalEntry, { type: 'renewed' }> => e.type === 'renewed') !== undefined;
+  }
+
+  /** The FMC switch record, when the FMC has switched. */
+  get fmcSwitch(): Extract<JournalEntry, { type: 'fmc-switched' }> | undefined {
+    const switches = this.#entries.filter((e): e is Extract<JournalEntry, { type: 'fmc-switched' }> => e.type === 'fmc-switched');
+    return switches[switches.length - 1];
+  }
+
+  /**
+   * Appends an entry and flushes it to disk before returning.
+   *
+   * @param entry - the step done
+   */
+  async record(entry: JournalEntry): Promise<void> {
+    const handle = await open(this.path, 'a', 0o600);
+    try {
+      await appendFile(handle, `${JSON.stringify(entry)}\n`);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.#entries.push(entry);
+  }
+
+  #last<E extends JournalEntry>(uuid: string, is: (entry: JournalEntry) => entry is E): E | undefined {
+    for (let i = this.#entries.length - 1; i >= 0; i--) {
+      const entry = this.#entries[i] as JournalEntry;
+      if ('uuid' in entry && entry.uuid === uuid) return is(entry) ? entry : undefined;
+    }
+    return undefined;
+  }
+}
+
+async function readEntries(path: string): Promise<JournalEntry[] | undefined> {
+  let text: string;
+  try {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) {
+      throw new SftunnelCaError('JOURNAL_INVALID', `${path} has mode ${(info.mode & 0o777).toString(8)}; a journal must be 600`, { file: path, step: 'journal' });
+    }
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  // A run killed while appending leaves at most a partial last line: it recorded nothing done.
+  const lines = text.split('\n').filter((line) => line !== '');
+  const entries: JournalEntry[] = [];
+  lines.forEach((line, index) => {
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch (cause) {
+      if (index === lines.length - 1 && !text.endsWith('\n')) return;
+      throw new SftunnelCaError('JOURNAL_INVALID', `line ${index + 1} of ${path} is not a journal entry`, { file: path, line: index + 1, step: 'journal', cause });
+    }
+  });
+  return entries;
+}
+
+function startOf(entries: readonly JournalEntry[], path: string): JournalRun {
+  const first = entries[0];
+  if (first?.type !== 'start') throw new SftunnelCaError('JOURNAL_INVALID', `${path} does not begin with a start entry`, { file: path, step: 'journal' });
+  return { fmcUuid: first.fmcUuid, stagingDirectory: first.stagingDirectory };
+}

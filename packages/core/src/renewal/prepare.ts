@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import type { Host } from '../host/host.js';
+import type { Certificate } from '../pki/certificate.js';
+import { createCertificateRevocationList } from '../pki/certificate-revocation-list.js';
+import { verifyIssuedBy } from '../pki/chain-verification.js';
+import { nativeCrypto, type CryptoProvider } from '../pki/crypto-provider.js';
+import { renewInternalCA } from '../pki/internal-ca-generator.js';
+import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
+import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
+import { hashToKeep } from '../pki/signature-hash.js';
+import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
+import { runBounded } from './bounded-run.js';
+import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
+import type { FmcInspection } from './inspect.js';
+import type { RenewalPlan } from './plan.js';
+import type { RenewalReporter } from './renewal-event.js';
+import { queuedHost } from './queued-host.js';
+import { remoteDigests } from './remote-digest.js';
+import { shellWord } from './shell-word.js';
+import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
+
+/** A staged file: where, and the sha256 of its content. */
+export interface StagedFile {
+  /** Its path on the FMC. */
+  readonly path: string;
+  /** sha256 of its content, lowercase hex. */
+  readonly sha256: string;
+}
+
+/** A staged certificate: the file and what it holds. */
+export interface StagedCertificate extends StagedFile {
+  /** The certificate's summary. */
+  readonly certificate: CertificateSummary;
+}
+
+/**
+ * A renewal prepared on the FMC: where its files are staged and their hashes and fingerprints. It
+ * is the content of the staging directory's `manifest.json`, holds no secret, and is what
+ * {@link deliverRenewal} and the journal refer to.
+ */
+export interface PreparedRenewal {
+  /** The format's version. */
+  readonly version: 1;
+  /** The FMC's UUID. */
+  readonly fmcUuid: string;
+  /** The staging directory on the FMC. */
+  readonly stagingDirectory: string;
+  /** When it was prepared, ISO 8601. */
+  readonly preparedAt: string;
+  /** What it was prepared from: a prepared set is valid only while these still hold. */
+  readonly basedOn: {
+    /** The InternalCA it replaces. */
+    readonly caFingerprintSha256: string;
+    /** Every device the FMC knew, by UUID, sorted (a device added or removed since makes it stale). */
+    readonly deviceUuids: readonly string[];
+  };
+  /** The new InternalCA. */
+  readonly ca: StagedCertificate;
+  /** The new InternalCA's key (mode 0600 on the FMC). */
+  readonly caKey: StagedFile;
+  /** The new CRL. */
+  readonly crl: StagedFile;
+  /** The FMC's new certificate and key. */
+  readonly fmc: { readonly certificate: StagedCertificate; readonly key: StagedFile };
+  /** Each device's new certificate and key, in plan order. */
+  readonly devices: readonly { readonly uuid: string; readonly certificate: StagedCertificate; readonly key: StagedFile }[];
+}
+
+/** Options of {@link prepareRenewal}. */
+export interface PrepareRenewalOptions {
+  /** The current time: validity of the new certificates, verdicts. */
+  readonly now: Date;
+  /** Keys generated at once; default 16 (native WebCrypto runs them on the thread pool). */
+  readonly keyConcurrency?: number;
+  /** Receives `prepare:progress` events. */
+  readonly onEvent?: RenewalReporter;
+  /** The WebCrypto provider; default native. */
+  readonly crypto?: CryptoProvider;
+  /** Operations on the FMC at once; default 1 (one appliance serves the whole fleet: its commands are queued; the lab runs one mutating command at a time). */
+  readonly fmcConcurrency?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Prepares a renewal ahead of the change window, changing nothing live: generates the new
+ * InternalCA (from the current one as template), the FMC's certificate, one certificate per planned
+ * device (each from its current one) and the CRL; RSA keys are generated concurrently, and each
+ * device's pair is staged as soon as it is issued. Everything is written to the plan's staging
+ * directory on the FMC (private keys 0600), checked there (sha256 of every file, each certificate
+ * against the new CA, each key against its certificate), and `manifest.json` is written last.
+ *
+ * Idempotent: when the staging directory already holds a manifest (a run resumed), it is loaded
+ * and checked instead, so no key is ever generated twice.
+ *
+ * @param fmcHost - the FMC, as root (its operations are queued, see `fmcConcurrency`)
+ * @param inspection - the FMC now, from {@link inspectFmc}
+ * @param plan - from {@link planRenewal} for that inspection
+ * @param options - the clock, key concurrency, events
+ * @throws SftunnelCaError `RENEWAL_PREPARED_STALE` when the plan or an existing staging no longer
+ *   matches the FMC; `RENEWAL_STAGING_CORRUPT` when a staged file does not read back as written
+ *
+ * @example
+ * ```ts
+ * const prepared = await prepareRenewal(fmc, inspection, plan, { now: new Date() });
+ * console.log(prepared.stagingDirectory, prepared.ca.certificate.fingerprintSha256);
+ * ```
+ */
+export async function prepareRenewal(fmcHost: Host, inspection: FmcInspection, plan: RenewalPlan, options: PrepareRenewalOptions): Promise<PreparedRenewal> {
+  const fmc = queuedHost(fmcHost, options.fmcConcurrency ?? 1);
+  const { layout } = inspection;
+  const staged = stagedFmcFiles(plan.stagingDirectory, layout);
+  if (await fmc.exists(staged.manifest)) return loadPreparedRenewal(fmc, inspection, plan.stagingDirectory);
+  assertMatches(planBasis(plan), inspectionBasis(inspection), fmc.name, plan.stagingDirectory);
+  const crypto = options.crypto ?? nativeCrypto;
+  const { now } = options;
+  const templates = new Map(inspection.devices.map((d) => [d.uuid, d]));
+  const hash = hashToKeep(inspection.ca.certificate.signatureHash); // the hash the new keys sign with: the CA's, SHA-256 at the least
+  const total = plan.devices.length + 2;
+  let generated = 0;
+  const generate = async (modulusLength: number): Promise<RsaKeyPair> => {
+    const keys = await generateRsaKeyPair({ modulusLength, hash }, crypto);
+    options.onEvent?.({ type: 'prepare:progress', generated: ++generated, total });
+    return keys;
+  };
+  await mkdirPrivate(fmc, staged.directory);
+
+  const [caKeys, fmcKeys] = await Promise.all([generate(plan.generate.caKeySize), generate(plan.generate.fmcKeySize)]);
+  const ca = await renewInternalCA({ current: inspection.ca.certificate, now, keys: caKeys }, crypto);
+  const [fmcIssued, crl, caKeyPem] = await Promise.all([
+    reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: fmcKeys, keyForm: inspection.fmcKeyForm }, crypto),
+    createCertificateRevocationList({ ca, now }, crypto),
+    ca.privateKeyPem(crypto),
+  ]);
+  const stageOne = (path: string, content: string, mode: number): Promise<StagedFile> => stage(fmc, path, content, mode);
+  const [caFile, caKeyFile, crlFile, fmcCertificateFile, fmcKeyFile] = await Promise.all([
+    stageOne(staged.caCertificate, ca.certificate.pem, 0o644),
+    stageOne(staged.caKey, caKeyPem, 0o600),
+    stageOne(staged.caCrl, crl.pem, 0o644),
+    stageOne(staged.sftunnelCertificate, fmcIssued.certificate.pem, 0o644),
+    stageOne(staged.sftunnelKey, fmcIssued.privateKeyPem, 0o600),
+  ]);
+  await checkIssued(fmcIssued, ca.certificate, now, staged.sftunnelCertificate);
+
+  const outcomes = await runBounded(plan.devices, options.keyConcurrency ?? 16, async (device) => {
+    const template = templates.get(device.uuid);
+    if (template === undefined) throw new Error(`unreachable: plan device ${device.uuid} was checked against the inspection`);
+    const issued = await reissueSftunnelCertificate(
+      { ca, current: template.pushedCertificate.certificate, now, keys: await generate(device.keySize), keyForm: device.keyForm },
+      crypto,
+    );
+    await checkIssued(issued, ca.certificate, now, device.uuid);
+    const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
+    await mkdirPrivate(fmc, files.directory);
+    const [certificate, key] = await Promise.all([
+      stageOne(files.sftunnelCertificate, issued.certificate.pem, 0o644),
+      stageOne(files.sftunnelKey, issued.privateKeyPem, 0o600),
+    ]);
+    return { uuid: device.uuid, certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
+  });
+  const prepared: PreparedRenewal = {
+    version: 1,
+    fmcUuid: inspection.fmcUuid,
+    stagingDirectory: plan.stagingDirectory,
+    preparedAt: now.toISOString(),
+    basedOn: planBasis(plan),
+    ca: { ...caFile, certificate: summarizeCertificate(ca.certificate, now) },
+    caKey: caKeyFile,
+    crl: crlFile,
+    fmc: { certificate: { ...fmcCertificateFile, certificate: summarizeCertificate(fmcIssued.certificate, now) }, key: fmcKeyFile },
+    devices: outcomes.map((outcome) => {
+      if (!outcome.started) throw new Error('unreachable: every device is prepared');
+      return outcome.value;
+    }),
+  };
+  await verifyStaged(fmc, prepared);
+  await fmc.writeFileAtomic(staged.manifest, `${JSON.stringify(prepared, null, 2)}\n`, { mode: 0o644 });
+  return prepared;
+}
+
+/**
+ * Loads a prepared renewal from its staging directory on the FMC and checks that it still
+ * applies: the InternalCA it replaces is still the live one (or it is the new one already, when a
+ * run that switched the FMC is resumed), the devices are the same, and every staged file has the
+ * sha256 recorded.
+ *
+ * @param fmc - the FMC, as root
+ * @param inspection - the FMC now
+ * @param stagingDirectory - e.g. `/var/tmp/certs/1767225600`
+ * @throws SftunnelCaError `RENEWAL_PREPARED_STALE`, `RENEWAL_STAGING_CORRUPT`
+ *
+ * @example
+ * ```ts
+ * const prepared = await loadPreparedRenewal(fmc, await inspectFmc(fmc, { now }), '/var/tmp/certs/1767225600');
+ * ```
+ */
+export async function loadPreparedRenewal(fmc: Host, inspection: FmcInspection, stagingDirectory: string): Promise<PreparedRenewal> {
+  const manifestPath = stagedFmcFiles(stagingDirectory, inspection.layout).manifest;
+  let prepared: PreparedRenewal;
+  try {
+    prepared = JSON.parse(new TextDecoder().decode(await fmc.readFile(manifestPath))) as PreparedRenewal;
+  } catch (cause) {
+    throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${manifestPath} cannot be read as a renewal manifest`, { host: fmc.name, step: 'prepare', file: manifestPath, cause });
+  }
+  if (prepared.version !== 1 || prepared.fmcUuid !== inspection.fmcUuid || prepared.stagingDirectory !== stagingDirectory) {
+    throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `${manifestPath} was prepared for another FMC or directory`, { host: fmc.name, step: 'prepare', file: manifestPath });
+  }
+  const present = inspectionBasis(inspection);
+  const switched = present.caFingerprintSha256 === prepared.ca.certificate.fingerprintSha256;
+  const current = switched ? { ...present, caFingerprintSha256: prepared.basedOn.caFingerprintSha256 } : present;
+  assertMatches(prepared.basedOn, current, fmc.name, stagingDirectory);
+  await verifyStaged(fmc, prepared);
+  return prepared;
+}
+
+/** The staged files of a prepared renewal, FMC-wide first. */
+function stagedFilesOf(prepared: PreparedRenewal): StagedFile[] {
+  return [prepared.ca, prepared.caKey, prepared.crl, prepared.fmc.certificate, prepared.fmc.key, ...prepared.devices.flatMap((d) => [d.certificate, d.key])];
+}
+
+interface Basis {
+  readonly caFingerprintSha256: string;
+  readonly deviceUuids: readonly string[];
+}
+
+function planBasis(plan: RenewalPlan): Basis {
+  return { caFingerprintSha256: plan.fmc.ca.fingerprintSha256, deviceUuids: plan.fmc.deviceUuids };
+}
+
+function inspectionBasis(inspection: FmcInspection): Basis {
+  return { caFingerprintSha256: inspection.ca.certificate.fingerprintSha256, deviceUuids: sortedUuids(inspection.devices) };
+}
+
+function assertMatches(expected: Basis, actual: Basis, host: string, stagingDirectory: string): void {
+  if (expected.caFingerprintSha256 !== actual.caFingerprintSha256) {
+    throw new SftunnelCaError(
+      'RENEWAL_PREPARED_STALE',
+      `the InternalCA changed since ${stagingDirectory} was planned (${expected.caFingerprintSha256.slice(0, 16)}… then, ${actual.caFingerprintSha256.slice(0, 16)}… now)`,
+      { host, step: 'prepare' },
+    );
+  }
+  const before = new Set(expected.deviceUuids);
+  const after = new Set(actual.deviceUuids);
+  const added = [...after].filter((u) => !before.has(u));
+  const removed = [...before].filter((u) => !after.has(u));
+  if (added.length > 0 || removed.length > 0) {
+    throw new SftunnelCaError(
+      'RENEWAL_PREPARED_STALE',
+      `the devices changed since ${stagingDirectory} was planned (${added.length} added, ${removed.length} removed${removed.length > 0 ? `: ${removed.join(', ')}` : ''})`,
+      { host, step: 'prepare' },
+    );
+  }
+}
+
+function sortedUuids(devices: readonly { readonly uuid: string }[]): string[] {
+  return devices.map((d) => d.uuid).sort();
+}
+
+async function checkIssued(issued: IssuedCertificate, ca: Certificate, now: Date, source: string): Promise<void> {
+  await verifyIssuedBy(issued.certificate, ca, { now, source });
+  assertKeyMatchesCertificate(issued.privateKeyPem, issued.certificate, source);
+}
+
+async function stage(fmc: Host, path: string, content: string, mode: number): Promise<StagedFile> {
+  const result = await fmc.writeFileAtomic(path, content, { mode });
+  const sha256 = createHash('sha256').update(encoder.encode(content)).digest('hex');
+  if (result.sha256 !== sha256) {
+    throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${path} was written with sha256 ${result.sha256}, not ${sha256}`, { host: fmc.name, step: 'prepare', file: path });
+  }
+  return { path, sha256 };
+}
+
+/** Reads back every staged file's sha256 and mode on the FMC (keys must be 0600), in a few commands. */
+async function verifyStaged(fmc: Host, prepared: PreparedRenewal): Promise<void> {
+  const keys = new Set([prepared.caKey.path, prepared.fmc.key.path, ...prepared.devices.map((d) => d.key.path)]);
+  const files = stagedFilesOf(prepared);
+  const digests = await remoteDigests(fmc, files.map((f) => f.path), 'prepare');
+  for (const file of files) {
+    const found = digests.get(file.path);
+    const problem =
+      found === undefined ? 'is missing from the staging directory'
+      : found.sha256 !== file.sha256 ? `has sha256 ${found.sha256}, not ${file.sha256} as prepared`
+      : keys.has(file.path) && (found.mode & 0o077) !== 0 ? `is a private key with mode ${found.mode.toString(8)}, not 600`
+      : undefined;
+    if (problem !== undefined) throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${file.path} ${problem}`, { host: fmc.name, step: 'prepare', file: file.path });
+  }
+}
+
+async function mkdirPrivate(host: Host, directory: string): Promise<void> {
+  const result = await host.run(`mkdir -p ${shellWord(directory)} && chmod 700 ${shellWord(directory)}`); // absolute paths: no `--` needed
+  if (result.code !== 0) {
+    throw new SftunnelCaError('COMMAND_FAILED', `mkdir ${directory} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`, { host: host.name, step: 'prepare', file: directory });
+  }
+}

@@ -1,0 +1,44 @@
+import { Secret, type Host } from '@sftunnel-ca/core';
+import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import { SshHost } from '@sftunnel-ca/transport';
+import type { ExporterFmc } from '../create-exporter.js';
+
+/** An FMC of a lab, as the exporter reads it. */
+export interface LabExporterFmc extends ExporterFmc {
+  readonly lab: Lab;
+  readonly appliance: LabAppliance;
+}
+
+/**
+ * Every FMC of the labs (primary, then secondary), labelled `<prefix>-<appliance>`. With
+ * `inventory`, the lab's devices are also given as inventory (the FMC's own sftunnel.json files win).
+ */
+export function labFmcs(labs: readonly { readonly lab: Lab; readonly prefix: string; readonly inventory?: boolean }[]): LabExporterFmc[] {
+  return labs.flatMap(({ lab, prefix, inventory }) => {
+    const devices = Object.fromEntries(lab.devices.map((d) => [d.uuid, { name: d.name, address: d.address }]));
+    return [lab.fmc, ...(lab.secondaryFmc === undefined ? [] : [lab.secondaryFmc])].map((appliance) => ({
+      name: `${prefix}-${appliance.name}`,
+      layout: lab.layout,
+      lab,
+      appliance,
+      ...(inventory === true ? { inventory: devices } : {}),
+    }));
+  });
+}
+
+/** Opens a lab FMC as root over real SSH (exec channels; the lab must allow `direct`), its host key pinned. */
+export function connectLabFmc(fmc: LabExporterFmc, signal: AbortSignal): Promise<Host> {
+  const { appliance } = fmc;
+  return SshHost.connect({
+    name: fmc.name,
+    host: appliance.address,
+    port: appliance.sshPort,
+    username: 'root',
+    password: new Secret(appliance.password),
+    strategy: 'direct',
+    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
+    connectTimeoutMs: 10_000,
+    retry: { attempts: 1 },
+    signal,
+  });
+}

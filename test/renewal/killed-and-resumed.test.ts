@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { ftdPeerFiles, type PreparedRenewal, type RenewalResult } from '@sftunnel-ca/core';
+import { startLab, type Lab } from '@sftunnel-ca/lab';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHILD = join(import.meta.dirname, 'fixtures', 'renew-child.ts');
+
+/** Runs the renewal in a child process; `until` may kill it (SIGKILL) on a line of its output. */
+function runChild(env: NodeJS.ProcessEnv, until?: (lines: readonly string[]) => boolean): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    let rest = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop() ?? '';
+      lines.push(...parts);
+      if (until?.(lines) === true) child.kill('SIGKILL');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 || signal === 'SIGKILL' ? resolve({ lines, signal }) : reject(new Error(`child exited ${code}: ${stderr}`))));
+  });
+}
+
+describe('renewal › (g) the run is killed (SIGKILL) mid-delivery and resumed', () => {
+  let lab: Lab;
+  let dir: string;
+  beforeAll(async () => {
+    lab = await startLab({ devices: 50, caState: 'expiring', direct: true });
+    dir = await mkdtemp(join(tmpdir(), 'renewal-journal-'));
+  }, 180_000);
+  afterAll(async () => {
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('resumes where it stopped: no key generated twice, no device delivered twice, all 50 end up on the new CA', async () => {
+    const access = (a: Lab['fmc']) => ({ name: a.name, address: a.address, sshPort: a.sshPort, password: a.password, hostKeyFingerprint: a.hostKeyFingerprint, uuid: a.uuid });
+    const env = {
+      RENEW_CHILD_LAB: JSON.stringify({ fmc: access(lab.fmc), devices: lab.devices.map(access), clockOffsetMs: lab.clock.now().getTime() - Date.now() }),
+      RENEW_CHILD_JOURNAL: join(dir, 'renewal.journal'),
+    };
+    const delivered = (lines: readonly string[]) => lines.filter((l) => l.includes('"step":"verify"')).length;
+    const first = await runChild(env, (lines) => delivered(lines) >= 12);
+    expect(first.signal).toBe('SIGKILL');
+    const generatedFirst = first.lines.filter((l) => l.includes('prepare:progress')).length;
+    expect(generatedFirst).toBe(52);
+    const journalLines = (await readFile(env.RENEW_CHILD_JOURNAL, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; uuid?: string; stagingDirectory?: string });
+    const deliveredBeforeKill = new Set(journalLines.filter((e) => e.type === 'delivered').map((e) => e.uuid));
+    expect(deliveredBeforeKill.size).toBeGreaterThan(0);
+    expect(deliveredBeforeKill.size).toBeLessThan(50);
+    const stagingDirectory = journalLines[0]?.stagingDirectory ?? '';
+    const manifestBefore = await lab.readFile(lab.fmc.name, `${stagingDirectory}/manifest.json`);
+
+    const second = await runChild(env);
+    expect(second.lines.filter((l) => l.includes('prepare:progress'))).toHaveLength(0);
+    const result = (JSON.parse(second.lines.at(-1) ?? '{}') as { result: RenewalResult }).result;
+    expect(result.counts.renewed).toBe(50);
+    for (const device of result.devices) if (deliveredBeforeKill.has(device.uuid)) expect(device.alreadyDelivered).toBe(true);
+    // The devices delivered after the kill were started only by the second run.
+    const startedAgain = second.lines.filter((l) => l.includes('"step":"write"')).map((l) => (JSON.parse(l) as { uuid: string }).uuid);
+    expect(startedAgain.filter((uuid) => deliveredBeforeKill.has(uuid))).toEqual([]);
+
+    // Every device holds the key staged by the first run: none was generated twice.
+    expect(await lab.readFile(lab.fmc.name, `${stagingDirectory}/manifest.json`)).toBe(manifestBefore);
+    const manifest = JSON.parse(manifestBefore) as PreparedRenewal;
+    const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
+    for (const staged of manifest.devices) {
+      const device = lab.devices.find((d) => d.uuid === staged.uuid)!;
+      const key = await lab.readFile(device.name, peer.sftunnelKey);
+      expect(createHash('sha256').update(key).digest('hex')).toBe(staged.key.sha256);
+      expect(lab.tunnel(device.name).state).toBe('connected');
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import {
+  Secret,
+  deliverRenewal,
+  inspectFmc,
+  planRenewal,
+  prepareRenewal,
+  type DeliverRenewalOptions,
+  type DeviceIdentity,
+  type Host,
+  type PlannedDevice,
+  type PlanRenewalOptions,
+  type PreparedRenewal,
+  type RenewalPlan,
+  type RenewalResult,
+} from '@sftunnel-ca/core';
+import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
+
+/** Opens a root Host on a lab appliance over real SSH, its host key pinned. */
+export function connectAppliance(appliance: LabAppliance, strategy: ShellStrategy, options: { readonly signal?: AbortSignal; readonly connectTimeoutMs?: number } = {}): Promise<SshHost> {
+  return SshHost.connect({
+    name: appliance.name,
+    host: appliance.address,
+    port: appliance.sshPort,
+    username: strategy === 'direct' ? 'root' : appliance.username,
+    password: new Secret(appliance.password),
+    strategy,
+    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    retry: { attempts: 1 },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
+
+/** The lab's devices as an inventory (the lab's FMC has no sftunnel.json per peer). */
+export function labInventory(lab: Lab): Record<string, DeviceIdentity> {
+  return Object.fromEntries(lab.devices.map((d) => [d.uuid, { name: d.name, address: d.address }]));
+}
+
+/** A `connect` for deliverRenewal that reaches lab devices over SSH. */
+export function labConnect(lab: Lab, strategy: ShellStrategy = 'direct', connectTimeoutMs?: number): DeliverRenewalOptions['connect'] {
+  return (device: PlannedDevice, signal: AbortSignal) =>
+    connectAppliance(lab.appliance(device.name), strategy, { signal, ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) });
+}
+
+/** inspect → plan → prepare → deliver against one FMC of a lab. */
+export async function renewLabFmc(
+  lab: Lab,
+  fmc: Host,
+  options: { readonly plan?: Partial<PlanRenewalOptions>; readonly deliver?: Partial<DeliverRenewalOptions>; readonly strategy?: ShellStrategy } = {},
+): Promise<{ plan: RenewalPlan; prepared: PreparedRenewal; result: RenewalResult }> {
+  const now = lab.clock.now();
+  const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
+  const plan = planRenewal(inspection, { now, inventory: labInventory(lab), ...options.plan });
+  const prepared = await prepareRenewal(fmc, inspection, plan, { now });
+  const result = await deliverRenewal(fmc, plan, prepared, {
+    connect: labConnect(lab, options.strategy),
+    now: () => lab.clock.now(),
+    layout: lab.layout,
+    ...options.deliver,
+  });
+  return { plan, prepared, result };
+}
+
+/** The fingerprint of the CA a device holds for an FMC. */
+export async function deviceCaFingerprint(lab: Lab, device: string, fmcUuid: string): Promise<string> {
+  const { Certificate, ftdPeerFiles } = await import('@sftunnel-ca/core');
+  return Certificate.fromPem(await lab.readFile(device, ftdPeerFiles(lab.layout, fmcUuid).caCertificate)).fingerprintSha256;
+}

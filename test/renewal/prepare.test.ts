@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { cp, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { formatRenewalDiff, inspectFmc, isSftunnelCaError, loadPreparedRenewal, planRenewal, prepareRenewal, renewalDiff, type RenewalEvent } from '@sftunnel-ca/core';
+import { startLab, type Lab } from '@sftunnel-ca/lab';
+import type { SshHost } from '@sftunnel-ca/transport';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAppliance, labInventory } from './lab-fleet.js';
+
+describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over SSH', () => {
+  let lab: Lab;
+  let fmc: SshHost;
+  beforeAll(async () => {
+    lab = await startLab({ devices: 3, caState: 'expiring', caDays: 20, direct: true });
+    fmc = await connectAppliance(lab.fmc, 'direct');
+  }, 180_000);
+  afterAll(async () => {
+    await fmc?.close();
+    await lab?.stop();
+  }, 60_000);
+
+  /** sha256 of every file of the FMC and the devices that renewal may replace. */
+  async function liveHashes(): Promise<string[]> {
+    const paths = ['/etc/sf/ca_root/cacert.pem', '/etc/sf/ca_root/crl.pem', '/etc/sf/keys/sftunnel-cert.pem', '/etc/sf/keys/sftunnel-key.pem'];
+    const hashes = await Promise.all(paths.map(async (p) => createHash('sha256').update(await lab.readFile(lab.fmc.name, p)).digest('hex')));
+    for (const device of lab.devices) for (const name of ['cacert.pem', 'sftunnel-cert.pem', 'sftunnel-key.pem']) hashes.push(await lab.readFile(device.name, `/var/sf/peers/${lab.fmc.uuid}/${name}`));
+    return hashes;
+  }
+
+  it('inspects with the live paths of sftunnel.conf and the vendor’s verdicts', async () => {
+    const inspection = await inspectFmc(fmc, { now: lab.clock.now() });
+    expect(inspection.fmcUuid).toBe(lab.fmc.uuid);
+    expect(inspection.livePaths.caCertificate).toBe('/etc/sf/ca_root/cacert.pem');
+    expect(inspection.ca.verdict.kind).toBe('expiring');
+    expect(inspection.ca.verdict.days).toBe(19);
+    expect(inspection.devices.map((d) => d.uuid).sort()).toEqual(lab.devices.map((d) => d.uuid).sort());
+  });
+
+  it('prepares ahead (keys 0600 in the staging directory), prints a dry run that changes nothing, and resumes without generating again', async () => {
+    const before = await liveHashes();
+    const now = lab.clock.now();
+    const inspection = await inspectFmc(fmc, { now });
+    const plan = planRenewal(inspection, { now, inventory: labInventory(lab) });
+    const events: RenewalEvent[] = [];
+    const prepared = await prepareRenewal(fmc, inspection, plan, { now, onEvent: (e) => events.push(e) });
+    expect(events.filter((e) => e.type === 'prepare:progress')).toHaveLength(5);
+    for (const key of [prepared.caKey, prepared.fmc.key, ...prepared.devices.map((d) => d.key)]) {
+      expect((await stat(lab.path(lab.fmc.name, key.path))).mode & 0o777).toBe(0o600);
+    }
+    expect(JSON.stringify(prepared)).not.toMatch(/PRIVATE KEY/);
+    const diff = formatRenewalDiff(renewalDiff(plan, prepared));
+    expect(diff.split('\n').filter((l) => l !== '')).toHaveLength(2 + 3);
+    expect(diff).toContain(`${plan.fmc.ca.fingerprintSha256.slice(0, 16)}… serial ${plan.fmc.ca.serial}`);
+    expect(await liveHashes()).toEqual(before);
+
+    const again: RenewalEvent[] = [];
+    const resumed = await prepareRenewal(fmc, inspection, plan, { now, onEvent: (e) => again.push(e) });
+    expect(again).toHaveLength(0);
+    expect(resumed).toEqual(prepared);
+  });
+
+  it('refuses a prepared set once devices were added, and a plan once the CA changed', async () => {
+    const now = lab.clock.now();
+    const inspection = await inspectFmc(fmc, { now });
+    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: '/var/tmp/certs/100' });
+    const prepared = await prepareRenewal(fmc, inspection, plan, { now });
+    // A device is added on the FMC meanwhile.
+    const known = lab.devices[0]!.uuid;
+    await cp(lab.path(lab.fmc.name, `/var/sf/peers/${known}`), lab.path(lab.fmc.name, `/var/sf/peers/${randomUUID()}`), { recursive: true });
+    const grown = await inspectFmc(fmc, { now });
+    await expect(loadPreparedRenewal(fmc, grown, prepared.stagingDirectory)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'RENEWAL_PREPARED_STALE'));
+    // The CA changes (another renewal ran): the old plan is refused before anything is generated.
+    const other = planRenewal(grown, { now, inventory: { ...labInventory(lab), ...Object.fromEntries(grown.devices.map((d) => [d.uuid, { name: d.uuid, address: '192.0.2.9' }])) }, stagingDirectory: '/var/tmp/certs/200' });
+    const changed = { ...other, fmc: { ...other.fmc, ca: { ...other.fmc.ca, fingerprintSha256: '0'.repeat(64) } } };
+    await expect(prepareRenewal(fmc, grown, changed, { now })).rejects.toSatisfy((e) => isSftunnelCaError(e, 'RENEWAL_PREPARED_STALE'));
+  });
+});

@@ -1,0 +1,64 @@
+import { inspectFmc, loadPreparedRenewal, parseFailedPush, planRenewal, deliverRenewal } from '@sftunnel-ca/core';
+import { startLab, type Lab } from '@sftunnel-ca/lab';
+import type { SshHost } from '@sftunnel-ca/transport';
+import { posix } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAppliance, labConnect, labInventory, renewLabFmc } from './lab-fleet.js';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Every device in flight at once: the lab serves all appliances from this process, so its CPU, not SSH, bounds a smaller pool. */
+const CONCURRENCY = 50;
+
+describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the fleet is not serialised by them', () => {
+  let lab: Lab;
+  let fmc: SshHost;
+  const unreachable = [3, 14, 25, 36, 47];
+  beforeAll(async () => {
+    lab = await startLab({ devices: 50, caState: 'expired', direct: true });
+    for (const i of unreachable) await lab.setFaults(lab.devices[i]!.name, { silent: true });
+    fmc = await connectAppliance(lab.fmc, 'direct');
+  }, 180_000);
+  afterAll(async () => {
+    await fmc?.close();
+    await lab?.stop();
+  }, 60_000);
+
+  it('renews 45, lists 5 in FAILED_PUSH with cause codes, and a copy run finishes them once they are back', async () => {
+    const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: labConnect(lab, 'direct', CONNECT_TIMEOUT_MS), concurrency: CONCURRENCY } });
+    expect(result.counts).toMatchObject({ renewed: 45, failed: 5 });
+    const failedNames = unreachable.map((i) => lab.devices[i]!.name).sort();
+    const failed = result.devices.filter((d) => d.outcome === 'failed');
+    expect(failed.map((d) => d.name).sort()).toEqual(failedNames);
+    expect(failed.every((d) => d.cause === 'CONNECT_TIMEOUT' && d.step === 'connect')).toBe(true);
+
+    // (j): one run, measured: wall time of delivery against the slowest device plus one connect timeout.
+    const slowest = Math.max(...result.devices.filter((d) => d.outcome === 'renewed').map((d) => d.durationMs));
+    const bound = 2 * (slowest + CONNECT_TIMEOUT_MS);
+    console.log(`(j) 50 devices, 5 unreachable, ${CONCURRENCY} in flight: wall ${result.durationMs} ms; slowest device ${slowest} ms; bound 2 × (${slowest} + ${CONNECT_TIMEOUT_MS}) = ${bound} ms`);
+    expect(result.durationMs).toBeLessThan(bound);
+
+    // FAILED_PUSH in the vendor's format, beside the staged files.
+    expect(result.failedPushPath).toBe(posix.join(prepared.stagingDirectory, 'FAILED_PUSH'));
+    const failedPush = parseFailedPush(await lab.readFile(lab.fmc.name, result.failedPushPath!), { fmcUuid: lab.fmc.uuid, layout: lab.layout });
+    expect(failedPush.entries).toHaveLength(15);
+    expect(failedPush.devices.map((d) => d.name).sort()).toEqual(failedNames);
+    expect(failedPush.devices.every((d) => d.complete)).toBe(true);
+    for (const name of failedNames) expect(lab.tunnel(name).state).toBe('disconnected');
+
+    // They come back; a copy run from FAILED_PUSH completes them from the same staging directory.
+    for (const i of unreachable) await lab.setFaults(lab.devices[i]!.name, {});
+    const now = lab.clock.now();
+    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
+    expect(inspection.ca.certificate.fingerprintSha256).toBe(prepared.ca.certificate.fingerprintSha256);
+    const stagingDirectory = posix.dirname(result.failedPushPath!);
+    const copyPlan = planRenewal(inspection, { now, inventory: labInventory(lab), only: failedPush.devices.map((d) => d.uuid), stagingDirectory });
+    const staged = await loadPreparedRenewal(fmc, inspection, stagingDirectory);
+    const copy = await deliverRenewal(fmc, copyPlan, staged, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout });
+    expect(copy.counts.renewed).toBe(5);
+    expect(copy.fmcSwitched).toBe(true);
+    // The copy run completed every device FAILED_PUSH listed: it lists none now.
+    expect(copy.failedPushPath).toBeUndefined();
+    expect(await lab.readFile(lab.fmc.name, result.failedPushPath!)).toBe('');
+    expect(lab.tunnels().filter((t) => t.state === 'connected')).toHaveLength(50);
+  });
+});
