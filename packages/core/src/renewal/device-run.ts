@@ -5,7 +5,7 @@ import { runBounded } from './bounded-run.js';
 import type { PlannedDevice } from './plan.js';
 import type { RenewalReporter } from './renewal-event.js';
 import type { DeviceFingerprints, DeviceOutcome, DeviceResult, DeviceStep, RenewalResult } from './renewal-result.js';
-import { restartSftunnel, tunnelsUp } from './sftunnel-control.js';
+import { restartSftunnel, tunnelsUp, waitForTunnelUp } from './sftunnel-control.js';
 
 /** How a run reaches devices and keeps time; shared by delivery and rollback. */
 export interface DeviceRunOptions {
@@ -17,6 +17,8 @@ export interface DeviceRunOptions {
   readonly concurrency?: number;
   /** Deadline of one device's steps in each phase, in milliseconds; default 120,000. */
   readonly deviceTimeoutMs?: number;
+  /** How long the FMC may take to show a restarted device's tunnel up, in milliseconds; default 30,000. */
+  readonly tunnelTimeoutMs?: number;
   /** Receives the run's events. */
   readonly onEvent?: RenewalReporter;
 }
@@ -75,32 +77,22 @@ export async function runOnDevice(
     run.step = next;
     options.onEvent?.({ type: 'device:step', uuid: device.uuid, name: device.name, step: next });
   };
-  const controller = new AbortController();
-  const timeoutMs = options.deviceTimeoutMs ?? 120_000;
-  let host: Host | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new SftunnelCaError('DEVICE_DEADLINE_EXCEEDED', `${device.name} did not finish step ${run.step ?? 'connect'} within ${timeoutMs} ms`, { host: device.name, step: run.step }));
-    }, timeoutMs);
-  });
-  const attempt = (async () => {
-    step('connect');
-    host = await options.connect(device, controller.signal);
-    if (!controller.signal.aborted) await work(host, controller.signal, step);
-  })();
   try {
-    await Promise.race([attempt, deadline]);
+    await withDeviceHost(
+      device.name,
+      (signal) => {
+        step('connect');
+        return options.connect(device, signal);
+      },
+      options.deviceTimeoutMs ?? 120_000,
+      () => run.step,
+      (host, signal) => work(host, signal, step),
+    );
   } catch (error) {
     run.outcome = 'failed';
     run.cause = isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED';
     run.message = error instanceof Error ? error.message : String(error);
   } finally {
-    clearTimeout(timer);
-    controller.abort();
-    attempt.catch(() => undefined); // after a deadline, the abandoned attempt's own failure is moot
-    await host?.close().catch(() => undefined); // closing a connection that failed is best effort; its failure is already recorded
     const finished = options.now();
     run.finishedAt = finished;
     run.durationMs += finished.getTime() - started.getTime();
@@ -108,8 +100,50 @@ export async function runOnDevice(
 }
 
 /**
+ * Connects to one device and works on it within a deadline: when the deadline passes, the
+ * connection is aborted and `DEVICE_DEADLINE_EXCEEDED` thrown. The host is always closed.
+ *
+ * @param name - the device's name, for errors
+ * @param connect - opens the host
+ * @param timeoutMs - the deadline of connect and work together
+ * @param currentStep - the step reached, for the deadline's error
+ * @param work - the steps on the host
+ * @throws what `connect` or `work` throws, or SftunnelCaError `DEVICE_DEADLINE_EXCEEDED`
+ */
+export async function withDeviceHost(
+  name: string,
+  connect: (signal: AbortSignal) => Promise<Host>,
+  timeoutMs: number,
+  currentStep: () => string | undefined,
+  work: (host: Host, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const controller = new AbortController();
+  let host: Host | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new SftunnelCaError('DEVICE_DEADLINE_EXCEEDED', `${name} did not finish step ${currentStep() ?? 'connect'} within ${timeoutMs} ms`, { host: name, step: currentStep() }));
+    }, timeoutMs);
+  });
+  const attempt = (async () => {
+    host = await connect(controller.signal);
+    if (!controller.signal.aborted) await work(host, controller.signal);
+  })();
+  try {
+    await Promise.race([attempt, deadline]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    attempt.catch(() => undefined); // after a deadline, the abandoned attempt's own failure is moot
+    await host?.close().catch(() => undefined); // closing a connection that failed is best effort; its failure is already recorded
+  }
+}
+
+/**
  * After the FMC's restart: devices whose tunnel the FMC shows up are done; each of the others gets
- * `pmtool restartbyid sftunnel` and is checked again (`TUNNEL_NOT_UP` if still down).
+ * `pmtool restartbyid sftunnel` and is watched until the FMC shows it up (`TUNNEL_NOT_UP` if it does
+ * not within `tunnelTimeoutMs`).
  *
  * @param fmc - the FMC
  * @param runs - the devices whose files are in place
@@ -130,8 +164,8 @@ export async function bringTunnelsUp(fmc: Host, runs: readonly DeviceRun[], opti
         step('restart');
         await restartSftunnel(host, 'restart', signal);
         step('tunnel');
-        if (!(await tunnelsUp(fmc, run.device.address)).has(run.device.address)) {
-          throw new SftunnelCaError('TUNNEL_NOT_UP', `the FMC does not show the tunnel of ${run.device.name} (${run.device.address}) up after its restart`, { host: run.device.name, step: 'tunnel' });
+        if (!(await waitForTunnelUp(fmc, run.device.address, { timeoutMs: options.tunnelTimeoutMs ?? 30_000, signal }))) {
+          throw new SftunnelCaError('TUNNEL_NOT_UP', `the FMC does not show the tunnel of ${run.device.name} (${run.device.address}) up within ${Math.round((options.tunnelTimeoutMs ?? 30_000) / 1000)} s of its restart`, { host: run.device.name, step: 'tunnel' });
         }
         await done(run);
       }),

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { parseSftunnelStatus } from '../formats/sftunnel-status.js';
 import type { Host } from '../host/host.js';
@@ -29,4 +30,29 @@ export async function tunnelsUp(fmc: Host, address?: string): Promise<Set<string
     throw new SftunnelCaError('COMMAND_FAILED', `sftunnel_status.pl exited ${result.code} on ${fmc.name}`, { host: fmc.name, step: 'tunnel' });
   }
   return new Set(parseSftunnelStatus(result.stdout).filter((peer) => peer.state === 'up').map((peer) => peer.address));
+}
+
+/** Options of {@link waitForTunnelUp}. */
+export interface WaitForTunnelOptions {
+  /** How long a reconnect may take, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Pause between two looks at the FMC's status, in milliseconds; default 1,000. */
+  readonly intervalMs?: number;
+  /** Cancels the wait. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Waits until the FMC shows the tunnel of `address` up, asking `sftunnel_status.pl` until the
+ * deadline (a reconnect takes a handshake or more; a loaded appliance takes longer).
+ *
+ * @returns whether the tunnel came up in time
+ */
+export async function waitForTunnelUp(fmc: Host, address: string, options: WaitForTunnelOptions): Promise<boolean> {
+  const deadline = performance.now() + options.timeoutMs; // a monotonic timer, not the wall clock
+  for (;;) {
+    if ((await tunnelsUp(fmc, address)).has(address)) return true;
+    if (performance.now() >= deadline) return false;
+    await delay(options.intervalMs ?? 1000, undefined, options.signal === undefined ? {} : { signal: options.signal });
+  }
 }
