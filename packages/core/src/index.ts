@@ -197,6 +197,14 @@ export {
   type StagedCertificate,
 } from './renewal/prepare.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
+/** The copy step from a jump server (`copy_sftunnel_certs_jumpserver.py devices.csv`): see {@link copyFromDevicesCsv}. */
+export {
+  copyFromDevicesCsv,
+  type CopyFromDevicesCsvOptions,
+  type DevicesCsvCopyOutcome,
+  type DevicesCsvCopyRecord,
+  type DevicesCsvCopyResult,
+} from './renewal/copy-from-devices-csv.js';
 export type { DeviceRunOptions } from './renewal/device-run.js';
 export { SFTUNNEL_RESTART_COMMAND } from './renewal/sftunnel-control.js';
 export { rollbackRenewal, type RollbackRenewalOptions } from './renewal/rollback.js';

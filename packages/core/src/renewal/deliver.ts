@@ -25,22 +25,20 @@
  * resumed run (or a rollback). Canaries therefore prove the delivery (connect, write, verify on the
  * device) before any other device is touched; no tunnel can prove the new CA before the FMC switches.
  */
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { formatFailedPush, parseFailedPush, type FailedPushRecord } from '../formats/failed-push.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
-import { verifyIssuedBy } from '../pki/chain-verification.js';
-import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { runBounded } from './bounded-run.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
+import { deliverFiles, sha256, type DeviceFile } from './device-files.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal } from './journal.js';
 import type { PlannedDevice, RenewalPlan } from './plan.js';
 import type { PreparedRenewal } from './prepare.js';
-import type { DeviceFingerprints, DeviceStep, RenewalResult } from './renewal-result.js';
+import type { DeviceFingerprints, RenewalResult } from './renewal-result.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
@@ -186,13 +184,6 @@ async function updateFailedPush(fmc: Host, runs: readonly DeviceRun[], prepared:
   return lines.length === 0 ? undefined : path;
 }
 
-/** A file to write on a device: where, what, and its sha256. */
-interface DeviceFile {
-  readonly destination: string;
-  readonly content: string;
-  readonly sha256: string;
-}
-
 /** The staged files a device gets, read from the FMC and checked against the manifest; a device's pair is read when it is its turn (keys stay in memory only). */
 interface StagedContent {
   /** The new InternalCA. */
@@ -227,74 +218,6 @@ async function readStaged(fmc: Host, prepared: PreparedRenewal): Promise<StagedC
   };
 }
 
-/** Step 1 on one device: record what it holds, back up and replace its three files, verify them. */
-async function deliverFiles(
-  host: Host,
-  run: DeviceRun,
-  files: readonly DeviceFile[],
-  newCa: Certificate,
-  now: Date,
-  signal: AbortSignal,
-  step: (step: DeviceStep) => void,
-  layout: ApplianceLayout,
-): Promise<void> {
-  const [ca, certificate, key] = files;
-  if (ca === undefined || certificate === undefined || key === undefined) throw new Error('unreachable: a device has three files');
-  // The set is checked before anything is written: the CA is the new one, the certificate chains to it, the key is the certificate's.
-  const newCertificate = Certificate.fromPem(certificate.content, certificate.destination);
-  if (Certificate.fromPem(ca.content, ca.destination).fingerprintSha256 !== newCa.fingerprintSha256) {
-    throw new SftunnelCaError('NOT_ISSUED_BY_CA', `the CA staged for ${host.name} is not the new InternalCA`, { host: host.name, step: 'verify' });
-  }
-  await verifyIssuedBy(newCertificate, newCa, { now, source: certificate.destination });
-  assertKeyMatchesCertificate(key.content, newCertificate, key.destination);
-
-  step('inspect');
-  const current = await Promise.all(files.map((file) => readIfPresent(host, file.destination, signal)));
-  run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
-  const toWrite = files.filter((file, i) => current[i] === undefined || sha256(current[i] ?? '') !== file.sha256);
-  run.alreadyDelivered = toWrite.length === 0;
-  if (toWrite.length > 0) step('write');
-  for (const file of toWrite) {
-    const written = await host.writeFileAtomic(file.destination, file.content, { signal, backup: true, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
-    if (written.backupPath !== undefined) run.backups[file.destination] = written.backupPath;
-  }
-  // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
-  step('verify');
-  const digests = await remoteDigests(host, files.map((f) => f.destination), 'verify');
-  for (const file of files) {
-    const found = digests.get(file.destination);
-    if (found?.sha256 !== file.sha256 || found.mode !== layout.peerFileMode) {
-      throw new SftunnelCaError(
-        'INTEGRITY_MISMATCH',
-        `${file.destination} on ${host.name} ${found === undefined ? 'is missing' : found.sha256 !== file.sha256 ? 'does not hold the staged content' : `has mode ${found.mode.toString(8)}`} after writing`,
-        { host: host.name, step: 'verify', file: file.destination },
-      );
-    }
-  }
-}
-
-/** A file's text, or `undefined` when it does not exist. */
-async function readIfPresent(host: Host, path: string, signal: AbortSignal): Promise<string | undefined> {
-  try {
-    return decoder.decode(await host.readFile(path, { signal }));
-  } catch (error) {
-    if (isSftunnelCaError(error, 'FILE_NOT_FOUND')) return undefined;
-    throw error;
-  }
-}
-
-/** The fingerprint of a certificate file's text; `undefined` for none or a damaged one (replaced all the same). */
-function fingerprintOf(pem: string | undefined): string | undefined {
-  if (pem === undefined) return undefined;
-  try {
-    return Certificate.fromPem(pem).fingerprintSha256;
-  } catch (error) {
-    if (isSftunnelCaError(error, 'PEM_INVALID')) return undefined;
-    throw error;
-  }
-}
-
-/** Step 2: replace the FMC's live files and each device's `certs_pushed` pair, keeping backups. Returns the backups. */
 /**
  * Step 2: replace each device's `certs_pushed` pair (the FMC's record of what the device holds)
  * and the FMC's live files from the staging directory, keeping the first backups, in a few
@@ -331,8 +254,4 @@ function failureBudget(maxFailures: DeliverRenewalOptions['maxFailures'], device
   const percent = Number(maxFailures.slice(0, -1));
   if (!Number.isFinite(percent) || percent <= 0 || percent > 100) throw new SftunnelCaError('INVALID_ARGUMENT', `maxFailures ${maxFailures} is not a percentage from 0 to 100`, { step: 'deliver' });
   return Math.max(1, Math.ceil((devices * percent) / 100));
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
