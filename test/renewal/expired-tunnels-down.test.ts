@@ -1,21 +1,11 @@
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, deviceCaFingerprint, renewLabFmc } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { connectAppliance, deviceCaFingerprint, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 describe('renewal › (b) CA expired, all 50 tunnels down', () => {
-  let lab: Lab;
-  let fmc: SshHost;
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, caState: 'expired', tunnels: 'down', direct: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 50, caState: 'expired', tunnels: 'down', direct: true });
 
   it('renews and copies over SSH, through each device’s CLI → expert → sudo shell: all 50 tunnels come back on the new CA', async () => {
+    const { lab, fmc } = fleet;
     expect(lab.tunnels().filter((t) => t.state === 'connected')).toHaveLength(0);
     const restarting = lab.devices[0]!.name;
     await lab.restartTunnel(restarting);

@@ -1,23 +1,13 @@
 import type { RenewalEvent } from '@sftunnel-ca/core';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, renewLabFmc } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { connectAppliance, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 describe('renewal › (c) CA expired, 30 tunnels up and 20 down', () => {
-  let lab: Lab;
-  let fmc: SshHost;
   const down = Array.from({ length: 20 }, (_, i) => 30 + i);
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, caState: 'expired', tunnels: { down }, direct: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 50, caState: 'expired', tunnels: { down }, direct: true });
 
   it('never drops an up tunnel before its device has the new files; all 50 end up', async () => {
+    const { lab, fmc } = fleet;
     const up = lab.devices.slice(0, 30).map((d) => d.name);
     expect(up.every((name) => lab.tunnel(name).state === 'connected')).toBe(true);
     let checks = 0;

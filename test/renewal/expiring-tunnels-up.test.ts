@@ -1,22 +1,12 @@
 import { Certificate } from '@sftunnel-ca/core';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, deviceCaFingerprint, renewLabFmc } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { connectAppliance, deviceCaFingerprint, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 describe('renewal › (a) CA 20 days from expiry, 50 tunnels up', () => {
-  let lab: Lab;
-  let fmc: SshHost;
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, caState: 'expiring', caDays: 20, direct: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 50, caState: 'expiring', caDays: 20, direct: true });
 
   it('renews: every tunnel reconnects on the new CA and the old CA is gone from every device', async () => {
+    const { lab, fmc } = fleet;
     const oldCa = Certificate.fromPem(await lab.readFile(lab.fmc.name, '/etc/sf/ca_root/cacert.pem')).fingerprintSha256;
     const { prepared, result } = await renewLabFmc(lab, fmc, { plan: { canary: 2 } });
     expect(result.counts).toEqual({ renewed: 50, delivered: 0, 'rolled-back': 0, failed: 0, 'not-started': 0 });

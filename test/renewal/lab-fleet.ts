@@ -13,7 +13,8 @@ import {
   type RenewalPlan,
   type RenewalResult,
 } from '@sftunnel-ca/core';
-import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
+import { afterAll, beforeAll } from 'vitest';
 import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
 
 /** Opens a root Host on a lab appliance over real SSH, its host key pinned. */
@@ -66,4 +67,27 @@ export async function renewLabFmc(
 export async function deviceCaFingerprint(lab: Lab, device: string, fmcUuid: string): Promise<string> {
   const { Certificate, ftdPeerFiles } = await import('@sftunnel-ca/core');
   return Certificate.fromPem(await lab.readFile(device, ftdPeerFiles(lab.layout, fmcUuid).caCertificate)).fingerprintSha256;
+}
+
+/** A lab and a root connection to its FMC, for one `describe` block. */
+export interface LabFmcFixture {
+  readonly lab: Lab;
+  readonly fmc: SshHost;
+}
+
+/**
+ * Registers hooks that start a lab and connect to its FMC as root (`direct`), and stop both
+ * afterwards; read the fields inside tests (they are set once `beforeAll` has run).
+ */
+export function useLabFmc(options: StartLabOptions): LabFmcFixture {
+  const fixture = {} as { lab: Lab; fmc: SshHost };
+  beforeAll(async () => {
+    fixture.lab = await startLab(options);
+    fixture.fmc = await connectAppliance(fixture.lab.fmc, 'direct');
+  }, 180_000);
+  afterAll(async () => {
+    await fixture.fmc?.close();
+    await fixture.lab?.stop();
+  }, 60_000);
+  return fixture;
 }

@@ -2,25 +2,15 @@ import { createHash } from 'node:crypto';
 import { cp, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { formatRenewalDiff, inspectFmc, isSftunnelCaError, loadPreparedRenewal, planRenewal, prepareRenewal, renewalDiff, type RenewalEvent } from '@sftunnel-ca/core';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, labInventory } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { connectAppliance, labInventory, useLabFmc } from './lab-fleet.js';
 
 describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over SSH', () => {
-  let lab: Lab;
-  let fmc: SshHost;
-  beforeAll(async () => {
-    lab = await startLab({ devices: 3, caState: 'expiring', caDays: 20, direct: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 3, caState: 'expiring', caDays: 20, direct: true });
 
   /** sha256 of every file of the FMC and the devices that renewal may replace. */
   async function liveHashes(): Promise<string[]> {
+    const { lab } = fleet;
     const paths = ['/etc/sf/ca_root/cacert.pem', '/etc/sf/ca_root/crl.pem', '/etc/sf/keys/sftunnel-cert.pem', '/etc/sf/keys/sftunnel-key.pem'];
     const hashes = await Promise.all(paths.map(async (p) => createHash('sha256').update(await lab.readFile(lab.fmc.name, p)).digest('hex')));
     for (const device of lab.devices) for (const name of ['cacert.pem', 'sftunnel-cert.pem', 'sftunnel-key.pem']) hashes.push(await lab.readFile(device.name, `/var/sf/peers/${lab.fmc.uuid}/${name}`));
@@ -28,6 +18,7 @@ describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over 
   }
 
   it('inspects with the live paths of sftunnel.conf and the vendor’s verdicts', async () => {
+    const { lab, fmc } = fleet;
     const inspection = await inspectFmc(fmc, { now: lab.clock.now() });
     expect(inspection.fmcUuid).toBe(lab.fmc.uuid);
     expect(inspection.livePaths.caCertificate).toBe('/etc/sf/ca_root/cacert.pem');
@@ -37,6 +28,7 @@ describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over 
   });
 
   it('prepares ahead (keys 0600 in the staging directory), prints a dry run that changes nothing, and resumes without generating again', async () => {
+    const { lab, fmc } = fleet;
     const before = await liveHashes();
     const now = lab.clock.now();
     const inspection = await inspectFmc(fmc, { now });
@@ -60,6 +52,7 @@ describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over 
   });
 
   it('refuses a prepared set once devices were added, and a plan once the CA changed', async () => {
+    const { lab, fmc } = fleet;
     const now = lab.clock.now();
     const inspection = await inspectFmc(fmc, { now });
     const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: '/var/tmp/certs/100' });

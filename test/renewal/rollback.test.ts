@@ -1,24 +1,14 @@
 import { ftdPeerFiles, rollbackRenewal } from '@sftunnel-ca/core';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, deviceCaFingerprint, labConnect, renewLabFmc } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { connectAppliance, deviceCaFingerprint, labConnect, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 describe('renewal › (h) rollback, while the old CA is still valid', () => {
-  let lab: Lab;
-  let fmc: SshHost;
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, caState: 'expiring', caDays: 20, direct: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 50, caState: 'expiring', caDays: 20, direct: true });
 
   /** The bytes of every file renewal replaces, on every appliance. */
   async function snapshot(): Promise<Map<string, Buffer>> {
+    const { lab } = fleet;
     const files = new Map<string, Buffer>();
     const fmcPaths = ['/etc/sf/ca_root/cacert.pem', '/etc/sf/ca_root/crl.pem', '/etc/sf/keys/sftunnel-cert.pem', '/etc/sf/keys/sftunnel-key.pem'];
     for (const device of lab.devices) {
@@ -31,6 +21,7 @@ describe('renewal › (h) rollback, while the old CA is still valid', () => {
   }
 
   it('restores every replaced file byte for byte and the tunnels come back on the old CA', async () => {
+    const { lab, fmc } = fleet;
     const before = await snapshot();
     const oldCa = await deviceCaFingerprint(lab, lab.devices[0]!.name, lab.fmc.uuid);
     const { plan, result } = await renewLabFmc(lab, fmc);
