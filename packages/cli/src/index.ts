@@ -10,4 +10,8 @@ export { EXIT_CODES, type ExitCode } from './exit-codes.js';
 export { CliUsageError } from './cli-usage-error.js';
 export { CHECK_SCHEMA_ID } from './commands/check.js';
 export { DIAGNOSE_SCHEMA_ID } from './commands/diagnose.js';
+export { STATUS_SCHEMA_ID } from './commands/status.js';
+export { PLAN_SCHEMA_ID } from './commands/plan.js';
+export { RENEW_SCHEMA_ID } from './commands/renew.js';
+export { DEMO_SCHEMA_ID } from './commands/demo.js';
 export { JSON_SCHEMAS, type JsonSchemaId } from './schemas/json-schemas.js';

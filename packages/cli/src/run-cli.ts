@@ -1,9 +1,13 @@
 import { Command, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { checkCommand } from './commands/check.js';
+import { demoCommand } from './commands/demo.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { exporterCommand } from './commands/exporter.js';
 import { labCommand } from './commands/lab.js';
+import { planCommand } from './commands/plan.js';
+import { renewCommand } from './commands/renew.js';
+import { statusCommand } from './commands/status.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { renderError } from './render-error.js';
 import { refuseSecretArguments } from './secret-arguments.js';
@@ -47,7 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [checkCommand(io, setExitCode), diagnoseCommand(io), labCommand(io, setExitCode), exporterCommand(io)]) {
+  for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), planCommand(io), renewCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
     program.addCommand(command);
   }
   routeOutput(program, io);

@@ -3,15 +3,17 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Secret, parseSftunnelStatus, type SftunnelStatusPeer } from '@sftunnel-ca/core';
+import { Secret, type SftunnelStatusPeer } from '@sftunnel-ca/core';
 import { startLab, type LabCaState } from '@sftunnel-ca/lab';
-import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { defaultLabStateDir, processAlive, readLabState, removeLabState, writeLabState, type LabState } from '../lab-state.js';
+import { readFmcTunnels } from '../fmc-tunnels.js';
 import { writeJson, writeText } from '../output.js';
+import { connectPinned } from '../pinned-ssh.js';
+import { parseWholeNumber } from '../whole-number.js';
 
 /** The `schema` of `lab status --json` documents. */
 export const LAB_STATUS_SCHEMA_ID = 'sftunnel-ca/lab-status/v1';
@@ -76,13 +78,6 @@ export function labCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Co
   return lab;
 }
 
-function positiveInteger(text: string | undefined, option: string, minimum: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) throw new CliUsageError(`${option} takes a whole number of at least ${minimum}, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 async function labUp(io: CliIo, flags: LabUpFlags): Promise<void> {
   const stateDir = flags.stateDir ?? defaultLabStateDir(io.env);
   const running = await readLabState(stateDir);
@@ -119,9 +114,9 @@ async function waitForState(stateDir: string, pid: number, logPath: string): Pro
 
 async function serve(io: CliIo, flags: LabUpFlags): Promise<void> {
   const stateDir = flags.stateDir ?? defaultLabStateDir(io.env);
-  const devices = positiveInteger(flags.devices, '--devices', 1) ?? 20;
-  const down = positiveInteger(flags.down, '--down', 0) ?? 0;
-  const caDays = positiveInteger(flags.caDays, '--ca-days', 0);
+  const devices = parseWholeNumber(flags.devices, '--devices', 1) ?? 20;
+  const down = parseWholeNumber(flags.down, '--down', 0) ?? 0;
+  const caDays = parseWholeNumber(flags.caDays, '--ca-days', 0);
   if (down > devices) throw new CliUsageError(`--down ${down} is more than --devices ${devices}`);
   const lab = await startLab({
     devices,
@@ -188,18 +183,9 @@ async function labStatus(io: CliIo, flags: { stateDir: string; json?: boolean })
 
 /** Asks the lab's FMC, over SSH as a user would, for `sftunnel_status.pl`. */
 async function fmcTunnelStatus(state: LabState): Promise<readonly SftunnelStatusPeer[]> {
-  const password = new Secret((await readFile(state.files.password, 'utf8')).trim());
-  const host = await SshHost.connect({
-    name: state.fmc.name,
-    host: state.fmc.address,
-    port: state.fmc.sshPort,
-    username: state.fmc.username,
-    password,
-    hostKeys: { fingerprints: [state.fmc.hostKeyFingerprint] },
-    strategy: 'auto',
-  });
+  const host = await connectPinned(state.fmc, new Secret((await readFile(state.files.password, 'utf8')).trim()));
   try {
-    return parseSftunnelStatus((await host.run('sftunnel_status.pl')).stdout);
+    return await readFmcTunnels(host);
   } finally {
     await host.close();
   }

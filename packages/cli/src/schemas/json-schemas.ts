@@ -14,6 +14,15 @@ const APPLIANCE = {
   },
 } as const;
 
+/** A tunnel's state as the FMC's `sftunnel_status.pl` shows it, or `unknown` when it lists no such peer. */
+const TUNNEL_STATES = ['up', 'degraded', 'down', 'unknown'];
+
+/** The vendor's three expiry verdicts. */
+const VERDICTS = ['valid', 'expiring', 'expired'];
+
+/** How a device ended a renewal (core's `DeviceOutcome`). */
+const DEVICE_OUTCOMES = ['renewed', 'delivered', 'rolled-back', 'failed', 'not-started'];
+
 /**
  * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
  * document's `schema` field names its version; a new version is added, never changed.
@@ -36,7 +45,7 @@ export const JSON_SCHEMAS = {
       subject: { type: 'string' },
       notAfter: { type: 'string', format: 'date-time' },
       checkedAt: { type: 'string', format: 'date-time' },
-      verdict: { enum: ['valid', 'expiring', 'expired'] },
+      verdict: { enum: VERDICTS },
       days: { type: 'integer', minimum: 0 },
       healthAlert: { enum: ['none', 'warning', 'error'] },
       message: { type: 'string' },
@@ -111,6 +120,171 @@ export const JSON_SCHEMAS = {
       devices: { type: 'array', items: { $ref: '#/$defs/appliance' } },
     },
     $defs: { appliance: APPLIANCE },
+  },
+  'sftunnel-ca/plan/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/plan/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'plan'],
+    properties: {
+      schema: { const: 'sftunnel-ca/plan/v1' },
+      fmc: { type: 'string' },
+      plan: {
+        type: 'object',
+        required: ['version', 'fmc', 'livePaths', 'stagingDirectory', 'generate', 'devices', 'plannedAt'],
+        properties: {
+          version: { const: 1 },
+          fmc: {
+            type: 'object',
+            required: ['host', 'uuid', 'ca', 'certificate', 'deviceUuids'],
+            properties: { host: { type: 'string' }, uuid: { type: 'string' }, ca: { type: 'object' }, certificate: { type: 'object' }, deviceUuids: { type: 'array', items: { type: 'string' } } },
+          },
+          livePaths: { type: 'object' },
+          stagingDirectory: { type: 'string' },
+          generate: {
+            type: 'object',
+            required: ['caKeySize', 'fmcKeySize', 'deviceKeys', 'crl'],
+            properties: { caKeySize: { type: 'integer' }, fmcKeySize: { type: 'integer' }, deviceKeys: { type: 'integer' }, crl: { const: true } },
+          },
+          devices: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['uuid', 'name', 'address', 'canary', 'current', 'keySize', 'keyForm', 'files', 'restart'],
+              properties: {
+                uuid: { type: 'string' },
+                name: { type: 'string' },
+                address: { type: 'string' },
+                canary: { type: 'boolean' },
+                current: { type: 'object' },
+                keySize: { type: 'integer' },
+                keyForm: { type: 'string' },
+                files: { type: 'array', minItems: 3, maxItems: 3 },
+                restart: { type: 'string' },
+              },
+            },
+          },
+          plannedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+  },
+  'sftunnel-ca/renew/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/renew/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'result'],
+    properties: {
+      schema: { const: 'sftunnel-ca/renew/v1' },
+      result: {
+        type: 'object',
+        required: ['fmc', 'stagingDirectory', 'fmcSwitched', 'devices', 'counts', 'startedAt', 'finishedAt', 'durationMs'],
+        properties: {
+          fmc: { type: 'string' },
+          stagingDirectory: { type: 'string' },
+          fmcSwitched: { type: 'boolean' },
+          stopped: { enum: ['canary-failed', 'max-failures'] },
+          failedPushPath: { type: 'string' },
+          counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: 'string', format: 'date-time' },
+          durationMs: { type: 'number', minimum: 0 },
+          devices: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['uuid', 'name', 'address', 'outcome', 'alreadyDelivered', 'backups', 'durationMs', 'before', 'after'],
+              properties: {
+                uuid: { type: 'string' },
+                name: { type: 'string' },
+                address: { type: 'string' },
+                outcome: { enum: DEVICE_OUTCOMES },
+                cause: { type: 'string' },
+                message: { type: 'string' },
+                step: { type: 'string' },
+                alreadyDelivered: { type: 'boolean' },
+                backups: { type: 'object', additionalProperties: { type: 'string' } },
+                durationMs: { type: 'number', minimum: 0 },
+                before: { type: 'object' },
+                after: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  'sftunnel-ca/status/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/status/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'checkedAt', 'ca', 'devices'],
+    properties: {
+      schema: { const: 'sftunnel-ca/status/v1' },
+      fmc: { type: 'string' },
+      checkedAt: { type: 'string', format: 'date-time' },
+      ca: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['subject', 'notAfter', 'verdict', 'days'],
+        properties: { subject: { type: 'string' }, notAfter: { type: 'string', format: 'date-time' }, verdict: { enum: VERDICTS }, days: { type: 'integer', minimum: 0 } },
+      },
+      devices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['uuid', 'name', 'address', 'certificateNotAfter', 'certificateVerdict', 'tunnel'],
+          properties: {
+            uuid: { type: 'string' },
+            name: { type: 'string' },
+            address: { type: 'string' },
+            certificateNotAfter: { type: 'string', format: 'date-time' },
+            certificateVerdict: { enum: VERDICTS },
+            tunnel: { enum: TUNNEL_STATES },
+          },
+        },
+      },
+    },
+  },
+  'sftunnel-ca/demo/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/demo/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'ca', 'devices', 'verified', 'failedPushPath', 'durationMs'],
+    properties: {
+      schema: { const: 'sftunnel-ca/demo/v1' },
+      fmc: { type: 'string', pattern: '^[^@]+@127\\.[0-9.]+:[0-9]+$' },
+      ca: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['oldFingerprintSha256', 'newFingerprintSha256', 'newNotAfter'],
+        properties: { oldFingerprintSha256: { type: 'string' }, newFingerprintSha256: { type: 'string' }, newNotAfter: { type: 'string', format: 'date-time' } },
+      },
+      devices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'address', 'tunnelBefore', 'tunnelAfter', 'outcome', 'newCa'],
+          properties: {
+            name: { type: 'string' },
+            address: { type: 'string' },
+            tunnelBefore: { enum: TUNNEL_STATES },
+            tunnelAfter: { enum: TUNNEL_STATES },
+            outcome: { enum: DEVICE_OUTCOMES },
+            newCa: { type: 'boolean' },
+          },
+        },
+      },
+      verified: { type: 'integer', minimum: 0 },
+      failedPushPath: { type: ['string', 'null'] },
+      durationMs: { type: 'number', minimum: 0 },
+    },
   },
   'sftunnel-ca/error/v1': {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

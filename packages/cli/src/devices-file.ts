@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
+import { CliUsageError } from './cli-usage-error.js';
+
+/** A devices.csv as read: where it is and its rows. */
+export interface DevicesFile {
+  /** The path given. */
+  readonly path: string;
+  /** Its rows, passwords still references (`file:`, `env:`) or inline. */
+  readonly rows: readonly DeviceRow[];
+}
+
+/** Reads and parses a devices.csv (name, address, user, password reference, port…). */
+export async function readDevicesFile(path: string): Promise<DevicesFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new CliUsageError(`--devices: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
+  return { path, rows: parseDevicesCsv(text, { file: path }) };
+}
+
+/**
+ * Matches each row of a devices.csv to a device the FMC knows, by name or by address, and
+ * returns the rows by device UUID. Rows whose role is `fmc` (the vendor's file lists the FMC too) are skipped.
+ *
+ * @throws CliUsageError naming the rows (by line) that match no device of the FMC
+ */
+export function matchDevicesToFmc({ path, rows }: DevicesFile, inspection: FmcInspection): ReadonlyMap<string, DeviceRow> {
+  const matched = new Map<string, DeviceRow>();
+  const unmatched: DeviceRow[] = [];
+  for (const row of rows.filter((candidate) => candidate.role !== 'fmc')) {
+    const device = inspection.devices.find((candidate) => candidate.name === row.name || candidate.address === row.address);
+    if (device === undefined) unmatched.push(row);
+    else matched.set(device.uuid, row);
+  }
+  if (unmatched.length > 0) {
+    const where = unmatched.map((row) => `line ${row.line} (${row.name}, ${row.address})`).join(', ');
+    throw new CliUsageError(`${path}: ${where} match no device of ${inspection.host} by name or address; nothing was changed`);
+  }
+  return matched;
+}

@@ -1,0 +1,32 @@
+import type { RenewalEvent, RenewalReporter } from '@sftunnel-ca/core';
+import type { CliIo } from './cli-io.js';
+
+/**
+ * A renewal event as one plain progress line (for stderr), or `undefined` for the events not
+ * shown: each step, and each key but the last.
+ */
+export function renewalProgressLine(event: RenewalEvent): string | undefined {
+  switch (event.type) {
+    case 'prepare:progress':
+      return event.generated === event.total ? `prepare: ${event.total} keys generated and staged on the FMC` : undefined;
+    case 'run:start':
+      return `renew: delivering to ${event.devices} devices from ${event.stagingDirectory}`;
+    case 'device:done': {
+      const { name, address, outcome, durationMs, cause, message } = event.result;
+      const why = cause === undefined ? '' : `  ${cause}${message === undefined ? '' : `: ${message}`}`;
+      return `  ${name.padEnd(10)} ${address.padEnd(15)} ${outcome.padEnd(11)} ${(durationMs / 1000).toFixed(1)}s${why}`;
+    }
+    case 'fmc:switch':
+      return event.phase === 'done' ? 'renew: the FMC switched to the new CA and restarted sftunnel' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A reporter that writes {@link renewalProgressLine}s on stderr. */
+export function renewalProgressReporter(io: CliIo): RenewalReporter {
+  return (event) => {
+    const line = renewalProgressLine(event);
+    if (line !== undefined) io.stderr.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,60 @@
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab, type Lab } from '@sftunnel-ca/lab';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectValidDocument } from './json-schema.js';
+import { runBinary } from './run-binary.js';
+
+interface PlanDocument {
+  plan: { stagingDirectory: string; devices: Array<{ name: string; address: string; canary: boolean }> };
+}
+
+describe('sftunnel-ca plan (built binary against the lab)', () => {
+  let lab: Lab;
+  let dir: string;
+  let ssh: string[];
+  const env = { SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
+
+  beforeAll(async () => {
+    lab = await startLab({ devices: 3, caState: 'expired', tunnels: { down: [0] } });
+    dir = await mkdtemp(join(tmpdir(), 'sftunnel-ca-plan-'));
+    const passwordFile = join(dir, 'fmc-password');
+    await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
+    ssh = ['--fmc', `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`, '--password-file', passwordFile, '--host-key', lab.fmc.hostKeyFingerprint];
+  }, 180_000);
+  afterAll(async () => {
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the plan for every device the FMC knows, and changes nothing on it', async () => {
+    const run = await runBinary(['plan', ...ssh, '--canary', '1', '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout) as PlanDocument;
+    expectValidDocument('sftunnel-ca/plan/v1', document);
+    expect(document.plan.devices.map((device) => device.name).sort()).toEqual(lab.devices.map((device) => device.name));
+    expect(document.plan.devices.filter((device) => device.canary)).toHaveLength(1);
+    await expect(access(lab.path(lab.fmc.name, document.plan.stagingDirectory))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(run.stdout).not.toContain(lab.fmc.password);
+  });
+
+  it('prints it as text, limited to the devices a devices.csv lists (by name or address)', async () => {
+    const [first, second] = lab.devices;
+    const csv = join(dir, 'devices.csv');
+    await writeFile(csv, `name,address,user,password\n${first?.name},127.9.9.9,admin,file:${join(dir, 'fmc-password')}\nrenamed,${second?.address},admin,env:FTD_PASSWORD\n`);
+    const run = await runBinary(['plan', ...ssh, '--devices', csv], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`device ${first?.name} `);
+    expect(run.stdout).toContain(`device ${second?.name} `);
+    expect(run.stdout).not.toContain(`device ${lab.devices[2]?.name} `);
+  });
+
+  it('exits 2, naming the line, when a devices.csv row matches no device', async () => {
+    const csv = join(dir, 'unknown.csv');
+    await writeFile(csv, 'name,address,user,password\nFTD-9999,127.9.9.9,admin,env:FTD_PASSWORD\n');
+    const run = await runBinary(['plan', ...ssh, '--devices', csv], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('line 2 (FTD-9999, 127.9.9.9) match no device');
+  });
+});
