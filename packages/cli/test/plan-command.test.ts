@@ -1,8 +1,7 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { NO_AMBIENT_CREDENTIALS, useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
 import { runBinary } from './run-binary.js';
 
@@ -11,24 +10,11 @@ interface PlanDocument {
 }
 
 describe('sftunnel-ca plan (built binary against the lab)', () => {
-  let lab: Lab;
-  let dir: string;
-  let ssh: string[];
-  const env = { SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
-
-  beforeAll(async () => {
-    lab = await startLab({ devices: 3, caState: 'expired', tunnels: { down: [0] } });
-    dir = await mkdtemp(join(tmpdir(), 'sftunnel-ca-plan-'));
-    const passwordFile = join(dir, 'fmc-password');
-    await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
-    ssh = ['--fmc', `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`, '--password-file', passwordFile, '--host-key', lab.fmc.hostKeyFingerprint];
-  }, 180_000);
-  afterAll(async () => {
-    await lab?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = useCliLab({ devices: 3, caState: 'expired', tunnels: { down: [0] } });
+  const env = NO_AMBIENT_CREDENTIALS;
 
   it('prints the plan for every device the FMC knows, and changes nothing on it', async () => {
+    const { lab, ssh } = fixture;
     const run = await runBinary(['plan', ...ssh, '--canary', '1', '--json'], { env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as PlanDocument;
@@ -40,6 +26,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
   });
 
   it('prints it as text, limited to the devices a devices.csv lists (by name or address)', async () => {
+    const { lab, ssh, dir } = fixture;
     const [first, second] = lab.devices;
     const csv = join(dir, 'devices.csv');
     await writeFile(csv, `name,address,user,password\n${first?.name},127.9.9.9,admin,file:${join(dir, 'fmc-password')}\nrenamed,${second?.address},admin,env:FTD_PASSWORD\n`);
@@ -51,6 +38,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
   });
 
   it('exits 2, naming the line, when a devices.csv row matches no device', async () => {
+    const { ssh, dir } = fixture;
     const csv = join(dir, 'unknown.csv');
     await writeFile(csv, 'name,address,user,password\nFTD-9999,127.9.9.9,admin,env:FTD_PASSWORD\n');
     const run = await runBinary(['plan', ...ssh, '--devices', csv], { env });

@@ -1,8 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { NO_AMBIENT_CREDENTIALS, useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
 import { runBinary } from './run-binary.js';
 
@@ -12,24 +9,11 @@ interface StatusDocument {
 }
 
 describe('sftunnel-ca status (built binary against the lab)', () => {
-  let lab: Lab;
-  let dir: string;
-  let ssh: string[];
-  const env = { SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
-
-  beforeAll(async () => {
-    lab = await startLab({ devices: 3, caState: 'expired', caDays: 4, tunnels: { down: [1] } });
-    dir = await mkdtemp(join(tmpdir(), 'sftunnel-ca-status-'));
-    const passwordFile = join(dir, 'fmc-password');
-    await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
-    ssh = ['--fmc', `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`, '--password-file', passwordFile, '--host-key', lab.fmc.hostKeyFingerprint];
-  }, 180_000);
-  afterAll(async () => {
-    await lab?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = useCliLab({ devices: 3, caState: 'expired', caDays: 4, tunnels: { down: [1] } });
+  const env = NO_AMBIENT_CREDENTIALS;
 
   it('shows the expired InternalCA and each device’s tunnel from sftunnel_status.pl, as a valid document', async () => {
+    const { lab, ssh } = fixture;
     const run = await runBinary(['status', ...ssh, '--json'], { env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as StatusDocument;
@@ -40,6 +24,7 @@ describe('sftunnel-ca status (built binary against the lab)', () => {
   });
 
   it('prints it as text, one line per device', async () => {
+    const { lab, ssh } = fixture;
     const run = await runBinary(['status', ...ssh], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 of 3 tunnels up');
