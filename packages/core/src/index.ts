@@ -205,7 +205,7 @@ export {
   type DevicesCsvCopyRecord,
   type DevicesCsvCopyResult,
 } from './renewal/copy-from-devices-csv.js';
-export type { DeviceRunOptions } from './renewal/device-run.js';
+export type { DeviceRunOptions, FleetRunLimits } from './renewal/device-run.js';
 export { SFTUNNEL_RESTART_COMMAND } from './renewal/sftunnel-control.js';
 export { rollbackRenewal, type RollbackRenewalOptions } from './renewal/rollback.js';
 export { RenewalJournal, type JournalEntry, type JournalRun } from './renewal/journal.js';

@@ -7,24 +7,16 @@ import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, ftdPeerFiles, type ApplianceL
 import { Certificate } from '../pki/certificate.js';
 import { runBounded } from './bounded-run.js';
 import { deliverFiles, sha256, type DeliveredFilesState, type DeviceFile } from './device-files.js';
-import { UNKNOWN_FINGERPRINTS, withDeviceHost } from './device-run.js';
+import { UNKNOWN_FINGERPRINTS, withDeviceHost, type FleetRunLimits } from './device-run.js';
 import { inspectFmc, type FmcInspection, type InspectedDevice } from './inspect.js';
 import { queuedHost } from './queued-host.js';
 import { restartSftunnel, waitForTunnelUp } from './sftunnel-control.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
 
 /** Options of {@link copyFromDevicesCsv}. */
-export interface CopyFromDevicesCsvOptions extends CopyLogOptions {
+export interface CopyFromDevicesCsvOptions extends CopyLogOptions, FleetRunLimits {
   /** Opens a root {@link Host} on a row's appliance (SSH with the row's credentials, a jump host…); the run closes it. */
   readonly connect: (row: DeviceRow, signal: AbortSignal) => Promise<Host>;
-  /** The clock: the log's times, timings, validity checks. */
-  readonly now: () => Date;
-  /** Rows in flight at once; default 16. */
-  readonly concurrency?: number;
-  /** Deadline of one row (connect, copy, restart, tunnel check), in milliseconds; default 120,000. */
-  readonly deviceTimeoutMs?: number;
-  /** How long the FMC may take to show a restarted device's tunnel up, in milliseconds; default 30,000. */
-  readonly tunnelTimeoutMs?: number;
   /** Copy the files of this staging directory (`/var/tmp/certs/<unix-time>`, where FAILED_PUSH is) instead of the FMC's live CA and `certs_pushed` pairs. */
   readonly stagingDirectory?: string;
   /** Appliance paths; default the vendor's. */

@@ -7,11 +7,9 @@ import type { RenewalReporter } from './renewal-event.js';
 import type { DeviceFingerprints, DeviceOutcome, DeviceResult, DeviceStep, RenewalResult } from './renewal-result.js';
 import { restartSftunnel, tunnelsUp, waitForTunnelUp } from './sftunnel-control.js';
 
-/** How a run reaches devices and keeps time; shared by delivery and rollback. */
-export interface DeviceRunOptions {
-  /** Opens a root {@link Host} on a device (SSH, a jump host, the lab…); the run closes it. */
-  readonly connect: (device: PlannedDevice, signal: AbortSignal) => Promise<Host>;
-  /** The clock: timings, validity checks. */
+/** The clock and the limits every fleet run takes (delivery, copy runs). */
+export interface FleetRunLimits {
+  /** The clock: timings, validity checks, log times. */
   readonly now: () => Date;
   /** Devices in flight at once; default 16. */
   readonly concurrency?: number;
@@ -19,6 +17,12 @@ export interface DeviceRunOptions {
   readonly deviceTimeoutMs?: number;
   /** How long the FMC may take to show a restarted device's tunnel up, in milliseconds; default 30,000. */
   readonly tunnelTimeoutMs?: number;
+}
+
+/** How a run reaches devices and keeps time; shared by delivery and rollback. */
+export interface DeviceRunOptions extends FleetRunLimits {
+  /** Opens a root {@link Host} on a device (SSH, a jump host, the lab…); the run closes it. */
+  readonly connect: (device: PlannedDevice, signal: AbortSignal) => Promise<Host>;
   /** Receives the run's events. */
   readonly onEvent?: RenewalReporter;
 }
