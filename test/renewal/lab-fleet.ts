@@ -77,12 +77,14 @@ export interface LabFmcFixture {
 
 /**
  * Registers hooks that start a lab and connect to its FMC as root (`direct`), and stop both
- * afterwards; read the fields inside tests (they are set once `beforeAll` has run).
+ * afterwards; read the fields inside tests (they are set once `beforeAll` has run). `setUp` runs
+ * on the lab before the FMC is connected (e.g. to inject faults).
  */
-export function useLabFmc(options: StartLabOptions): LabFmcFixture {
+export function useLabFmc(options: StartLabOptions, setUp?: (lab: Lab) => Promise<void>): LabFmcFixture {
   const fixture = {} as { lab: Lab; fmc: SshHost };
   beforeAll(async () => {
     fixture.lab = await startLab(options);
+    await setUp?.(fixture.lab);
     fixture.fmc = await connectAppliance(fixture.lab.fmc, 'direct');
   }, 180_000);
   afterAll(async () => {

@@ -1,28 +1,23 @@
-import { startLab, type Lab, type LabAppliance } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, renewLabFmc } from './lab-fleet.js';
+import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import { describe, expect, it } from 'vitest';
+import { renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 const CONCURRENCY = 4;
 
+/** The devices in delivery order: the plan's, which is the FMC's peer directories sorted by UUID. */
+function deliveryOrder(lab: Lab): LabAppliance[] {
+  return [...lab.devices].sort((a, b) => (a.uuid < b.uuid ? -1 : 1));
+}
+
 describe('renewal › (i) maxFailures: 2 with 4 faulty devices', () => {
-  let lab: Lab;
-  let fmc: SshHost;
-  /** The devices in delivery order: the plan's, which is the FMC's peer directories sorted by UUID. */
-  let order: LabAppliance[];
   const faulty = [10, 20, 30, 40];
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, direct: true });
-    order = [...lab.devices].sort((a, b) => (a.uuid < b.uuid ? -1 : 1));
-    for (const i of faulty) await lab.setFaults(order[i]!.name, { unreachable: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  const fleet = useLabFmc({ devices: 50, direct: true }, async (lab) => {
+    for (const i of faulty) await lab.setFaults(deliveryOrder(lab)[i]!.name, { unreachable: true });
+  });
 
   it('stops starting devices after the second failure, reports the rest as not started, and leaves the FMC and every tunnel as they were', async () => {
+    const { lab, fmc } = fleet;
+    const order = deliveryOrder(lab);
     const oldCa = await lab.readFile(lab.fmc.name, '/etc/sf/ca_root/cacert.pem');
     const { plan, result } = await renewLabFmc(lab, fmc, { deliver: { maxFailures: 2, concurrency: CONCURRENCY } });
     expect(plan.devices.map((d) => d.name)).toEqual(order.map((d) => d.name));
@@ -43,6 +38,8 @@ describe('renewal › (i) maxFailures: 2 with 4 faulty devices', () => {
   });
 
   it('with canaries, a failed canary stops the run before any other device starts', async () => {
+    const { lab, fmc } = fleet;
+    const order = deliveryOrder(lab);
     lab.clock.advance(2_000); // a new staging directory
     const oldCa = await lab.readFile(lab.fmc.name, '/etc/sf/ca_root/cacert.pem');
     // The 11 first devices are canaries; the 11th (order[10]) is unreachable.

@@ -1,29 +1,20 @@
 import { inspectFmc, loadPreparedRenewal, parseFailedPush, planRenewal, deliverRenewal } from '@sftunnel-ca/core';
-import { startLab, type Lab } from '@sftunnel-ca/lab';
-import type { SshHost } from '@sftunnel-ca/transport';
 import { posix } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, labConnect, labInventory, renewLabFmc } from './lab-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { labConnect, labInventory, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Every device in flight at once: the lab serves all appliances from this process, so its CPU, not SSH, bounds a smaller pool. */
 const CONCURRENCY = 50;
 
 describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the fleet is not serialised by them', () => {
-  let lab: Lab;
-  let fmc: SshHost;
   const unreachable = [3, 14, 25, 36, 47];
-  beforeAll(async () => {
-    lab = await startLab({ devices: 50, caState: 'expired', direct: true });
+  const fleet = useLabFmc({ devices: 50, caState: 'expired', direct: true }, async (lab) => {
     for (const i of unreachable) await lab.setFaults(lab.devices[i]!.name, { silent: true });
-    fmc = await connectAppliance(lab.fmc, 'direct');
-  }, 180_000);
-  afterAll(async () => {
-    await fmc?.close();
-    await lab?.stop();
-  }, 60_000);
+  });
 
   it('renews 45, lists 5 in FAILED_PUSH with cause codes, and a copy run finishes them once they are back', async () => {
+    const { lab, fmc } = fleet;
     const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: labConnect(lab, 'direct', CONNECT_TIMEOUT_MS), concurrency: CONCURRENCY } });
     expect(result.counts).toMatchObject({ renewed: 45, failed: 5 });
     const failedNames = unreachable.map((i) => lab.devices[i]!.name).sort();
