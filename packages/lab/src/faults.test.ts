@@ -2,6 +2,7 @@ import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from './index.js';
 import { connectClient, execOn, KeystrokeSession } from './testing/keystrokes.js';
+import { oneOfEachFault } from './testing/one-of-each-fault.js';
 
 function failure(promise: Promise<unknown>): Promise<Error & { code?: string; level?: string }> {
   return promise.then(
@@ -15,21 +16,8 @@ function failure(promise: Promise<unknown>): Promise<Error & { code?: string; le
 describe('faults, observed with ssh2', () => {
   let lab: Lab;
   beforeAll(async () => {
-    lab = await startLab({
-      devices: ['unreachable', 'silent', 'wrong-credentials', 'host-key-changed', 'disk-full', 'drop', 'pmtool-fails', 'slow', 'no-expert'].map((name) => ({ name })),
-      direct: true,
-      faults: {
-        unreachable: { unreachable: true },
-        silent: { silent: true },
-        'wrong-credentials': { wrongCredentials: true },
-        'host-key-changed': { hostKeyChanged: true },
-        'disk-full': { diskFull: true },
-        drop: { dropAfterBytes: 16_384 },
-        'pmtool-fails': { pmtoolFails: true },
-        slow: { latencyMs: 300 },
-        'no-expert': { expertRefused: true },
-      },
-    });
+    const faults = oneOfEachFault(300);
+    lab = await startLab({ devices: Object.keys(faults).map((name) => ({ name })), direct: true, faults });
   });
   afterAll(() => lab.stop());
 

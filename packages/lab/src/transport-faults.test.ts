@@ -4,18 +4,9 @@ import { Secret, ftdPeerFiles, isSftunnelCaError, type SftunnelCaError } from '@
 import { SshHost, formatKnownHostsLine, type SshHostOptions } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type LabAppliance } from './index.js';
+import { oneOfEachFault } from './testing/one-of-each-fault.js';
 
-const FAULTS = {
-  unreachable: { unreachable: true },
-  silent: { silent: true },
-  'wrong-credentials': { wrongCredentials: true },
-  'host-key-changed': { hostKeyChanged: true },
-  'disk-full': { diskFull: true },
-  drop: { dropAfterBytes: 16_384 },
-  'pmtool-fails': { pmtoolFails: true },
-  slow: { latencyMs: 200 },
-  'no-expert': { expertRefused: true },
-} as const;
+const FAULTS = oneOfEachFault(200);
 
 async function failure(promise: Promise<unknown>): Promise<SftunnelCaError> {
   const error = await promise.then(
