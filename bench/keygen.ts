@@ -7,13 +7,12 @@
  */
 import { Crypto as PeculiarCrypto } from '@peculiar/webcrypto';
 import { generateRsaKeyPair, nativeCrypto, type CryptoProvider } from '@sftunnel-ca/core';
-import { execFile } from 'node:child_process';
 import { generateKeyPair } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
+import { generateWithOpenssl } from './key-generation.js';
 
 const count = Number(process.argv[2] ?? 100);
-const runFile = promisify(execFile);
 const generateNodeKeyPair = promisify(generateKeyPair);
 
 async function rate(label: string, make: () => Promise<unknown>[] | Promise<unknown>): Promise<{ label: string; keysPerSecond: number; seconds: number }> {
@@ -28,25 +27,13 @@ function webcrypto(crypto: CryptoProvider): Promise<unknown>[] {
   return Array.from({ length: count }, () => generateRsaKeyPair({}, crypto));
 }
 
-async function opensslInParallel(processes: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: processes }, async () => {
-      while (next < count) {
-        next += 1;
-        await runFile('openssl', ['genrsa', '2048'], { maxBuffer: 1 << 20 });
-      }
-    }),
-  );
-}
-
 const results = [
   await rate('native WebCrypto (default provider), all in flight', () => webcrypto(nativeCrypto)),
   await rate('@peculiar/webcrypto, all in flight', () => webcrypto(new PeculiarCrypto())),
   await rate('crypto.generateKeyPair, all in flight', () =>
     Array.from({ length: count }, () => generateNodeKeyPair('rsa', { modulusLength: 2048 })),
   ),
-  await rate('openssl genrsa 2048, 2 processes', () => opensslInParallel(2)),
+  await rate('openssl genrsa 2048, 2 processes', () => generateWithOpenssl(count, 2)),
 ];
 
 console.log(`RSA-2048 key generation, ${count} keys per method, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}, Node ${process.version}\n`);

@@ -2,7 +2,7 @@
  * Create an InternalCA and an sftunnel certificate for one device in a temporary directory,
  * verify the chain, and print the vendor's expiry check of the CA at three moments — no appliance needed.
  *
- *   pnpm demo            (or: pnpm exec tsx examples/create-internal-ca.ts)
+ *   npx tsx examples/create-internal-ca.ts
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

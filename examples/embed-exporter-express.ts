@@ -1,35 +1,24 @@
 /**
- * Embed the sftunnel-ca exporter in an Express app: start a lab (an FMC and three FTDs over real
- * SSH and TLS), read it with the exporter, serve the metrics two ways, scrape once, print, stop.
+ * Embed the sftunnel-ca exporter in an Express app: read an FMC with the exporter, serve the
+ * metrics two ways, scrape once, print, stop.
  *
- *   npx tsx examples/embed-exporter-express.ts
+ *   npx tsx examples/embed-exporter-express.ts            (a lab: an FMC and three FTDs over real SSH and TLS)
+ *   FMC_HOST=192.0.2.10 SFTUNNEL_CA_PASSWORD_FILE=~/.fmc-password npx tsx examples/embed-exporter-express.ts
  */
 import type { AddressInfo } from 'node:net';
-import { Secret } from '@sftunnel-ca/core';
 import { createExporter, exporterRequestHandler } from '@sftunnel-ca/exporter';
-import { startLab } from '@sftunnel-ca/lab';
 import { SshHost } from '@sftunnel-ca/transport';
 import express from 'express';
 import { Counter, Registry } from 'prom-client';
+import { exampleTarget } from './target.js';
 
-// 1. Something to watch: a lab FMC that accepts root logins over SSH (`direct`).
-const lab = await startLab({ devices: 3, direct: true });
-const fmc = lab.fmc;
+// 1. Something to watch: your FMC, or a lab's.
+const target = await exampleTarget({ devices: 3 });
 
-// 2. The exporter: which FMCs, how to open one (here SSH with a pinned host key), and the lab's clock.
+// 2. The exporter: which FMCs, and how to open one (SSH, the host key checked against known_hosts).
 const exporter = createExporter({
-  fmcs: [{ name: 'lab-fmc' }],
-  connect: (_fmc, signal) =>
-    SshHost.connect({
-      host: fmc.address,
-      port: fmc.sshPort,
-      username: 'root',
-      password: new Secret(fmc.password),
-      strategy: 'direct',
-      hostKeys: { fingerprints: [fmc.hostKeyFingerprint] },
-      signal,
-    }),
-  now: () => lab.clock.now(),
+  fmcs: [{ name: target.fmc.name ?? target.fmc.host }],
+  connect: (_fmc, signal) => SshHost.connect({ ...target.fmc, signal }),
   intervalMs: 300_000,
 });
 exporter.start(); // first round now, then every 5 minutes ± 10 %
@@ -64,5 +53,5 @@ try {
   await exporter.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await lab.stop();
+  await target.stop();
 }

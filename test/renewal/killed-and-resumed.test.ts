@@ -29,7 +29,7 @@ function runChild(env: NodeJS.ProcessEnv, until?: (lines: readonly string[]) => 
   });
 }
 
-describe('renewal › (g) the run is killed (SIGKILL) mid-delivery and resumed', () => {
+describe('renewal › (g) a one-go run (renewFleet) is killed (SIGKILL) mid-delivery and resumed', () => {
   let lab: Lab;
   let dir: string;
   beforeAll(async () => {
@@ -48,34 +48,46 @@ describe('renewal › (g) the run is killed (SIGKILL) mid-delivery and resumed',
       RENEW_CHILD_JOURNAL: join(dir, 'renewal.journal'),
     };
     const delivered = (lines: readonly string[]) => lines.filter((l) => l.includes('"step":"verify"')).length;
+    const generated = (lines: readonly string[]) => lines.filter((l) => l.includes('prepare:progress')).length;
     const first = await runChild(env, (lines) => delivered(lines) >= 12);
     expect(first.signal).toBe('SIGKILL');
-    const generatedFirst = first.lines.filter((l) => l.includes('prepare:progress')).length;
-    expect(generatedFirst).toBe(52);
     const journalLines = (await readFile(env.RENEW_CHILD_JOURNAL, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; uuid?: string; stagingDirectory?: string });
     const deliveredBeforeKill = new Set(journalLines.filter((e) => e.type === 'delivered').map((e) => e.uuid));
     expect(deliveredBeforeKill.size).toBeGreaterThan(0);
     expect(deliveredBeforeKill.size).toBeLessThan(50);
     const stagingDirectory = journalLines[0]?.stagingDirectory ?? '';
-    const manifestBefore = await lab.readFile(lab.fmc.name, `${stagingDirectory}/manifest.json`);
+    // The keys the killed run staged (it may have been killed while generating the rest).
+    const stagedKey = async (uuid: string) => {
+      const read = (name: string) => lab.readFile(lab.fmc.name, `${stagingDirectory}/peers/${uuid}/${name}`).then((text) => createHash('sha256').update(text).digest('hex'), () => undefined);
+      const [certificate, key] = await Promise.all([read('sftunnel-cert.pem'), read('sftunnel-key.pem')]);
+      return certificate === undefined ? undefined : key; // a pair counts once both are staged
+    };
+    const stagedBeforeKill = new Map((await Promise.all(lab.devices.map(async (d) => [d.uuid, await stagedKey(d.uuid)] as const))).filter(([, sha]) => sha !== undefined));
+    for (const uuid of deliveredBeforeKill) expect(stagedBeforeKill.has(uuid ?? '')).toBe(true);
 
     const second = await runChild(env);
-    expect(second.lines.filter((l) => l.includes('prepare:progress'))).toHaveLength(0);
+    // No staged key generated again: the rerun generated only the pairs the killed run had not staged (the CA's and the FMC's were).
+    console.log(`(g) keys generated: ${generated(first.lines)} before the kill (${stagedBeforeKill.size} device pairs staged), ${generated(second.lines)} after`);
+    expect(generated(second.lines)).toBe(50 - stagedBeforeKill.size);
     const result = (JSON.parse(second.lines.at(-1) ?? '{}') as { result: RenewalResult }).result;
     expect(result.counts.renewed).toBe(50);
+    // The rerun generated the rest while delivering: both phases and the change window are recorded.
+    expect(result.phases.generate?.durationMs).toBeGreaterThan(0);
+    expect(result.phases.deliver?.durationMs).toBeGreaterThan(0);
+    expect(result.changeWindow?.durationMs).toBeGreaterThan(0);
     for (const device of result.devices) if (deliveredBeforeKill.has(device.uuid)) expect(device.alreadyDelivered).toBe(true);
     // The devices delivered after the kill were started only by the second run.
     const startedAgain = second.lines.filter((l) => l.includes('"step":"write"')).map((l) => (JSON.parse(l) as { uuid: string }).uuid);
     expect(startedAgain.filter((uuid) => deliveredBeforeKill.has(uuid))).toEqual([]);
 
-    // Every device holds the key staged by the first run: none was generated twice.
-    expect(await lab.readFile(lab.fmc.name, `${stagingDirectory}/manifest.json`)).toBe(manifestBefore);
-    const manifest = JSON.parse(manifestBefore) as PreparedRenewal;
+    // Every device holds the key in the manifest, and every key staged before the kill is the one it got.
+    const manifest = JSON.parse(await lab.readFile(lab.fmc.name, `${stagingDirectory}/manifest.json`)) as PreparedRenewal;
     const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
     for (const staged of manifest.devices) {
       const device = lab.devices.find((d) => d.uuid === staged.uuid)!;
       const key = await lab.readFile(device.name, peer.sftunnelKey);
       expect(createHash('sha256').update(key).digest('hex')).toBe(staged.key.sha256);
+      if (stagedBeforeKill.has(staged.uuid)) expect(staged.key.sha256).toBe(stagedBeforeKill.get(staged.uuid));
       expect(lab.tunnel(device.name).state).toBe('connected');
     }
   });

@@ -1,6 +1,7 @@
 import {
   Certificate,
   Secret,
+  SftunnelCaError,
   deliverRenewal,
   expiryVerdict,
   ftdPeerFiles,
@@ -16,6 +17,7 @@ import {
 } from '@sftunnel-ca/core';
 import { startLab, type Lab } from '@sftunnel-ca/lab';
 import type { SshHost } from '@sftunnel-ca/transport';
+import type { FleetInterruption } from './fleet-interruption.js';
 import { readFmcTunnels } from './fmc-tunnels.js';
 import { connectPinned } from './pinned-ssh.js';
 
@@ -29,6 +31,8 @@ export interface RunDemoOptions {
   readonly concurrency?: number;
   /** Receives the demo's progress. */
   readonly onEvent?: (event: DemoEvent) => void;
+  /** Ctrl-C: the demo stops between stages or before the FMC switches, and stops its lab all the same. */
+  readonly interruption?: FleetInterruption;
 }
 
 /** What the demo reports while it runs: its stages, and the renewal's own events. */
@@ -74,6 +78,8 @@ export interface DemoOutcome {
  * Starts a lab whose InternalCA has expired, checks, plans, prepares and delivers the renewal
  * over real SSH (CLI → expert → sudo, host keys pinned), verifies every tunnel from the FMC's
  * `sftunnel_status.pl` and every device's `cacert.pem`, and stops the lab, whatever happens.
+ *
+ * @throws SftunnelCaError `RUN_INTERRUPTED` when interrupted (the lab stopped and its directory removed)
  */
 export async function runDemo(options: RunDemoOptions): Promise<DemoOutcome> {
   const emit = options.onEvent ?? ((): void => undefined);
@@ -82,7 +88,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoOutcome> {
   try {
     const target = `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`;
     emit({ type: 'lab:up', fmc: target, devices: lab.devices.length });
-    const fmc = await connectPinned(lab.fmc, new Secret(lab.fmc.password), { strategy: 'expert' });
+    stopIfInterrupted(options.interruption);
+    const connected = await connectPinned(lab.fmc, new Secret(lab.fmc.password), { strategy: 'expert' });
+    const fmc = options.interruption?.guardFmc(connected) ?? connected;
     try {
       return { fmc: target, ...(await renewLab(lab, fmc, options, emit)), durationMs: Date.now() - started };
     } finally {
@@ -102,12 +110,18 @@ async function renewLab(lab: Lab, fmc: SshHost, options: RunDemoOptions, emit: (
   const plan = planRenewal(inspection, { now });
   emit({ type: 'plan', plan });
   const prepared = await prepareRenewal(fmc, inspection, plan, { now, onEvent: (event) => emit({ type: 'renewal', event }) });
+  stopIfInterrupted(options.interruption);
+  const connect = (device: { readonly name: string }, signal: AbortSignal): Promise<SshHost> =>
+    connectPinned(lab.appliance(device.name), new Secret(lab.appliance(device.name).password), { strategy: 'expert', signal });
   const result = await deliverRenewal(fmc, plan, prepared, {
-    connect: (device, signal) => connectPinned(lab.appliance(device.name), new Secret(lab.appliance(device.name).password), { strategy: 'expert', signal }),
+    connect: options.interruption?.guardConnect(connect, (device) => device.name) ?? connect,
     now: () => lab.clock.now(),
     layout: lab.layout,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    onEvent: (event) => emit({ type: 'renewal', event }),
+    onEvent: (event) => {
+      options.interruption?.observe(event);
+      emit({ type: 'renewal', event });
+    },
   });
   const after = tunnelsByAddress(await readFmcTunnels(fmc));
   const newFingerprint = prepared.ca.certificate.fingerprintSha256;
@@ -139,4 +153,8 @@ function tunnelsByAddress(peers: readonly SftunnelStatusPeer[]): Map<string, Sft
 
 function countUp(tunnels: ReadonlyMap<string, SftunnelPeerState>): number {
   return [...tunnels.values()].filter((state) => state === 'up').length;
+}
+
+function stopIfInterrupted(interruption: FleetInterruption | undefined): void {
+  if (interruption?.requested === true) throw new SftunnelCaError('RUN_INTERRUPTED', 'the demo was interrupted', { step: 'demo' });
 }

@@ -1,31 +1,45 @@
-import { readFile } from 'node:fs/promises';
 import type { DeliverRenewalOptions, DeviceRow } from '@sftunnel-ca/core';
-import { SshHost, type SshHostOptions } from '@sftunnel-ca/transport';
-import type { CliIo } from './cli-io.js';
+import { SshHost, type SshCredentials } from '@sftunnel-ca/transport';
 import { CliUsageError } from './cli-usage-error.js';
+import { parseSshTarget, type SharedSshOptions } from './ssh-options.js';
+
+/** Opens a root host on an inventory row's appliance. */
+export type RowConnect = (row: DeviceRow, signal: AbortSignal) => Promise<SshHost>;
 
 /**
- * A `connect` for deliverRenewal that reaches each planned device with its devices.csv row: its
- * address, port, user and password (inline, `env:` or `file:`), and the FMC's host key policy,
- * known_hosts files, agent and shell strategy (not its password, key or jump hosts).
+ * A `connect` that reaches each inventory row with its own credentials, port and jump host
+ * (`[user@]host[:port]`, logged into with the row's credentials), and the run's host key trust,
+ * shell strategy and timeout (never the FMC's password, key or jump hosts).
  *
- * @param rows - the devices.csv rows by device UUID
- * @param fmc - the options the FMC was reached with
+ * @param credentials - each row's, from {@link resolveDeviceCredentials}
+ * @param shared - from {@link sharedSshOptions}
  */
-export function devicesCsvConnect(io: CliIo, rows: ReadonlyMap<string, DeviceRow>, fmc: SshHostOptions): DeliverRenewalOptions['connect'] {
-  return async (device, signal) => {
-    const row = rows.get(device.uuid);
-    if (row === undefined) throw new CliUsageError(`${device.name} is not in the devices.csv`);
-    const password = await row.password.resolve({ env: io.env, readFile: (path) => readFile(path, 'utf8') });
-    const { password: _fmcPassword, privateKey: _fmcKey, passphrase: _fmcPassphrase, sudoPassword: _fmcSudo, jump: _fmcJump, ...shared } = fmc;
+export function inventoryConnect(credentials: ReadonlyMap<DeviceRow, SshCredentials>, shared: SharedSshOptions): RowConnect {
+  return (row, signal) => {
+    const own = credentials.get(row) ?? { username: row.user };
+    const jump = row.jumpHost === undefined ? undefined : parseSshTarget(row.jumpHost.includes('@') ? row.jumpHost : `${row.user}@${row.jumpHost}`, `jump host of ${row.name}`);
     return SshHost.connect({
       ...shared,
+      ...own,
       name: row.name,
       host: row.address,
       port: row.port,
-      username: row.user,
-      ...(password === undefined ? {} : { password }),
       signal,
+      ...(jump === undefined ? {} : { jump: [{ ...own, username: jump.username, host: jump.host, port: jump.port }] }),
     });
+  };
+}
+
+/**
+ * The `connect` of deliverRenewal and rollbackRenewal: each planned device through its inventory row.
+ *
+ * @param rows - the inventory rows by device UUID
+ * @param connect - opens a row's host
+ */
+export function plannedDeviceConnect(rows: ReadonlyMap<string, DeviceRow>, connect: RowConnect): DeliverRenewalOptions['connect'] {
+  return (device, signal) => {
+    const row = rows.get(device.uuid);
+    if (row === undefined) throw new CliUsageError(`${device.name} is not in the inventory`);
+    return connect(row, signal);
   };
 }

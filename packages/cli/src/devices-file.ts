@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
+import { parseInventoryDocument } from './inventory-document.js';
 
-/** A devices.csv as read: where it is and its rows. */
+/** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
 export interface DevicesFile {
   /** The path given. */
   readonly path: string;
@@ -10,7 +11,11 @@ export interface DevicesFile {
   readonly rows: readonly DeviceRow[];
 }
 
-/** Reads and parses a devices.csv (name, address, user, password reference, port…). */
+/**
+ * Reads and parses an inventory: a `.yaml`, `.yml` or `.json` file as {@link parseInventoryDocument}
+ * reads it, anything else as a devices.csv (the vendor's four columns, or a header with port, key
+ * file, jump host and role).
+ */
 export async function readDevicesFile(path: string): Promise<DevicesFile> {
   let text: string;
   try {
@@ -18,7 +23,7 @@ export async function readDevicesFile(path: string): Promise<DevicesFile> {
   } catch (cause) {
     throw new CliUsageError(`--devices: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
-  return { path, rows: parseDevicesCsv(text, { file: path }) };
+  return { path, rows: /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path }) };
 }
 
 /**

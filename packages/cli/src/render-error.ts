@@ -20,6 +20,8 @@ const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCod
   'SECRET_REFERENCE_UNRESOLVED',
   'VERSION_INVALID',
   'KNOWN_HOSTS_INVALID',
+  'INVENTORY_INVALID',
+  'DEVICE_CREDENTIALS_MISSING',
 ]);
 
 /**
@@ -34,6 +36,7 @@ export function renderError(io: CliIo, error: unknown, json: boolean): ExitCode 
   }
   if (isSftunnelCaError(error)) {
     report(io, json, error.toJSON());
+    if (error.code === 'PREFLIGHT_REFUSED') return EXIT_CODES.PREFLIGHT_REFUSED;
     return INPUT_CODES.has(error.code) ? EXIT_CODES.USAGE : EXIT_CODES.FAILED;
   }
   io.stderr.write(`sftunnel-ca: unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,5 +1,5 @@
 import type { RenewalEvent, RenewalReporter } from '@sftunnel-ca/core';
-import type { CliIo } from './cli-io.js';
+import type { FleetProgress } from './fleet-progress.js';
 
 /**
  * A renewal event as one plain progress line (for stderr), or `undefined` for the events not
@@ -23,10 +23,18 @@ export function renewalProgressLine(event: RenewalEvent): string | undefined {
   }
 }
 
-/** A reporter that writes {@link renewalProgressLine}s on stderr. */
-export function renewalProgressReporter(io: CliIo): RenewalReporter {
+/**
+ * A reporter that shows a renewal on a {@link FleetProgress}: each device's step while in flight,
+ * the keys generated so far, and the {@link renewalProgressLine}s.
+ *
+ * @param progress - the run's progress
+ */
+export function renewalProgressReporter(progress: FleetProgress): RenewalReporter {
   return (event) => {
+    if (event.type === 'run:start') progress.total = event.devices;
+    if (event.type === 'prepare:progress') progress.phase(`${event.generated} of ${event.total} keys generated`);
+    if (event.type === 'device:step') progress.step(event.name, event.step);
     const line = renewalProgressLine(event);
-    if (line !== undefined) io.stderr.write(`${line}\n`);
+    if (line !== undefined) progress.line(line);
   };
 }

@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { checkCommand } from './commands/check.js';
+import { copyCommand } from './commands/copy.js';
 import { demoCommand } from './commands/demo.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { exporterCommand } from './commands/exporter.js';
 import { labCommand } from './commands/lab.js';
 import { planCommand } from './commands/plan.js';
 import { renewCommand } from './commands/renew.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { renderError } from './render-error.js';
 import { refuseSecretArguments } from './secret-arguments.js';
@@ -20,12 +23,14 @@ Exit codes:
   1  some devices failed; the others were done
   2  usage or input error; nothing was changed
   3  a preflight check refused the run; nothing was changed
-  4  interrupted; run the same command again to resume
+  4  interrupted (Ctrl-C); run the resume command printed
   5  check: the CA expires within 30 days
   6  check: the CA has expired
 
 Credentials never go on the command line: use ssh-agent, --identity, SFTUNNEL_CA_PASSWORD,
 --password-file (mode 0600), or the prompt. Errors print a stable code: see docs/errors.md.
+On a terminal, renew, copy, verify and rollback show a live list of the devices in flight; piped, they
+print plain lines. NO_COLOR (or --no-color) turns colours off.
 `;
 
 /**
@@ -51,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), planCommand(io), renewCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
+  for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
     program.addCommand(command);
   }
   routeOutput(program, io);

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '@sftunnel-ca/core';
@@ -7,6 +6,7 @@ import { password as promptPassword } from '@inquirer/prompts';
 import { Option, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
+import { readOwnerOnlyFile } from './owner-only-file.js';
 import { SAFE_SECRET_SOURCES } from './secret-arguments.js';
 
 /** The SSH options a command takes, as commander parses them. */
@@ -66,36 +66,49 @@ export function parseSshTarget(text: string, option: string): SshTarget {
 export async function resolveSshOptions(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshHostOptions> {
   const credentials = await resolveCredentials(io, target, flags);
   const sudoPassword = io.env.SFTUNNEL_CA_SUDO_PASSWORD;
-  const timeout = Number(flags.connectTimeout ?? '20000');
-  if (!Number.isInteger(timeout) || timeout < 100) throw new CliUsageError(`--connect-timeout takes milliseconds (at least 100), got ${JSON.stringify(flags.connectTimeout)}`);
-  const hostKeys = {
-    policy: flags.acceptNewHostKey === true ? ('accept-new' as const) : ('strict' as const),
-    knownHostsFiles: flags.knownHosts ?? [join(homedir(), '.ssh', 'known_hosts')],
-    ...(flags.hostKey === undefined ? {} : { fingerprints: flags.hostKey }),
-  };
+  const shared = sharedSshOptions(flags);
   const jump: SshEndpoint[] = (flags.jump ?? []).map((text) => {
     const hop = parseSshTarget(text, '--jump');
-    return { ...credentials, username: hop.username, host: hop.host, port: hop.port, hostKeys };
+    return { ...credentials, username: hop.username, host: hop.host, port: hop.port, hostKeys: shared.hostKeys };
   });
   return {
     name: target.host,
     host: target.host,
     port: target.port,
     ...credentials,
-    hostKeys,
-    strategy: flags.strategy ?? 'auto',
-    connectTimeoutMs: timeout,
+    ...shared,
     ...(sudoPassword === undefined || sudoPassword === '' ? {} : { sudoPassword: new Secret(sudoPassword) }),
     ...(jump.length === 0 ? {} : { jump }),
   };
 }
 
+/** What every appliance of a run is reached with, whatever its credentials: host key trust, shell strategy, connect timeout. */
+export type SharedSshOptions = Required<Pick<SshHostOptions, 'hostKeys' | 'strategy' | 'connectTimeoutMs'>>;
+
+/**
+ * The options shared by every appliance of a run, from the flags: host keys (strict against
+ * known_hosts unless `--accept-new-host-key`, plus pinned fingerprints), shell strategy, timeout.
+ */
+export function sharedSshOptions(flags: SshFlags): SharedSshOptions {
+  const timeout = Number(flags.connectTimeout ?? '20000');
+  if (!Number.isInteger(timeout) || timeout < 100) throw new CliUsageError(`--connect-timeout takes milliseconds (at least 100), got ${JSON.stringify(flags.connectTimeout)}`);
+  return {
+    hostKeys: {
+      policy: flags.acceptNewHostKey === true ? 'accept-new' : 'strict',
+      knownHostsFiles: flags.knownHosts ?? [join(homedir(), '.ssh', 'known_hosts')],
+      ...(flags.hostKey === undefined ? {} : { fingerprints: flags.hostKey }),
+    },
+    strategy: flags.strategy ?? 'auto',
+    connectTimeoutMs: timeout,
+  };
+}
+
 async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshCredentials> {
   const agent = io.env.SSH_AUTH_SOCK !== undefined && io.env.SSH_AUTH_SOCK !== '';
-  const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnly(flags.identity, '--identity'));
+  const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnlyFile(flags.identity, '--identity'));
   const passphrase = io.env.SFTUNNEL_CA_KEY_PASSPHRASE;
   let password: string | undefined = io.env.SFTUNNEL_CA_PASSWORD;
-  if (flags.passwordFile !== undefined) password = (await readOwnerOnly(flags.passwordFile, '--password-file')).split(/\r?\n/, 1)[0] ?? '';
+  if (flags.passwordFile !== undefined) password = (await readOwnerOnlyFile(flags.passwordFile, '--password-file')).split(/\r?\n/, 1)[0] ?? '';
   if (password === undefined && privateKey === undefined && !agent) {
     if (io.stdin.isTTY !== true) {
       throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);
@@ -109,18 +122,4 @@ async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags)
     ...(privateKey === undefined ? {} : { privateKey }),
     ...(passphrase === undefined || passphrase === '' ? {} : { passphrase: new Secret(passphrase) }),
   };
-}
-
-/** Reads a secret file, refusing one that others can read (it must be like mode 0600). */
-async function readOwnerOnly(path: string, option: string): Promise<string> {
-  let mode: number;
-  try {
-    mode = (await stat(path)).mode;
-  } catch (cause) {
-    throw new CliUsageError(`${option}: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
-  }
-  if ((mode & 0o077) !== 0) {
-    throw new CliUsageError(`${option}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
-  }
-  return readFile(path, 'utf8');
 }

@@ -91,7 +91,7 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
     const top = await runBinary(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Exit codes:');
-    for (const command of ['check', 'status', 'diagnose', 'plan', 'renew', 'lab', 'demo']) {
+    for (const command of ['check', 'status', 'diagnose', 'plan', 'renew', 'copy', 'verify', 'rollback', 'lab', 'demo']) {
       expect(top.stdout).toContain(command);
       const help = await runBinary([command, '--help']);
       expect(help.code).toBe(0);

@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLab, type Lab, type StartLabOptions } from '@sftunnel-ca/lab';
+import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
+import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
+import { formatKnownHostsLine } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll } from 'vitest';
 
 /** A lab, a scratch directory, and the SSH arguments that reach its FMC (password file 0600, pinned host key). */
@@ -10,6 +12,19 @@ export interface CliLabFixture {
   readonly dir: string;
   /** `--fmc user@address:port --password-file <0600 file> --host-key SHA256:…` */
   readonly ssh: readonly string[];
+  /** The lab's password (every appliance's), in a 0600 file. */
+  readonly passwordFile: string;
+  /** The binary's environment: no ambient credentials, and its state (journals) in the scratch directory. */
+  readonly env: NodeJS.ProcessEnv;
+  /** A known_hosts of every appliance of the lab. */
+  readonly knownHosts: string;
+  /** `--fmc … --password-file … --known-hosts … --strategy expert`: the FMC and every device trusted by known_hosts. */
+  readonly sshKnownHosts: readonly string[];
+  /**
+   * Writes a devices.csv (with the port column) of `appliances` in the scratch directory, each
+   * password a `file:` reference to {@link CliLabFixture.passwordFile} unless `password` says otherwise.
+   */
+  writeDevicesCsv(name: string, appliances: readonly LabAppliance[], options?: { port?: (appliance: LabAppliance) => number; password?: string }): Promise<string>;
 }
 
 /** No agent and no password in the environment: the binary must use what the arguments name. */
@@ -20,14 +35,38 @@ export const NO_AMBIENT_CREDENTIALS = { SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD:
  * both afterwards; read the fields inside tests.
  */
 export function useCliLab(options: StartLabOptions): CliLabFixture {
-  const fixture = {} as { lab: Lab; dir: string; ssh: string[] };
+  const fixture = {} as { -readonly [K in keyof CliLabFixture]: CliLabFixture[K] };
   beforeAll(async () => {
     fixture.lab = await startLab(options);
     fixture.dir = await mkdtemp(join(tmpdir(), 'sftunnel-ca-cli-'));
-    const passwordFile = join(fixture.dir, 'fmc-password');
-    await writeFile(passwordFile, `${fixture.lab.fmc.password}\n`, { mode: 0o600 });
+    fixture.env = { ...NO_AMBIENT_CREDENTIALS, XDG_STATE_HOME: fixture.dir };
+    fixture.passwordFile = join(fixture.dir, 'fmc-password');
+    await writeFile(fixture.passwordFile, `${fixture.lab.fmc.password}\n`, { mode: 0o600 });
+    fixture.knownHosts = join(fixture.dir, 'known_hosts');
+    const lines = fixture.lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
+    await writeFile(fixture.knownHosts, lines.join(''));
     const { fmc } = fixture.lab;
-    fixture.ssh = ['--fmc', `${fmc.username}@${fmc.address}:${fmc.sshPort}`, '--password-file', passwordFile, '--host-key', fmc.hostKeyFingerprint];
+    const target = `${fmc.username}@${fmc.address}:${fmc.sshPort}`;
+    fixture.ssh = ['--fmc', target, '--password-file', fixture.passwordFile, '--host-key', fmc.hostKeyFingerprint];
+    fixture.sshKnownHosts = ['--fmc', target, '--password-file', fixture.passwordFile, '--known-hosts', fixture.knownHosts, '--strategy', 'expert'];
+    fixture.writeDevicesCsv = async (name, appliances, rowOptions = {}) => {
+      const rows = appliances.map(
+        (appliance, index): DeviceRow => ({
+          line: index + 1,
+          name: appliance.name,
+          address: appliance.address,
+          user: appliance.username,
+          password: DevicePassword.fromCell(rowOptions.password ?? `file:${fixture.passwordFile}`),
+          port: rowOptions.port?.(appliance) ?? appliance.sshPort,
+          keyFile: undefined,
+          jumpHost: undefined,
+          role: undefined,
+        }),
+      );
+      const path = join(fixture.dir, name);
+      await writeFile(path, formatDevicesCsv(rows), { mode: 0o600 });
+      return path;
+    };
   }, 180_000);
   afterAll(async () => {
     await fixture.lab?.stop();

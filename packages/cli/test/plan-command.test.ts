@@ -37,6 +37,22 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
     expect(run.stdout).not.toContain(`device ${lab.devices[2]?.name} `);
   });
 
+  it('with --preflight reports every probe of the FMC and each device as a valid document, and exits 3 when it would refuse', { timeout: 300_000 }, async () => {
+    const { lab, sshKnownHosts, writeDevicesCsv } = fixture;
+    const csv = await writeDevicesCsv('reachable.csv', lab.devices);
+    const run = await runBinary(['plan', ...sshKnownHosts, '--devices', csv, '--preflight', '--json'], { env: fixture.env });
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout) as { preflight: { refused: boolean; findings: Array<{ probe: string; verdict: string }> } };
+    expectValidDocument('sftunnel-ca/plan/v2', document);
+    expect(document.preflight.refused, run.stdout).toBe(false);
+    expect(document.preflight.findings.filter((f) => f.probe === 'device-reachable' && f.verdict === 'pass')).toHaveLength(3);
+    const first = lab.devices[0]?.name;
+    const unreachable = await writeDevicesCsv('unreachable.csv', lab.devices, { port: (d) => (d.name === first ? 1 : d.sshPort) });
+    const refused = await runBinary(['plan', ...sshKnownHosts, '--devices', unreachable, '--preflight'], { env: fixture.env });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stdout).toContain(`FAIL device-reachable ${first}`);
+  });
+
   it('exits 2, naming the line, when a devices.csv row matches no device', async () => {
     const { ssh, dir } = fixture;
     const csv = join(dir, 'unknown.csv');

@@ -66,7 +66,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
   it('refuses without --yes when there is no terminal (exit 2), changing nothing', async () => {
     const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs'));
     const before = await staged();
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv')], { env });
+    const run = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv')], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('pass --yes');
     expect(await staged()).toEqual(before);
@@ -75,7 +75,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
   it('asks the vendor’s two confirmations on a terminal, the second after the CA’s expiry, and stops on no (exit 2)', async () => {
     const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs'));
     const before = await staged();
-    const run = await runOnTerminal(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv')], 'Do you want to continue? [yes/no]', ['yes', 'no'], { env });
+    const run = await runOnTerminal(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv')], 'Do you want to continue? [yes/no]', ['yes', 'no'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code, run.output).toBe(2);
     expect(run.output).toMatch(/Do you want to continue\? \[yes\/no\][^]*Current ca_root expired \d+ days ago - at [^]*Do you want to continue\? \[yes\/no\]/);
     expect(run.output).toContain('not confirmed; nothing was changed');
@@ -85,7 +85,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
 
   it('renews every device of the devices.csv with --yes: exit 0, every tunnel up on the new CA, a 0600 journal, no secret printed', async () => {
     const journal = join(fixture.dir, 'renew.journal');
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv'), '--yes', '--canary', '1', '--concurrency', '2', '--max-failures', '50%', '--journal', journal, '--json'], { env });
+    const run = await runBinary(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv'), '--yes', '--canary', '1', '--concurrency', '2', '--max-failures', '50%', '--journal', journal, '--json'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as RenewDocument;
     expectValidDocument('sftunnel-ca/renew/v1', document);
@@ -107,16 +107,27 @@ describe('sftunnel-ca renew with an unreachable device, then a copy run (built b
     if (fixture !== undefined) await rm(fixture.dir, { recursive: true, force: true });
   });
 
-  it('exits 1 naming FAILED_PUSH and the copy run, which then finishes with exit 0', async () => {
+  it('preflight refuses the unreachable device (exit 3) unless --allow-unreachable; then exits 1 naming FAILED_PUSH and the copy run, which finishes with exit 0', { timeout: 300_000 }, async () => {
     const unreachable = fixture.lab.devices[2]?.name;
     const wrongPort = await fixture.writeDevicesCsv('wrong-port.csv', (device) => (device.name === unreachable ? 1 : device.sshPort));
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes'], { env });
+    const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs')).catch(() => []);
+    const before = await staged();
+    const refused = await runBinary(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('PREFLIGHT_REFUSED');
+    expect(refused.stderr).toMatch(new RegExp(`FAIL device-reachable ${unreachable} .*\\n {6}what to do: bring ${unreachable} back`));
+    expect(await staged()).toEqual(before);
+
+    const run = await runBinary(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes', '--allow-unreachable'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code, run.stderr).toBe(1);
-    const staging = /--staging (\S+)/.exec(run.stdout)?.[1] ?? '';
-    expect(run.stdout).toContain(`FAILED_PUSH: ${staging}/FAILED_PUSH`);
+    expect(run.stderr).toContain(`WARN device-reachable ${unreachable}`);
+    const failedPush = /^FAILED_PUSH: (\S+)/m.exec(run.stdout)?.[1] ?? '';
+    const staging = failedPush.replace(/\/FAILED_PUSH$/, '');
+    expect(failedPush).toBe(`${staging}/FAILED_PUSH`);
+    expect(run.stdout).toContain(`sftunnel-ca copy --fmc ${fixture.ssh[1]} --failed-push ${failedPush} ${wrongPort}`);
     expect(await readdir(fixture.lab.path(fixture.lab.fmc.name, staging))).toContain('FAILED_PUSH');
 
-    const copy = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv'), '--yes', '--staging', staging], { env });
+    const copy = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv'), '--yes', '--staging', staging], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(copy.code, copy.stderr).toBe(0);
     await expectAllOnNewCa(fixture.lab, staging);
   });

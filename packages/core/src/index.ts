@@ -197,6 +197,9 @@ export {
   type StagedCertificate,
 } from './renewal/prepare.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
+export { renewFleet, type RenewFleetOptions } from './renewal/renew-fleet.js';
+export type { RenewalPhase, PhaseSpan } from './renewal/run-timeline.js';
+export { SFTUNNEL_PORT, type SftunnelTlsProbe, type SftunnelTlsProbeTarget } from './renewal/sftunnel-tls-probe.js';
 /** The copy step from a jump server (`copy_sftunnel_certs_jumpserver.py devices.csv`): see {@link copyFromDevicesCsv}. */
 export {
   copyFromDevicesCsv,
@@ -226,3 +229,20 @@ export type {
   FmcSwitchEvent,
   RunDoneEvent,
 } from './renewal/renewal-event.js';
+
+// ── preflight ────────────────────────────────────────────────────────────
+export type {
+  PreflightVerdict,
+  ProbeOutcome,
+  PreflightContext,
+  DevicePreflightContext,
+  FmcPreflightProbe,
+  DevicePreflightProbe,
+  PreflightProbe,
+} from './preflight/preflight-probe.js';
+export type { PreflightFinding, PreflightReport } from './preflight/preflight-report.js';
+export { preflightRenewal, assertPreflightPassed, defaultPreflightProbes, type PreflightRenewalOptions } from './preflight/preflight-renewal.js';
+export { fmcVersionProbe, type FmcVersionProbeOptions } from './preflight/fmc-version-probe.js';
+export { criticalTaskProbe } from './preflight/critical-task-probe.js';
+export { clockSkewProbes, type ClockSkewProbeOptions, type ClockSkewProbes } from './preflight/clock-skew-probe.js';
+export { freeDiskProbe, type FreeDiskProbeOptions } from './preflight/free-disk-probe.js';

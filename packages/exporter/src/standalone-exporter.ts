@@ -30,6 +30,12 @@ export interface StandaloneExporter {
  *
  * @param path - the file
  * @throws SftunnelCaError `EXPORTER_CONFIG_INVALID` when it cannot be read or is invalid
+ *
+ * @example
+ * ```ts
+ * const config = await loadExporterConfig('/etc/sftunnel-ca/exporter.yaml');
+ * console.log(config.fmcs.map((fmc) => `${fmc.name} ${fmc.address}:${fmc.port}`), config.listen);
+ * ```
  */
 export async function loadExporterConfig(path: string): Promise<ExporterConfig> {
   let text: string;

@@ -6,12 +6,13 @@
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { Client } from 'ssh2';
-import { startLab } from '../src/index.js';
+import { startLab, type LabAppliance } from '../src/index.js';
 
 const count = Number(process.argv[2] ?? 1000);
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 
-function login(address: string, port: number, username: string, password: string): Promise<void> {
+/** Logs in to an appliance and runs one command, its host key pinned to the one the lab reports. */
+function login({ address, sshPort: port, username, password, hostPublicKey }: LabAppliance): Promise<void> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     client.on('ready', () => client.exec('show version', (error, stream) => {
@@ -23,7 +24,7 @@ function login(address: string, port: number, username: string, password: string
       });
     }));
     client.on('error', reject);
-    client.connect({ host: address, port, username, password, hostVerifier: () => true });
+    client.connect({ host: address, port, username, password, hostVerifier: (key: Buffer) => key.toString('base64') === hostPublicKey.split(' ')[1] });
   });
 }
 
@@ -42,7 +43,7 @@ console.log(`FMC pmtool restart (every tunnel, 16 at a time): ${(restartMs / 100
 
 started = performance.now();
 const sample = lab.devices.slice(0, Math.min(200, count));
-for (let i = 0; i < sample.length; i += 16) await Promise.all(sample.slice(i, i + 16).map((d) => login(d.address, d.sshPort, d.username, d.password)));
+for (let i = 0; i < sample.length; i += 16) await Promise.all(sample.slice(i, i + 16).map((d) => login(d)));
 const loginMs = performance.now() - started;
 console.log(`SSH login + exec on ${sample.length} devices, 16 in flight: ${(loginMs / 1000).toFixed(1)} s = ${((sample.length / loginMs) * 1000).toFixed(0)}/s`);
 console.log(`RSS after: ${mb(process.memoryUsage().rss)}`);

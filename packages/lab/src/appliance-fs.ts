@@ -1,6 +1,7 @@
 import { ReadWriteFs, type IFileSystem } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import type { FileModeMask } from './shell-user.js';
+import { noteApplianceEvent } from './appliance-events.js';
 import { diskFullAt, diskFullError } from './faults.js';
 
 const MUTATIONS = new Set(['writeFile', 'appendFile', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'symlink', 'link', 'utimes']);
@@ -22,7 +23,8 @@ function contentLength(content: unknown): number {
  * The file system a simulated shell of an appliance sees: the appliance's real directory tree,
  * read-only for `admin` (the appliance's files belong to root), and, under the `diskFull` fault,
  * failing writes of content to the data partition with `ENOSPC` (truncating to empty still works,
- * as on a full disk). Files it creates get mode `0666` less the session's umask.
+ * as on a full disk). Files it creates get mode `0666` less the session's umask. Every change
+ * is an event for armed faults (a write to its path, or to its destination for `cp` and `mv`).
  *
  * @param appliance - the appliance
  * @param writable - whether the user may change files (root)
@@ -39,13 +41,19 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
       return (...args: unknown[]): unknown => {
         const path = String(args[name === 'cp' || name === 'link' || name === 'symlink' ? 1 : 0]);
         if (!writable) return Promise.reject(permissionDenied(path));
+        const written = name === 'mv' ? String(args[1]) : path;
+        noteApplianceEvent(appliance, { event: 'write', path: written, timing: 'before' });
         if (CONTENT_WRITES.has(name) && (name === 'cp' || contentLength(args[1]) > 0) && diskFullAt(appliance.faults, path)) {
           const error = diskFullError(path);
           // Thrown out of a redirection, the message is what bash prints (see redirection-failure.ts); cp words its own.
           if (name !== 'cp') error.message = `bash: ${path}: No space left on device`;
           return Promise.reject(error);
         }
-        const apply = (): Promise<unknown> => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args));
+        const apply = (): Promise<unknown> =>
+          Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)).then((outcome) => {
+            noteApplianceEvent(appliance, { event: 'write', path: written, timing: 'after' });
+            return outcome;
+          });
         if (!CONTENT_WRITES.has(name) || name === 'cp') return apply();
         return target.exists(path).then(async (existed) => {
           await apply();

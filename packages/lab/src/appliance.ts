@@ -69,8 +69,12 @@ export interface FileOwner {
 /** The lab's internal state of one appliance. */
 export interface ApplianceRuntime {
   readonly info: LabAppliance;
-  /** Faults now in force (replaced by `lab.setFaults`). */
+  /** Faults now in force (replaced by `lab.setFaults`, and when {@link ApplianceFaults.armed} ones strike). */
   faults: ApplianceFaults;
+  /** Events matching the armed faults' trigger seen so far (reset when faults are set). */
+  armedEventsSeen: number;
+  /** Called when armed faults strike, so open connections meet them (set by the SSH endpoint). */
+  onFaultsStruck: (() => void) | undefined;
   /** The host key (OpenSSH private key) the lab reports. */
   readonly hostKey: string;
   /** Another host key, presented under the `hostKeyChanged` fault. */

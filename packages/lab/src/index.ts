@@ -10,5 +10,5 @@ export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabT
 export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
 export { LabClock } from './lab-clock.js';
 export type { LabCaState } from './lab-pki.js';
-export type { ApplianceFaults, LabFaults } from './faults.js';
+export type { ApplianceFaults, ArmedFaults, FaultTrigger, LabFaults } from './faults.js';
 export { SFTUNNEL_PORT, type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { defineCommand, type Command, type CommandContext, type FsStat } from 'just-bash';
 import type { FileOwner } from './appliance.js';
+import { diskFullAt } from './faults.js';
 import { result, shellQuote, userId, type ShellIdentity } from './shell-user.js';
 
 const ROOT_OWNER: FileOwner = { owner: 'root', group: 'root' };
@@ -240,6 +242,35 @@ function sudoCommand(identity: ShellIdentity): Command {
   });
 }
 
+/**
+ * `df [-P] [-k] [PATH…]` in POSIX form (1024-byte blocks): the data partition reports the free
+ * space of the disk the lab's directory is on, and none at all under the `diskFull` fault; `/tmp`
+ * and `/dev` are file systems of their own that the fault leaves free.
+ */
+function dfCommand(identity: ShellIdentity): Command {
+  return defineCommand('df', async (args, ctx) => {
+    const operands = args.filter((a) => !a.startsWith('-'));
+    const disk = await statfs(identity.appliance.info.root);
+    const totalKiB = Math.floor((disk.blocks * disk.bsize) / 1024);
+    const freeKiB = Math.floor((disk.bavail * disk.bsize) / 1024);
+    let stdout = 'Filesystem     1024-blocks      Used Available Capacity Mounted on\n';
+    let stderr = '';
+    for (const operand of operands.length === 0 ? ['/'] : operands) {
+      const path = ctx.fs.resolvePath(ctx.cwd, operand);
+      if (!(await ctx.fs.exists(path))) {
+        stderr += `df: '${operand}': No such file or directory\n`;
+        continue;
+      }
+      const mount = ['/dev', '/tmp'].find((m) => path === m || path.startsWith(`${m}/`));
+      const available = diskFullAt(identity.appliance.faults, path) ? 0 : freeKiB;
+      const used = totalKiB - available;
+      const capacity = totalKiB === 0 ? 0 : Math.ceil((used / totalKiB) * 100);
+      stdout += `${mount === undefined ? '/dev/sda6' : mount === '/tmp' ? 'tmpfs' : 'devtmpfs'} ${totalKiB} ${used} ${available} ${capacity}% ${mount ?? '/'}\n`;
+    }
+    return result(stdout, stderr, stderr === '' ? 0 : 1);
+  });
+}
+
 /** The POSIX commands the lab adds to, or fixes in, just-bash for an appliance shell. */
 export function posixCommands(identity: ShellIdentity): Command[] {
   const name = identity.appliance.info.name;
@@ -256,5 +287,6 @@ export function posixCommands(identity: ShellIdentity): Command[] {
     defineCommand('hostname', async () => result(`${name}\n`)),
     umaskCommand(identity),
     defineCommand('sync', async () => result('')),
+    dfCommand(identity),
   ];
 }

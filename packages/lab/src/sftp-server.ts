@@ -3,6 +3,7 @@ import { lstat, mkdir, open, readdir, readlink, rename, rm, rmdir, stat, type Fi
 import { posix } from 'node:path';
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import type { ApplianceRuntime } from './appliance.js';
+import { noteApplianceEvent } from './appliance-events.js';
 import { onDisk } from './appliance-files.js';
 import { applyLatency, diskFullAt } from './faults.js';
 
@@ -60,6 +61,7 @@ function openFlags(flags: number): number {
  * Serves SFTP as root over an appliance's directory tree (the `direct` strategy): every path is
  * resolved inside the appliance's `/`, owners show as `root` (uid 0), the `diskFull` fault fails
  * writes to the data partition with `No space left on device`, and the `latencyMs` fault delays every operation.
+ * Opening for writing and renaming are write events for armed faults.
  *
  * @param appliance - the appliance
  * @param sftp - the accepted SFTP session
@@ -93,7 +95,10 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
   sftp.on('OPEN', (reqId, filename, flags, attrs) =>
     run(reqId, async () => {
       const path = real(filename);
+      const writing = (flags & OPEN_MODE.WRITE) !== 0;
+      if (writing) noteApplianceEvent(appliance, { event: 'write', path: onAppliance(filename), timing: 'before' });
       const file = await open(path, openFlags(flags), attrs.mode === undefined ? 0o644 : attrs.mode & 0o7777);
+      if (writing) noteApplianceEvent(appliance, { event: 'write', path: onAppliance(filename), timing: 'after' });
       sftp.handle(reqId, newHandle({ kind: 'file', path, appliancePath: onAppliance(filename), file }));
     }),
   );
@@ -191,7 +196,9 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
   );
   sftp.on('RENAME', (reqId, from, to) =>
     run(reqId, async () => {
+      noteApplianceEvent(appliance, { event: 'write', path: onAppliance(to), timing: 'before' });
       await rename(real(from), real(to));
+      noteApplianceEvent(appliance, { event: 'write', path: onAppliance(to), timing: 'after' });
       sftp.status(reqId, STATUS_CODE.OK);
     }),
   );

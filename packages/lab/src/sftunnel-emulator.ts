@@ -180,6 +180,8 @@ export class SftunnelEmulator {
   readonly #clock: LabClock;
   readonly #managers = new Map<string, Manager>();
   readonly #tunnels = new Map<string, Tunnel[]>();
+  /** Each device's own listener on `<address>:8305`, answering with the files its sftunnel loaded last (what a live TLS probe talks to). */
+  readonly #deviceServers = new Map<string, tls.Server>();
   #stopped = false;
 
   /** @param clock - the lab clock */
@@ -305,15 +307,18 @@ export class SftunnelEmulator {
     return this.connect(device);
   }
 
-  /** `pmtool restartbyid sftunnel` on an FMC: reload its files, then drop and reconnect every tunnel to it, 16 at a time. */
-  async restartManager(manager: string): Promise<void> {
+  /**
+   * `pmtool restartbyid sftunnel` on an FMC: reload its files, then drop and reconnect every tunnel
+   * to it, 16 at a time; a device for which `reconnects` says no stays down (until its own restart).
+   */
+  async restartManager(manager: string, reconnects: (device: string) => boolean = () => true): Promise<void> {
     const tunnels = [...this.#tunnels.values()].flat().filter((t) => t.manager.name === manager);
     for (let i = 0; i < tunnels.length; i += 16) {
       await Promise.all(
         tunnels.slice(i, i + 16).map((t) =>
           this.#serial(t, async () => {
             this.#drop(t, DISCONNECT_REASON);
-            await this.#connect(t, undefined, true);
+            if (reconnects(t.device.name)) await this.#connect(t, undefined, true);
           }),
         ),
       );
@@ -327,6 +332,7 @@ export class SftunnelEmulator {
       tunnel.client?.destroy();
       tunnel.serverSide?.destroy();
     }
+    await Promise.all([...this.#deviceServers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await Promise.all(
       [...this.#managers.values()].map(
         (m) =>
@@ -336,6 +342,30 @@ export class SftunnelEmulator {
           }),
       ),
     );
+  }
+
+  /**
+   * Listens on a device's `<address>:8305` (TLS 1.2, a client certificate required) with the files
+   * its sftunnel loaded last. OpenSSL verifies the client's certificate against the device's CA in
+   * the handshake, at the real time: a probe is a fresh handshake on the files now, so this holds
+   * while the lab clock is near the real one. A device of an HA pair answers with the files of the
+   * tunnel it (re)connected last.
+   */
+  async #serveDevice(device: TunnelEndpoint, files: LoadedFiles): Promise<void> {
+    const options: tls.TlsOptions = { ...secureOptions(files), requestCert: true, rejectUnauthorized: true };
+    const existing = this.#deviceServers.get(device.name);
+    if (existing !== undefined) {
+      existing.setSecureContext(options);
+      return;
+    }
+    const server = tls.createServer(options, (socket) => socket.end());
+    server.on('tlsClientError', () => undefined);
+    server.on('connection', (socket) => socket.setNoDelay(true));
+    this.#deviceServers.set(device.name, server);
+    await new Promise<void>((resolve) => {
+      server.once('error', () => resolve()); // a device address already served elsewhere: no probe target, tunnels unaffected
+      server.listen(SFTUNNEL_PORT, device.address, () => resolve());
+    });
   }
 
   #serial<T>(tunnel: Tunnel, action: () => Promise<T>): Promise<T> {
@@ -399,6 +429,7 @@ export class SftunnelEmulator {
       const key = own.caPem + own.certPem + own.keyPem;
       if (tunnel.context?.key !== key) tunnel.context = { key, context: tls.createSecureContext(secureOptions(own)) };
       context = tunnel.context.context;
+      await this.#serveDevice(device, own);
     } catch (error) {
       tunnel.context = undefined;
       const message = `Failed to load the sftunnel certificate, key or CA: ${(error as Error).message}`;

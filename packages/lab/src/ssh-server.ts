@@ -5,7 +5,8 @@ import ssh2, { type Connection, type ServerChannel, type Session } from 'ssh2';
 import type { ApplianceRuntime } from './appliance.js';
 import { interpretCliLine } from './cli-shell.js';
 import { ExpertShell } from './expert-shell.js';
-import { applyLatency } from './faults.js';
+import { noteApplianceEvent } from './appliance-events.js';
+import { applyLatency, applyLoginLatency } from './faults.js';
 import { serveSftp } from './sftp-server.js';
 import { TerminalSession } from './terminal-session.js';
 
@@ -59,9 +60,12 @@ function onExec(appliance: ApplianceRuntime, login: Login, channel: ServerChanne
       },
     );
   };
+  // Input ends with EOF; the idle delay only serves clients that never send one. It must outlast
+  // the gap between a channel's opening and its first data on a loaded machine, or a command would
+  // start with its input missing (`cat > file` writing an empty file).
   const arm = (): void => {
     clearTimeout(idle);
-    idle = setTimeout(start, 150);
+    idle = setTimeout(start, 1_000);
   };
   channel.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
@@ -110,9 +114,12 @@ function onSession(appliance: ApplianceRuntime, login: Login, session: Session):
 
 function onClient(appliance: ApplianceRuntime, client: Connection): void {
   let login: Login = 'admin';
+  let loggingIn = true;
   client.on('error', () => undefined);
   client.on('authentication', (ctx) => {
-    void applyLatency(appliance.faults).then(() => {
+    const first = loggingIn;
+    loggingIn = false;
+    void (first ? applyLoginLatency(appliance.faults) : Promise.resolve()).then(() => applyLatency(appliance.faults)).then(() => {
       const { info, faults } = appliance;
       const expected = faults.wrongCredentials === true ? `${info.password}\0changed` : info.password;
       const user: Login | undefined = ctx.username === info.username ? 'admin' : ctx.username === 'root' && info.direct ? 'root' : undefined;
@@ -140,12 +147,14 @@ function onClient(appliance: ApplianceRuntime, client: Connection): void {
  * The SSH endpoint of one lab appliance: an ssh2 server on the appliance's loopback address
  * (password and keyboard-interactive `Password :` authentication, Nagle off on every socket),
  * landing in the appliance's CLI, with exec, and SFTP as root where `direct` is enabled. The
- * `unreachable`, `silent`, `wrongCredentials`, `hostKeyChanged`, `dropAfterBytes` and `latencyMs`
- * faults act here.
+ * `unreachable`, `silent`, `wrongCredentials`, `hostKeyChanged`, `dropAfterBytes`, `latencyMs` and
+ * `loginLatencyMs` faults act here; each accepted connection is an event for armed faults, and open connections
+ * meet the faults when armed ones strike.
  */
 export class ApplianceSshServer {
   readonly #appliance: ApplianceRuntime;
-  readonly #sockets = new Set<Socket>();
+  /** Open connections, each with the bytes received since the connection or the last strike of armed faults. */
+  readonly #sockets = new Map<Socket, { received: number }>();
   readonly #listener: NetServer;
   #servers: { readonly normal: ssh2.Server; readonly changed: ssh2.Server } | undefined;
   #port = 0;
@@ -165,6 +174,7 @@ export class ApplianceSshServer {
    */
   static async start(appliance: ApplianceRuntime, port: number): Promise<ApplianceSshServer> {
     const server = new ApplianceSshServer(appliance);
+    appliance.onFaultsStruck = () => server.#struck();
     await server.#listen(port);
     if (appliance.faults.unreachable === true) await server.#close();
     return server;
@@ -183,7 +193,7 @@ export class ApplianceSshServer {
 
   /** Closes the listener and every connection. */
   async stop(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
+    for (const socket of this.#sockets.keys()) socket.destroy();
     this.#sockets.clear();
     if (this.#listening) await this.#close();
   }
@@ -218,24 +228,43 @@ export class ApplianceSshServer {
     return this.#servers;
   }
 
+  /** Armed faults struck: open connections meet them as they would a network's (see `ArmedFaults`). */
+  #struck(): void {
+    const faults = this.#appliance.faults;
+    for (const [socket, count] of this.#sockets) {
+      count.received = 0;
+      if (faults.unreachable === true) socket.destroy();
+      else if (faults.silent === true) {
+        // A black hole: what the client sends is swallowed and nothing more reaches it.
+        socket.removeAllListeners('data');
+        socket.resume();
+        socket.write = (() => true) as Socket['write'];
+      }
+    }
+    void this.applyFaults();
+  }
+
   #accept(socket: Socket): void {
     socket.setNoDelay(true);
-    this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => undefined);
+    noteApplianceEvent(this.#appliance, { event: 'connection' });
     const faults = this.#appliance.faults;
+    if (faults.unreachable === true) {
+      socket.destroy(); // accepted as the network went away
+      return;
+    }
+    const count = { received: 0 };
+    this.#sockets.set(socket, count);
+    socket.on('close', () => this.#sockets.delete(socket));
     if (faults.silent === true) {
       socket.resume();
       return;
     }
-    const limit = faults.dropAfterBytes;
-    if (limit !== undefined) {
-      let received = 0;
-      socket.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > limit) socket.destroy();
-      });
-    }
+    socket.on('data', (chunk: Buffer) => {
+      count.received += chunk.length;
+      const limit = this.#appliance.faults.dropAfterBytes;
+      if (limit !== undefined && count.received > limit) socket.destroy();
+    });
     const servers = this.#sshServers();
     (faults.hostKeyChanged === true ? servers.changed : servers.normal).injectSocket(socket);
   }

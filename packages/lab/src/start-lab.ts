@@ -183,7 +183,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       clock,
       layout,
       restartSftunnel: async (appliance) => {
-        if (appliance.info.role === 'fmc') await emulator.restartManager(appliance.info.name);
+        if (appliance.info.role === 'fmc') await emulator.restartManager(appliance.info.name, (device) => members.get(device)?.runtime.faults.reconnectsOnlyWhenRestarted !== true);
         else await emulator.restartDevice(appliance.info.name);
       },
       sftunnelStatus: (appliance, peer) => {
@@ -230,6 +230,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       const runtime: ApplianceRuntime = {
         info,
         faults: { ...options.faults?.[id.name] },
+        armedEventsSeen: 0,
+        onFaultsStruck: undefined,
         hostKey: hostKey.privateKey,
         otherHostKey: generateHostKey().privateKey,
         owners: new Map(),
@@ -418,6 +420,7 @@ class RunningLab implements Lab {
   async setFaults(name: string, faults: ApplianceFaults): Promise<void> {
     const member = this.#member(name);
     member.runtime.faults = { ...faults };
+    member.runtime.armedEventsSeen = 0;
     await member.ssh?.applyFaults();
   }
 

@@ -124,7 +124,7 @@ export class SshConnection {
  * ```ts
  * const connection = await connectSsh(
  *   { host: '192.0.2.10', username: 'admin', password: new Secret(pw) },
- *   { jump: [{ host: 'jump.example', username: 'ops', agent: true }], hostKeys: { policy: 'strict' } },
+ *   { jump: [{ host: 'jump.example.net', username: 'ops', agent: true }], hostKeys: { policy: 'strict' } },
  * );
  * ```
  * @throws SftunnelCaError `CONNECT_TIMEOUT`, `CONNECT_REFUSED`, `AUTH_FAILED`,

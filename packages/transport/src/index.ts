@@ -44,3 +44,4 @@ export type {
   OperationEvent,
   ClosedEvent,
 } from './transport-event.js';
+export { probeSftunnelTls } from './sftunnel-tls-probe.js';

@@ -58,6 +58,12 @@ export type KnownHostsVerdict =
  *
  * @param source - the file name for error messages
  * @throws SftunnelCaError `KNOWN_HOSTS_INVALID` naming the line
+ *
+ * @example
+ * ```ts
+ * const entries = parseKnownHosts(await readFile('/home/ops/.ssh/known_hosts', 'utf8'), 'known_hosts');
+ * checkKnownHosts(entries, '192.0.2.21', 22, presentedKey).status; // 'known', 'unknown', 'mismatch' or 'revoked'
+ * ```
  */
 export function parseKnownHosts(text: string, source = 'known_hosts'): KnownHostsEntry[] {
   const entries: KnownHostsEntry[] = [];
@@ -126,6 +132,12 @@ export function entryMatchesHost(entry: KnownHostsEntry, name: string): boolean 
  * same type recorded for the host is a mismatch; otherwise the host is unknown.
  *
  * @param key - the public key blob the server presented
+ *
+ * @example
+ * ```ts
+ * const verdict = checkKnownHosts(parseKnownHosts(text), 'ftd-1.example.net', 22, presentedKey);
+ * if (verdict.status === 'mismatch') console.error(`host key changed (known_hosts line ${verdict.line})`);
+ * ```
  */
 export function checkKnownHosts(entries: readonly KnownHostsEntry[], host: string, port: number, key: Buffer): KnownHostsVerdict {
   const name = knownHostName(host, port);
@@ -161,6 +173,11 @@ export function knownKeyTypes(entries: readonly KnownHostsEntry[], host: string,
  * like `ssh-keygen -H`.
  *
  * @param options - `hashed` for a hashed line; `random`, the salt source (default `crypto.randomBytes`)
+ *
+ * @example
+ * ```ts
+ * await appendFile('known_hosts', formatKnownHostsLine('192.0.2.21', 22, presentedKey, { hashed: true }));
+ * ```
  */
 export function formatKnownHostsLine(
   host: string,
@@ -179,6 +196,12 @@ export function formatKnownHostsLine(
 
 /**
  * The OpenSSH SHA256 fingerprint of a public key blob, e.g. `SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s`.
+ *
+ * @example
+ * ```ts
+ * // the same as `ssh-keygen -lf` prints for the key of a known_hosts line
+ * fingerprintSha256(Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAI…', 'base64'));
+ * ```
  */
 export function fingerprintSha256(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;

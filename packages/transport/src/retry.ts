@@ -25,6 +25,13 @@ export const TRANSIENT_ERROR_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<S
  *
  * @param attempt - called with the 1-based attempt number
  * @param onRetry - told before each wait, e.g. to emit an event
+ *
+ * @example
+ * ```ts
+ * const host = await retryTransient((n) => SshHost.connect({ ...options, retry: { attempts: 1 } }), { attempts: 5, baseDelayMs: 1_000 }, ({ attempt, delayMs }) =>
+ *   console.error(`attempt ${attempt} in ${delayMs} ms`),
+ * );
+ * ```
  */
 export async function retryTransient<T>(
   attempt: (attemptNumber: number) => Promise<T>,

@@ -70,6 +70,21 @@ export class SshHost extends PosixHost {
    * @throws SftunnelCaError `CONNECT_TIMEOUT`, `CONNECT_REFUSED`, `AUTH_FAILED`,
    * `HOST_KEY_UNKNOWN`, `HOST_KEY_MISMATCH`, `ESCALATION_FAILED`, `CONNECTION_LOST`,
    * `OPERATION_ABORTED`
+   *
+   * @example
+   * ```ts
+   * // An FMC: admin lands in the CLI, then expert and sudo su; the host key must be in known_hosts.
+   * const fmc = await SshHost.connect({
+   *   host: 'fmc.example.net',
+   *   username: 'admin',
+   *   password: new Secret(process.env.SFTUNNEL_CA_PASSWORD ?? ''),
+   *   strategy: 'auto',
+   *   hostKeys: { knownHostsFiles: ['/home/ops/.ssh/known_hosts'] },
+   *   connectTimeoutMs: 10_000,
+   * });
+   * const inspection = await inspectFmc(fmc, { now: new Date() });
+   * await fmc.close();
+   * ```
    */
   static async connect(options: SshHostOptions): Promise<SshHost> {
     const name = options.name ?? options.host;

@@ -1,9 +1,10 @@
-import type { RenewalPlan } from '@sftunnel-ca/core';
+import { isSftunnelCaError, type RenewalPlan } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { runDemo, type DemoEvent, type DemoOutcome } from '../demo-run.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { FleetInterruption } from '../fleet-interruption.js';
 import { writeJson, writeText } from '../output.js';
 import { renewalProgressLine } from '../renewal-progress.js';
 import { parseWholeNumber } from '../whole-number.js';
@@ -26,7 +27,8 @@ export function demoCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .description(
       'Start a lab (an FMC and FTDs on loopback, real SSH and TLS) whose InternalCA has expired with some tunnels down, then ' +
         'check → plan → renew (prepare and deliver through each device’s CLI → expert → sudo shell, host keys pinned) → verify ' +
-        'every tunnel is up on the new CA, show the outcome and stop the lab. Progress goes to stderr. Exit 0 when every tunnel is up.',
+        'every tunnel is up on the new CA, show the outcome and stop the lab. Progress goes to stderr. Exit 0 when every tunnel is up; ' +
+        'Ctrl-C stops the demo, its lab and removes its files (exit 4).',
     )
     .addOption(new Option('--devices <n>', 'how many FTDs').default('20'))
     .addOption(new Option('--down <n>', 'how many tunnels are down at start').default('5'))
@@ -38,7 +40,18 @@ export function demoCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const down = parseWholeNumber(flags.down, '--down', 0) ?? 0;
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       if (down > devices) throw new CliUsageError(`--down ${down} is more than --devices ${devices}`);
-      const outcome = await runDemo({ devices, down, ...(concurrency === undefined ? {} : { concurrency }), onEvent: (event) => reportProgress(io, event) });
+      const interruption = new FleetInterruption(io);
+      let outcome: DemoOutcome;
+      try {
+        outcome = await runDemo({ devices, down, interruption, ...(concurrency === undefined ? {} : { concurrency }), onEvent: (event) => reportProgress(io, event) });
+      } catch (error) {
+        if (!isSftunnelCaError(error, 'RUN_INTERRUPTED')) throw error;
+        io.stderr.write('sftunnel-ca: RUN_INTERRUPTED: the demo was interrupted; its lab is stopped and its files removed.\n');
+        setExitCode(EXIT_CODES.INTERRUPTED);
+        return;
+      } finally {
+        interruption.dispose();
+      }
       if (flags.json === true) writeJson(io, DEMO_SCHEMA_ID, { ...outcome, failedPushPath: outcome.failedPushPath ?? null });
       else writeText(io, formatOutcome(outcome));
       setExitCode(outcome.verified === outcome.devices.length ? EXIT_CODES.OK : EXIT_CODES.FAILED);

@@ -1,25 +1,36 @@
-import { formatRenewalPlan, inspectFmc, planRenewal } from '@sftunnel-ca/core';
+import { formatRenewalDiff, formatRenewalPlan, inspectFmc, loadPreparedRenewal, planRenewal, preflightRenewal, renewalDiff } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../cli-usage-error.js';
+import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
+import { resolveDeviceCredentials } from '../device-credentials.js';
 import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { formatPreflightFindings } from '../preflight-findings.js';
 import { writeJson, writeText } from '../output.js';
-import { addSshOptions, parseSshTarget, resolveSshOptions, type SshFlags } from '../ssh-options.js';
+import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 
 /** The `schema` of `plan --json` documents. */
 export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';
+
+/** The `schema` of `plan --json` documents with `--staging` (each device's old → new certificates) or `--preflight` (the preflight report). */
+export const PLAN_DIFF_SCHEMA_ID = 'sftunnel-ca/plan/v2';
 
 /** The options of `plan`. */
 interface PlanFlags extends SshFlags {
   readonly fmc: string;
   readonly devices?: string;
   readonly canary?: string;
+  readonly staging?: string;
+  readonly preflight?: boolean;
+  readonly allowUnreachable?: boolean;
   readonly json?: boolean;
 }
 
 /** `sftunnel-ca plan`: the dry run of a renewal; reads the FMC, changes nothing. */
-export function planCommand(io: CliIo): Command {
+export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
   const command = new Command('plan')
     .summary('show what a renewal would do (a dry run: nothing is changed)')
     .description(
@@ -30,24 +41,46 @@ export function planCommand(io: CliIo): Command {
     .addOption(new Option('--fmc <user@host[:port]>', 'the FMC to plan for, over SSH').makeOptionMandatory())
     .addOption(new Option('--devices <devices.csv>', 'only the devices this devices.csv lists'))
     .addOption(new Option('--canary <n>', 'how many devices go first as canaries').default('0'))
-    .addOption(new Option('--json', `print one JSON document (schema ${PLAN_SCHEMA_ID})`))
+    .addOption(new Option('--staging <dir>', 'a renewal prepared in this FMC directory: also show each device’s old → new certificate (fingerprint, serial, notAfter)'))
+    .addOption(new Option('--preflight', 'also run renew’s preflight (reaches every device of --devices; changes nothing) and report it; exit 3 when it would refuse'))
+    .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal'))
+    .addOption(new Option('--json', `print one JSON document (schema ${PLAN_SCHEMA_ID}; ${PLAN_DIFF_SCHEMA_ID} with --staging or --preflight)`))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ sftunnel-ca plan --fmc admin@fmc.example.net --password-file ~/.fmc-password\n' +
-        '  $ sftunnel-ca plan --fmc admin@fmc.example.net --devices devices.csv --canary 2 --json\n',
+        '  $ sftunnel-ca plan --fmc admin@fmc.example.net --devices devices.csv --canary 2 --json\n' +
+        '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --staging /var/tmp/certs/1767225600\n' +
+        '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --devices devices.csv --preflight\n',
     )
     .action(async (flags: PlanFlags) => {
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
+      if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
       const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();
         const inspection = await inspectFmc(fmc, { now });
-        const only = devicesFile === undefined ? undefined : [...matchDevicesToFmc(devicesFile, inspection).keys()];
-        const plan = planRenewal(inspection, { now, canary, ...(only === undefined ? {} : { only }) });
-        if (flags.json === true) writeJson(io, PLAN_SCHEMA_ID, { fmc: flags.fmc, plan });
-        else writeText(io, formatRenewalPlan(plan));
+        const rows = devicesFile === undefined ? undefined : matchDevicesToFmc(devicesFile, inspection);
+        const only = rows === undefined ? undefined : [...rows.keys()];
+        const plan = planRenewal(inspection, { now, canary, ...(only === undefined ? {} : { only }), ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        // Old → new needs the new certificates: only a prepared renewal has them (core's renewalDiff).
+        const diff = flags.staging === undefined ? undefined : renewalDiff(plan, await loadPreparedRenewal(fmc, inspection, flags.staging));
+        let preflight;
+        if (flags.preflight === true && rows !== undefined && devicesFile !== undefined) {
+          const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
+          const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
+          preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true });
+        }
+        const extras = { ...(diff === undefined ? {} : { diff }), ...(preflight === undefined ? {} : { preflight }) };
+        if (flags.json === true) writeJson(io, diff === undefined && preflight === undefined ? PLAN_SCHEMA_ID : PLAN_DIFF_SCHEMA_ID, { fmc: flags.fmc, plan, ...extras });
+        else {
+          const sections = [formatRenewalPlan(plan)];
+          if (diff !== undefined) sections.push(`Differences (old -> new):\n${formatRenewalDiff(diff)}`);
+          if (preflight !== undefined) sections.push(formatPreflightFindings(preflight, true));
+          writeText(io, sections.join('\n'));
+        }
+        if (preflight?.refused === true) setExitCode(EXIT_CODES.PREFLIGHT_REFUSED);
       } finally {
         await fmc.close();
       }

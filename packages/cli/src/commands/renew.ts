@@ -1,25 +1,33 @@
 import {
   RenewalJournal,
-  deliverRenewal,
+  assertPreflightPassed,
+  isSftunnelCaError,
   expiryVerdict,
   formatRenewalPlan,
   inspectFmc,
-  loadPreparedRenewal,
   planRenewal,
-  prepareRenewal,
+  preflightRenewal,
+  renewFleet,
+  type RenewalEvent,
   type RenewalResult,
 } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { devicesCsvConnect } from '../device-connect.js';
+import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
+import { resolveDeviceCredentials } from '../device-credentials.js';
 import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { FleetInterruption } from '../fleet-interruption.js';
+import { FleetProgress } from '../fleet-progress.js';
+import { defaultJournalPath } from '../journal-path.js';
 import { parseMaxFailures } from '../max-failures.js';
+import { formatPreflightFindings } from '../preflight-findings.js';
 import { writeJson, writeText } from '../output.js';
 import { renewalProgressReporter } from '../renewal-progress.js';
 import { confirmRenewal } from '../renewal-confirmation.js';
-import { addSshOptions, parseSshTarget, resolveSshOptions, type SshFlags } from '../ssh-options.js';
+import { resumeCommand } from '../resume-command.js';
+import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 
 /** The `schema` of `renew --json` documents. */
@@ -35,6 +43,7 @@ interface RenewFlags extends SshFlags {
   readonly maxFailures?: string;
   readonly journal?: string;
   readonly staging?: string;
+  readonly allowUnreachable?: boolean;
   readonly json?: boolean;
 }
 
@@ -46,16 +55,21 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       'Inspect the FMC, plan, generate and stage the new InternalCA and certificates on the FMC, deliver each device’s three ' +
         'files over SSH (backups kept), switch the FMC and bring every tunnel back on the new CA. Devices are reached with ' +
         'the devices.csv rows (name or address, user, port, password inline, env:VAR or file:PATH). Asks the vendor’s two ' +
-        'confirmations on a terminal; elsewhere pass --yes. Exit 0 all done, 1 some devices failed (see FAILED_PUSH).',
+        'confirmations on a terminal; elsewhere pass --yes. First a preflight checks the FMC (version, critical tasks, clock) ' +
+        'and reaches every device as root (clock, free disk): any failure refuses the run (exit 3) with each probe’s message ' +
+        'and what to do; --allow-unreachable leaves devices that cannot be reached to the copy step. On a terminal a live list shows the devices in flight. Ctrl-C ' +
+        'stops starting devices, lets those in flight finish, leaves the FMC unswitched and prints the command that resumes ' +
+        '(every run keeps a journal). Exit 0 all done, 1 some devices failed (see FAILED_PUSH), 3 preflight refused, 4 interrupted.',
     )
     .addOption(new Option('--fmc <user@host[:port]>', 'the FMC whose InternalCA is renewed').makeOptionMandatory())
-    .addOption(new Option('--devices <devices.csv>', 'the devices to renew and how to reach them').makeOptionMandatory())
+    .addOption(new Option('--devices <inventory>', 'the devices to renew and how to reach them: a devices.csv, or a YAML/JSON inventory').makeOptionMandatory())
     .addOption(new Option('--yes', 'do not ask for confirmation (needed without a terminal)'))
     .addOption(new Option('--concurrency <n>', 'devices in flight at once (default 16)'))
     .addOption(new Option('--canary <n>', 'devices delivered and verified before any other starts').default('0'))
     .addOption(new Option('--max-failures <n|p%>', 'stop starting devices after this many failures (a count or a percentage)'))
-    .addOption(new Option('--journal <file>', 'record each step in this file (mode 0600) and resume from it'))
+    .addOption(new Option('--journal <file>', 'record each step in this file (mode 0600) and resume from it (default under ~/.local/state/sftunnel-ca/journals)'))
     .addOption(new Option('--staging <dir>', 'a copy run or a resume: deliver what an earlier renew staged in this FMC directory (no new CA)'))
+    .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal (they are left to the copy step)'))
     .addOption(new Option('--json', `print one JSON document (schema ${RENEW_SCHEMA_ID})`))
     .addHelpText(
       'after',
@@ -64,34 +78,65 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --yes --canary 2 --max-failures 10% --journal renew.journal --json\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices failed.csv --yes --staging /var/tmp/certs/1767225600\n',
     )
-    .action(async (flags: RenewFlags) => {
+    .action(async (flags: RenewFlags, self: Command) => {
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       const maxFailures = parseMaxFailures(flags.maxFailures);
       const devicesFile = await readDevicesFile(flags.devices);
-      const fmcOptions = await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags);
-      const fmc = await SshHost.connect(fmcOptions);
+      const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
+      // Listening for Ctrl-C from the first change on: before it, Ctrl-C ends the command at once, as usual.
+      let interruption: FleetInterruption | undefined;
       try {
         const now = io.now();
         const inspection = await inspectFmc(fmc, { now });
         const rows = matchDevicesToFmc(devicesFile, inspection);
         const plan = planRenewal(inspection, { now, canary, only: [...rows.keys()], ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
+        const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
+        const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...(concurrency === undefined ? {} : { concurrency }) });
+        if (preflight.refused || preflight.counts.warn > 0) io.stderr.write(`${formatPreflightFindings(preflight)}\n`);
+        assertPreflightPassed(preflight);
         if (flags.yes !== true) await confirmRenewal(io, formatRenewalPlan(plan).trimEnd(), expiryVerdict(inspection.ca.certificate, now));
-        const onEvent = renewalProgressReporter(io);
-        const prepared = flags.staging === undefined ? await prepareRenewal(fmc, inspection, plan, { now, onEvent }) : await loadPreparedRenewal(fmc, inspection, flags.staging);
-        const journal = flags.journal === undefined ? undefined : await RenewalJournal.open(flags.journal, { fmcUuid: inspection.fmcUuid, stagingDirectory: plan.stagingDirectory }, now);
-        const result = await deliverRenewal(fmc, plan, prepared, {
-          connect: devicesCsvConnect(io, rows, fmcOptions),
-          now: io.now,
-          onEvent,
-          ...(concurrency === undefined ? {} : { concurrency }),
-          ...(maxFailures === undefined ? {} : { maxFailures }),
-          ...(journal === undefined ? {} : { journal }),
-        });
-        if (flags.json === true) writeJson(io, RENEW_SCHEMA_ID, { result });
-        else writeText(io, formatRenewResult(result, flags));
-        setExitCode(result.counts.renewed === result.devices.length ? EXIT_CODES.OK : EXIT_CODES.FAILED);
+        const journalPath = flags.journal ?? (await defaultJournalPath(io.env, inspection.fmcUuid, plan.stagingDirectory));
+        const stop = new FleetInterruption(io);
+        interruption = stop;
+        const guarded = stop.guardFmc(fmc);
+        const resume = resumeCommand(self.parent?.args ?? [], plan.stagingDirectory, journalPath);
+        const progress = new FleetProgress(io, 'renew');
+        const report = renewalProgressReporter(progress);
+        const onEvent = (event: RenewalEvent): void => {
+          stop.observe(event);
+          report(event);
+        };
+        let result: RenewalResult | undefined;
+        try {
+          result = await progress.run(async () => {
+            const journal = await RenewalJournal.open(journalPath, { fmcUuid: inspection.fmcUuid, stagingDirectory: plan.stagingDirectory }, now);
+            // One go: key generation overlaps delivery; a staging directory (resume, copy run) is reused, never regenerated.
+            return renewFleet(guarded, inspection, plan, {
+              connect: progress.track(stop.guardConnect(connect, (device) => device.name), (device) => device.name),
+              now: io.now,
+              onEvent,
+              journal,
+              ...(concurrency === undefined ? {} : { concurrency }),
+              ...(maxFailures === undefined ? {} : { maxFailures }),
+            });
+          });
+        } catch (error) {
+          if (!isSftunnelCaError(error, 'RUN_INTERRUPTED')) throw error;
+        }
+        if (result !== undefined) {
+          if (flags.json === true) writeJson(io, RENEW_SCHEMA_ID, { result });
+          else writeText(io, formatRenewResult(result, flags));
+        }
+        if (stop.requested) {
+          io.stderr.write(`sftunnel-ca: RUN_INTERRUPTED: the run was interrupted; the journal ${journalPath} records what is done.\n  what to do: resume with\n    ${resume}\n`);
+          setExitCode(EXIT_CODES.INTERRUPTED);
+          return;
+        }
+        setExitCode(result !== undefined && result.counts.renewed === result.devices.length ? EXIT_CODES.OK : EXIT_CODES.FAILED);
       } finally {
+        interruption?.dispose();
         await fmc.close();
       }
     });
@@ -107,7 +152,7 @@ function formatRenewResult(result: RenewalResult, flags: RenewFlags): string {
   if (result.failedPushPath !== undefined) {
     lines.push(
       `FAILED_PUSH: ${result.failedPushPath} lists the devices not done; their files stay staged in ${result.stagingDirectory}.`,
-      `Once they are reachable, finish with a copy run: sftunnel-ca renew --fmc ${flags.fmc} --devices <their devices.csv> --staging ${result.stagingDirectory}`,
+      `Once they are reachable, finish with a copy run: sftunnel-ca copy --fmc ${flags.fmc} --failed-push ${result.failedPushPath} ${flags.devices}`,
     );
   }
   return lines.join('\n');

@@ -23,6 +23,106 @@ const VERDICTS = ['valid', 'expiring', 'expired'];
 /** How a device ended a renewal (core's `DeviceOutcome`). */
 const DEVICE_OUTCOMES = ['renewed', 'delivered', 'rolled-back', 'failed', 'not-started'];
 
+/** A renewal plan (core's `RenewalPlan`): plan/v1 and plan/v2 print it. */
+const RENEWAL_PLAN = {
+  type: 'object',
+  required: ['version', 'fmc', 'livePaths', 'stagingDirectory', 'generate', 'devices', 'plannedAt'],
+  properties: {
+    version: { const: 1 },
+    fmc: {
+      type: 'object',
+      required: ['host', 'uuid', 'ca', 'certificate', 'deviceUuids'],
+      properties: { host: { type: 'string' }, uuid: { type: 'string' }, ca: { type: 'object' }, certificate: { type: 'object' }, deviceUuids: { type: 'array', items: { type: 'string' } } },
+    },
+    livePaths: { type: 'object' },
+    stagingDirectory: { type: 'string' },
+    generate: {
+      type: 'object',
+      required: ['caKeySize', 'fmcKeySize', 'deviceKeys', 'crl'],
+      properties: { caKeySize: { type: 'integer' }, fmcKeySize: { type: 'integer' }, deviceKeys: { type: 'integer' }, crl: { const: true } },
+    },
+    devices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['uuid', 'name', 'address', 'canary', 'current', 'keySize', 'keyForm', 'files', 'restart'],
+        properties: {
+          uuid: { type: 'string' },
+          name: { type: 'string' },
+          address: { type: 'string' },
+          canary: { type: 'boolean' },
+          current: { type: 'object' },
+          keySize: { type: 'integer' },
+          keyForm: { type: 'string' },
+          files: { type: 'array', minItems: 3, maxItems: 3 },
+          restart: { type: 'string' },
+        },
+      },
+    },
+    plannedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** A certificate as a difference names it. */
+const CERTIFICATE_IDENTITY = {
+  type: 'object',
+  required: ['fingerprintSha256', 'serial', 'notAfter'],
+  properties: { fingerprintSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, serial: { type: 'string' }, notAfter: { type: 'string', format: 'date-time' } },
+} as const;
+
+/** Old → new of one certificate (core's `CertificateChange`). */
+const CERTIFICATE_CHANGE = {
+  type: 'object',
+  required: ['from', 'to'],
+  properties: { from: CERTIFICATE_IDENTITY, to: CERTIFICATE_IDENTITY },
+} as const;
+
+/** A renewal run's record (core's `RenewalResult`): renew and rollback print it. */
+const RENEWAL_RESULT = {
+  type: 'object',
+  required: ['fmc', 'stagingDirectory', 'fmcSwitched', 'devices', 'counts', 'startedAt', 'finishedAt', 'durationMs'],
+  properties: {
+    fmc: { type: 'string' },
+    stagingDirectory: { type: 'string' },
+    fmcSwitched: { type: 'boolean' },
+    stopped: { enum: ['canary-failed', 'max-failures'] },
+    failedPushPath: { type: 'string' },
+    counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    durationMs: { type: 'number', minimum: 0 },
+    devices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['uuid', 'name', 'address', 'outcome', 'alreadyDelivered', 'backups', 'durationMs', 'before', 'after'],
+        properties: {
+          uuid: { type: 'string' },
+          name: { type: 'string' },
+          address: { type: 'string' },
+          outcome: { enum: DEVICE_OUTCOMES },
+          cause: { type: 'string' },
+          message: { type: 'string' },
+          step: { type: 'string' },
+          alreadyDelivered: { type: 'boolean' },
+          backups: { type: 'object', additionalProperties: { type: 'string' } },
+          durationMs: { type: 'number', minimum: 0 },
+          before: { type: 'object' },
+          after: { type: 'object' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A check of `verify`: passed, or why not. */
+const VERIFICATION_CHECK = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ok'],
+  properties: { ok: { type: 'boolean' }, problem: { type: 'string' } },
+} as const;
+
 /**
  * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
  * document's `schema` field names its version; a new version is added, never changed.
@@ -130,42 +230,63 @@ export const JSON_SCHEMAS = {
     properties: {
       schema: { const: 'sftunnel-ca/plan/v1' },
       fmc: { type: 'string' },
-      plan: {
+      plan: RENEWAL_PLAN,
+    },
+  },
+  'sftunnel-ca/plan/v2': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/plan/v2',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'plan'],
+    properties: {
+      schema: { const: 'sftunnel-ca/plan/v2' },
+      preflight: {
         type: 'object',
-        required: ['version', 'fmc', 'livePaths', 'stagingDirectory', 'generate', 'devices', 'plannedAt'],
+        required: ['version', 'fmc', 'fmcUuid', 'refused', 'counts', 'findings', 'unreachable', 'startedAt', 'finishedAt', 'durationMs'],
         properties: {
           version: { const: 1 },
-          fmc: {
-            type: 'object',
-            required: ['host', 'uuid', 'ca', 'certificate', 'deviceUuids'],
-            properties: { host: { type: 'string' }, uuid: { type: 'string' }, ca: { type: 'object' }, certificate: { type: 'object' }, deviceUuids: { type: 'array', items: { type: 'string' } } },
+          fmc: { type: 'string' },
+          fmcUuid: { type: 'string' },
+          refused: { type: 'boolean' },
+          counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+          unreachable: { type: 'array', items: { type: 'string' } },
+          findings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['probe', 'verdict', 'message'],
+              properties: {
+                probe: { type: 'string' },
+                verdict: { enum: ['pass', 'warn', 'fail'] },
+                message: { type: 'string' },
+                remedy: { type: 'string' },
+                cause: { type: 'string' },
+                device: { type: 'object', required: ['uuid', 'name', 'address'] , properties: { uuid: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' } } },
+              },
+            },
           },
-          livePaths: { type: 'object' },
-          stagingDirectory: { type: 'string' },
-          generate: {
-            type: 'object',
-            required: ['caKeySize', 'fmcKeySize', 'deviceKeys', 'crl'],
-            properties: { caKeySize: { type: 'integer' }, fmcKeySize: { type: 'integer' }, deviceKeys: { type: 'integer' }, crl: { const: true } },
-          },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: 'string', format: 'date-time' },
+          durationMs: { type: 'number', minimum: 0 },
+        },
+      },
+      fmc: { type: 'string' },
+      plan: RENEWAL_PLAN,
+      diff: {
+        type: 'object',
+        required: ['ca', 'fmcCertificate', 'devices'],
+        properties: {
+          ca: CERTIFICATE_CHANGE,
+          fmcCertificate: CERTIFICATE_CHANGE,
           devices: {
             type: 'array',
             items: {
               type: 'object',
-              required: ['uuid', 'name', 'address', 'canary', 'current', 'keySize', 'keyForm', 'files', 'restart'],
-              properties: {
-                uuid: { type: 'string' },
-                name: { type: 'string' },
-                address: { type: 'string' },
-                canary: { type: 'boolean' },
-                current: { type: 'object' },
-                keySize: { type: 'integer' },
-                keyForm: { type: 'string' },
-                files: { type: 'array', minItems: 3, maxItems: 3 },
-                restart: { type: 'string' },
-              },
+              required: ['uuid', 'name', 'ca', 'certificate'],
+              properties: { uuid: { type: 'string' }, name: { type: 'string' }, ca: CERTIFICATE_CHANGE, certificate: CERTIFICATE_CHANGE },
             },
           },
-          plannedAt: { type: 'string', format: 'date-time' },
         },
       },
     },
@@ -178,39 +299,103 @@ export const JSON_SCHEMAS = {
     required: ['schema', 'result'],
     properties: {
       schema: { const: 'sftunnel-ca/renew/v1' },
-      result: {
+      result: RENEWAL_RESULT,
+    },
+  },
+  'sftunnel-ca/rollback/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/rollback/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'result'],
+    properties: {
+      schema: { const: 'sftunnel-ca/rollback/v1' },
+      result: RENEWAL_RESULT,
+    },
+  },
+  'sftunnel-ca/copy/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/copy/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'source', 'caFingerprintSha256', 'stagingDirectory', 'records', 'counts', 'log', 'interrupted'],
+    properties: {
+      schema: { const: 'sftunnel-ca/copy/v1' },
+      source: { type: 'string' },
+      caFingerprintSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      stagingDirectory: { type: ['string', 'null'] },
+      interrupted: { type: 'boolean' },
+      log: { type: 'string' },
+      counts: {
         type: 'object',
-        required: ['fmc', 'stagingDirectory', 'fmcSwitched', 'devices', 'counts', 'startedAt', 'finishedAt', 'durationMs'],
-        properties: {
-          fmc: { type: 'string' },
-          stagingDirectory: { type: 'string' },
-          fmcSwitched: { type: 'boolean' },
-          stopped: { enum: ['canary-failed', 'max-failures'] },
-          failedPushPath: { type: 'string' },
-          counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-          startedAt: { type: 'string', format: 'date-time' },
-          finishedAt: { type: 'string', format: 'date-time' },
-          durationMs: { type: 'number', minimum: 0 },
-          devices: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['uuid', 'name', 'address', 'outcome', 'alreadyDelivered', 'backups', 'durationMs', 'before', 'after'],
-              properties: {
-                uuid: { type: 'string' },
-                name: { type: 'string' },
-                address: { type: 'string' },
-                outcome: { enum: DEVICE_OUTCOMES },
-                cause: { type: 'string' },
-                message: { type: 'string' },
-                step: { type: 'string' },
-                alreadyDelivered: { type: 'boolean' },
-                backups: { type: 'object', additionalProperties: { type: 'string' } },
-                durationMs: { type: 'number', minimum: 0 },
-                before: { type: 'object' },
-                after: { type: 'object' },
+        additionalProperties: false,
+        required: ['copied', 'skipped-not-ha-peer', 'failed'],
+        properties: { copied: { type: 'integer', minimum: 0 }, 'skipped-not-ha-peer': { type: 'integer', minimum: 0 }, failed: { type: 'integer', minimum: 0 } },
+      },
+      records: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'address', 'line', 'outcome', 'alreadyCopied', 'backups', 'events', 'startedAt', 'finishedAt', 'durationMs'],
+          properties: {
+            name: { type: 'string' },
+            address: { type: 'string' },
+            line: { type: 'integer', minimum: 0 },
+            role: { enum: ['ftd', 'ha-peer', 'fmc'] },
+            outcome: { enum: ['copied', 'skipped-not-ha-peer', 'failed'] },
+            cause: { type: 'string' },
+            message: { type: 'string' },
+            alreadyCopied: { type: 'boolean' },
+            backups: { type: 'object', additionalProperties: { type: 'string' } },
+            events: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['kind', 'at'],
+                properties: {
+                  kind: { enum: ['attempting', 'connected', 'not-ha-peer', 'copying', 'copied', 'restarting', 'closing', 'could-not-connect'] },
+                  at: { type: 'string', format: 'date-time' },
+                },
               },
             },
+            startedAt: { type: 'string', format: 'date-time' },
+            finishedAt: { type: 'string', format: 'date-time' },
+            durationMs: { type: 'number', minimum: 0 },
+          },
+        },
+      },
+    },
+  },
+  'sftunnel-ca/verify/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/verify/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'checkedAt', 'passed', 'failed', 'devices'],
+    properties: {
+      schema: { const: 'sftunnel-ca/verify/v1' },
+      fmc: { type: 'string' },
+      checkedAt: { type: 'string', format: 'date-time' },
+      passed: { type: 'integer', minimum: 0 },
+      failed: { type: 'integer', minimum: 0 },
+      devices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['uuid', 'name', 'address', 'ok', 'files', 'chain', 'key', 'tunnel'],
+          properties: {
+            uuid: { type: 'string' },
+            name: { type: 'string' },
+            address: { type: 'string' },
+            ok: { type: 'boolean' },
+            files: VERIFICATION_CHECK,
+            chain: VERIFICATION_CHECK,
+            key: VERIFICATION_CHECK,
+            tunnel: { enum: TUNNEL_STATES },
+            error: { type: 'string' },
           },
         },
       },

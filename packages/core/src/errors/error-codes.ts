@@ -55,6 +55,10 @@ const TABLE = {
     meaning: 'A directive or block path (e.g. `proxyssl.proxy_cacert`) does not exist in sftunnel.conf.',
     remedy: 'Check the path against the file; use `add` to create a directive that is not there yet.',
   },
+  SFTUNNEL_CONF_UNSAFE_PATH: {
+    meaning: 'sftunnel.conf names a live file of the FMC (`proxyssl.proxy_cacert`, `proxy_crl`, `proxy_cert`, `proxy_key`) outside the directories of the layout’s FMC files, or one file for two of them: renewal would write there.',
+    remedy: 'Check sftunnel.conf on the FMC. If the appliance really keeps its sftunnel files elsewhere, pass a layout whose `fmc` paths are in those directories.',
+  },
   FAILED_PUSH_SYNTAX: {
     meaning: 'A FAILED_PUSH line is not `FTD_UUID FTD_NAME FTD_IP SOURCE_PATH DESTINATION_PATH`, has a malformed UUID or IP address, or contradicts another line for the same device.',
     remedy: 'Use the FAILED_PUSH that generate_certs.pl wrote under /var/tmp/certs/<unix-time>/, unedited; correct or remove the line named.',
@@ -194,9 +198,34 @@ const TABLE = {
     meaning: 'The run stopped starting devices: a canary failed or the failure budget (maxFailures) was used up; the devices not started are unchanged.',
     remedy: 'Read the cause codes of the failed devices, fix them, then resume the run from its journal.',
   },
+  DEVICE_RESTORE_FAILED: {
+    meaning: 'A device’s delivery failed after its live files began to change, and putting its previous three files back failed too: it may hold a mix of old and new files.',
+    remedy: 'Check the three files in the device’s peer directory against their `*.backup` copies by hand, restore them (or copy the new set), then run the renewal again for that device.',
+  },
+  TLS_PROBE_FAILED: {
+    meaning: 'The live TLS probe of verify could not complete a TLS 1.2 handshake with the device’s sftunnel port using the FMC’s new certificate and key, verified against the new InternalCA.',
+    remedy: 'Read the TLS error in the message; check that the device holds the new files and that its sftunnel restarted (`pmtool restartbyid sftunnel`), then run verify again.',
+  },
+  PREFLIGHT_REFUSED: {
+    meaning: 'A renewal was asked to run although its preflight report has a failed probe (a critical task, an unreachable device, a clock skew, a full disk…); nothing was changed.',
+    remedy: 'Read each failed probe’s remedy in the report, fix it (or pass `allowUnreachable` for devices left to the copy step) and run the preflight again.',
+  },
   JOURNAL_INVALID: {
     meaning: 'The renewal journal on the operator’s machine cannot be read, belongs to another FMC or staging directory, or is not private (mode looser than 0600).',
     remedy: 'Pass the journal written by the run you resume, unedited and with mode 0600; start a new journal for a new run.',
+  },
+  // ── cli ─────────────────────────────────────────────────────────────────
+  RUN_INTERRUPTED: {
+    meaning: 'The operator interrupted a fleet run (Ctrl-C, SIGINT): no further device was started and the devices in flight finished; the FMC was not switched if it had not been.',
+    remedy: 'Run the resume command sftunnel-ca printed (the same command with --staging and --journal): the journal skips what is done.',
+  },
+  INVENTORY_INVALID: {
+    meaning: 'A YAML or JSON inventory cannot be read or does not match its schema: a missing or mistyped field, an unknown key, a duplicate device, or a password written inline.',
+    remedy: 'Correct the field at the file and line named (see sftunnel-ca copy --help for the schema); give passwords only as env:VAR or file:PATH, or leave them out to be asked.',
+  },
+  DEVICE_CREDENTIALS_MISSING: {
+    meaning: 'A device of the inventory has no password, key file or ssh-agent to log in with, and there is no terminal to ask for its password.',
+    remedy: 'Fill its password cell with env:VAR or file:PATH (mode 0600), give it a key file, start ssh-agent, or run on a terminal to be asked (no echo).',
   },
   // ── exporter ────────────────────────────────────────────────────────────
   EXPORTER_CONFIG_INVALID: {

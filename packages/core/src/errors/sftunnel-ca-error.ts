@@ -95,6 +95,16 @@ export class SftunnelCaError extends Error {
  *
  * @param value - anything caught
  * @param code - when given, also require this code
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await SshHost.connect(options);
+ * } catch (error) {
+ *   if (isSftunnelCaError(error, 'HOST_KEY_MISMATCH')) console.error(error.message); // both fingerprints
+ *   else throw error;
+ * }
+ * ```
  */
 export function isSftunnelCaError(value: unknown, code?: SftunnelCaErrorCode): value is SftunnelCaError {
   return (

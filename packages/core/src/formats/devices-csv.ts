@@ -161,17 +161,34 @@ export function planCopyRun(rows: readonly DeviceRow[], origin: CopyRunOrigin): 
  * passwords are written as they are: give the file mode 0600.
  *
  * @param rows - the devices
+ * @throws SftunnelCaError `DEVICES_CSV_INVALID_VALUE` when a name, ip, user, key file or jump host
+ *   starts with `=`, `+`, `-`, `@`, a tab or a carriage return (CSV injection: a spreadsheet would
+ *   run it as a formula)
+ *
+ * @example
+ * ```ts
+ * const rows = parseDevicesCsv('FTD-1,192.0.2.21,admin,env:FTD_PASSWORD\n');
+ * formatDevicesCsv(rows); // 'FTD-1,192.0.2.21,admin,env:FTD_PASSWORD\n'
+ * ```
  */
 export function formatDevicesCsv(rows: readonly DeviceRow[]): string {
   const vendor = rows.every((r) => r.port === 22 && r.keyFile === undefined && r.jumpHost === undefined && r.role === undefined);
   return rows
     .map((r) => {
+      for (const [column, cell] of [['name', r.name], ['ip', r.address], ['user', r.user], ['key file', r.keyFile ?? ''], ['jump host', r.jumpHost ?? '']] as const) {
+        if (FORMULA_START.test(cell)) {
+          throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ${column} ${JSON.stringify(cell)} starts with =, +, -, @, a tab or a carriage return: a spreadsheet opening the file would run it as a formula (CSV injection)`, { line: r.line, step: 'format' });
+        }
+      }
       const cells = [r.name, r.address, r.user, r.password.revealCsvCell()];
       if (!vendor) cells.push(String(r.port), r.keyFile ?? '', r.jumpHost ?? '', r.role ?? '');
       return `${cells.map(quoteCell).join(',')}\n`;
     })
     .join('');
 }
+
+/** How a cell a spreadsheet would read as a formula begins. */
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 function quoteCell(cell: string): string {
   return /[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;

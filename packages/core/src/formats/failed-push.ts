@@ -151,6 +151,14 @@ export function formatFailedPush(records: readonly FailedPushRecord[]): string {
  * @param names - the directory's entries
  * @param layout - where FAILED_PUSH lives. Default {@link DEFAULT_APPLIANCE_LAYOUT}
  * @returns the newest run's FAILED_PUSH path, or `undefined` when there is no run
+ *
+ * @example
+ * ```ts
+ * const newest = findNewestFailedPush(await fmc.list('/var/tmp/certs')); // e.g. ['1767225600', '1767312000']
+ * if (newest !== undefined) {
+ *   const failed = parseFailedPush(new TextDecoder().decode(await fmc.readFile(newest.path)), { file: newest.path });
+ * }
+ * ```
  */
 export function findNewestFailedPush(names: readonly string[], layout: ApplianceLayout = DEFAULT_APPLIANCE_LAYOUT): FailedPushLocation | undefined {
   const times = names.filter((n) => /^\d{1,15}$/.test(n)).map(Number);

@@ -123,6 +123,12 @@ export function parseSftunnelStatus(text: string): readonly SftunnelStatusPeer[]
  * (for the lab's emulated FMC and for reports).
  *
  * @param peers - the peers, in order
+ *
+ * @example
+ * ```ts
+ * const peers = parseSftunnelStatus(statusText);
+ * formatSftunnelStatus(peers.filter((p) => p.state !== 'up')); // a report of the peers not up
+ * ```
  */
 export function formatSftunnelStatus(peers: readonly SftunnelStatusPeerParams[]): string {
   return peers
@@ -151,6 +157,11 @@ const STATUS_TIME = /^(?:[A-Z][a-z]{2} +)?([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d
  * The instant of a time as `sftunnel_status.pl` prints it (`Mon Jun 15 09:02:08 2020 UTC`).
  *
  * @returns the date, or `undefined` when the text is not such a time
+ *
+ * @example
+ * ```ts
+ * parseSftunnelStatusTime('Mon Jun 15 09:02:08 2020 UTC')?.toISOString(); // '2020-06-15T09:02:08.000Z'
+ * ```
  */
 export function parseSftunnelStatusTime(text: string): Date | undefined {
   const match = STATUS_TIME.exec(text.trim());

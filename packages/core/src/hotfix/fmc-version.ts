@@ -50,6 +50,11 @@ export function parseFmcVersion(text: string): FmcVersion {
  * Orders two versions by major, minor, maintenance, patch and build (an absent build sorts first).
  *
  * @returns a negative number, 0 or a positive number, as for `Array.prototype.sort`
+ *
+ * @example
+ * ```ts
+ * ['7.4.1', '7.2.5.1', '7.2.5'].map(parseFmcVersion).sort(compareFmcVersions); // 7.2.5, 7.2.5.1, 7.4.1
+ * ```
  */
 export function compareFmcVersions(a: FmcVersion, b: FmcVersion): number {
   return (

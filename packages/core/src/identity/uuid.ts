@@ -7,6 +7,11 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * device identities (any version, either case).
  *
  * @param value - the string to test
+ *
+ * @example
+ * ```ts
+ * (await fmc.list('/var/sf/peers')).filter(isUuid); // the peer directories, without stray entries
+ * ```
  */
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
@@ -18,6 +23,11 @@ export function isUuid(value: string): boolean {
  * @param value - the string to check
  * @param what - what the value identifies, for the message (e.g. `fmcUuid`)
  * @param where - where the value came from
+ *
+ * @example
+ * ```ts
+ * const fmcUuid = assertUuid(ca.commonName ?? '', 'the CN of the InternalCA', { file: '/etc/sf/ca_root/cacert.pem' });
+ * ```
  */
 export function assertUuid(value: string, what: string, where: ErrorLocation = {}): string {
   if (!isUuid(value)) {

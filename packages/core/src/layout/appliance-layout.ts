@@ -168,6 +168,12 @@ export function defineApplianceLayout(
  * @param layout - the appliance layout
  * @param fmcUuid - the FMC's UUID (the CN of its InternalCA)
  * @throws SftunnelCaError `INVALID_UUID` when `fmcUuid` is not a UUID (so no path can escape the peers directory)
+ *
+ * @example
+ * ```ts
+ * ftdPeerFiles(DEFAULT_APPLIANCE_LAYOUT, 'cdb123c8-4347-11ef-aca1-f3aa241412a1').caCertificate;
+ * // '/var/sf/peers/cdb123c8-4347-11ef-aca1-f3aa241412a1/cacert.pem'
+ * ```
  */
 export function ftdPeerFiles(layout: ApplianceLayout, fmcUuid: string): FtdPeerFiles {
   const directory = peerDirectory(layout.ftd.peersDirectory, fmcUuid);
@@ -185,6 +191,12 @@ export function ftdPeerFiles(layout: ApplianceLayout, fmcUuid: string): FtdPeerF
  * @param layout - the appliance layout
  * @param ftdUuid - the device's UUID
  * @throws SftunnelCaError `INVALID_UUID` when `ftdUuid` is not a UUID
+ *
+ * @example
+ * ```ts
+ * fmcPushedFiles(DEFAULT_APPLIANCE_LAYOUT, 'c8d5d5c6-87c9-11ef-a993-b9831565bc4e').sftunnelKey;
+ * // '/var/sf/peers/c8d5d5c6-87c9-11ef-a993-b9831565bc4e/certs_pushed/sftunnel-key.pem'
+ * ```
  */
 export function fmcPushedFiles(layout: ApplianceLayout, ftdUuid: string): FmcPushedFiles {
   const directory = posix.join(peerDirectory(layout.fmc.peersDirectory, ftdUuid), layout.fmc.certsPushedDirectoryName);

@@ -36,6 +36,12 @@ export interface CreateCertificateRevocationListParams {
 
 /**
  * A CRL (the content of `/etc/sf/ca_root/crl.pem`): immutable, with the fields a renewal checks.
+ *
+ * @example
+ * ```ts
+ * const crl = CertificateRevocationList.fromPem(await readFile('/etc/sf/ca_root/crl.pem', 'utf8'));
+ * console.log(crl.thisUpdate, crl.nextUpdate, crl.revokedSerials);
+ * ```
  */
 export class CertificateRevocationList {
   readonly #crl: x509.X509Crl;

@@ -8,6 +8,12 @@ import { x509 } from './x509-setup.js';
  * An X.509 certificate as sftunnel-ca sees it: immutable, with the fields a renewal needs.
  * Parse one with {@link Certificate.fromPem}; make one with `createInternalCA` or
  * `issueSftunnelCertificate`.
+ *
+ * @example
+ * ```ts
+ * const ca = Certificate.fromPem(await readFile('/etc/sf/ca_root/cacert.pem', 'utf8'), 'cacert.pem');
+ * console.log(ca.commonName, ca.notAfter.toISOString(), ca.fingerprintSha256, ca.signatureHash);
+ * ```
  */
 export class Certificate {
   /** The parsed certificate of @peculiar/x509, for signing and verification inside pki/. */

@@ -41,6 +41,12 @@ function nameOf(attributes: readonly Attribute[]): x509.Name {
  *
  * @param fmcUuid - the FMC's UUID (checked by the caller)
  * @param organization - `Cisco Systems, Inc` or, on older systems, `Sourcefire, Inc.`
+ *
+ * @example
+ * ```ts
+ * onelineName(internalCaName('cdb123c8-4347-11ef-aca1-f3aa241412a1', CISCO_ORGANIZATION).toArrayBuffer());
+ * // '/title=InternalCA/OU=Intrusion Management System/CN=cdb123c8-4347-11ef-aca1-f3aa241412a1/O=Cisco Systems, Inc'
+ * ```
  */
 export function internalCaName(fmcUuid: string, organization: string): x509.Name {
   return nameOf([
@@ -57,6 +63,11 @@ export function internalCaName(fmcUuid: string, organization: string): x509.Name
  *
  * @param peerUuid - the UUID of the appliance the certificate is for
  * @param organization - as in the InternalCA
+ *
+ * @example
+ * ```ts
+ * onelineName(sftunnelName('c8d5d5c6-87c9-11ef-a993-b9831565bc4e', CISCO_ORGANIZATION).toArrayBuffer());
+ * ```
  */
 export function sftunnelName(peerUuid: string, organization: string): x509.Name {
   return nameOf([

@@ -86,6 +86,12 @@ export function expiryVerdict(certificate: Certificate | Date, now: Date): Expir
  * message, a blank line.
  *
  * @param verdict - from {@link expiryVerdict}
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatVendorExpiryCheck(expiryVerdict(ca, new Date())));
+ * // (blank line) The certificate has expired 5 days ago. … (blank line)
+ * ```
  */
 export function formatVendorExpiryCheck(verdict: ExpiryVerdict): string {
   return `\n${verdict.message}\n\n`;

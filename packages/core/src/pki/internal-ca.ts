@@ -20,6 +20,13 @@ export interface InternalCAFromPemOptions {
  * An InternalCA that can sign: its certificate, its private key, the PEM form its key is written
  * in, and the sequence of serial numbers it hands out. Make one with `createInternalCA` or
  * `renewInternalCA`, or load an existing one with {@link InternalCA.fromPem}.
+ *
+ * @example
+ * ```ts
+ * const ca = await createInternalCA({ fmcUuid: 'cdb123c8-4347-11ef-aca1-f3aa241412a1', now: new Date() });
+ * ca.certificate.subject; // 'title=InternalCA, OU=Intrusion Management System, CN=cdb123c8-…, O=Cisco Systems, Inc'
+ * ca.serials.next;        // the serial number the next certificate it signs gets
+ * ```
  */
 export class InternalCA {
   /** The self-signed CA certificate (the content of `cacert.pem`). */

@@ -8,6 +8,12 @@ import { publicKeyInfoOfPrivateKey } from './rsa-key.js';
  * @param keyPem - a private key in PEM (PKCS#1 or PKCS#8)
  * @param certificate - the certificate
  * @param source - a name for the key in errors
+ *
+ * @example
+ * ```ts
+ * const certificate = Certificate.fromPem(certPem);
+ * if (!keyMatchesCertificate(keyPem, certificate, 'sftunnel-key.pem')) console.error('key and certificate differ');
+ * ```
  */
 export function keyMatchesCertificate(keyPem: string, certificate: Certificate, source = 'private key'): boolean {
   return Buffer.from(publicKeyInfoOfPrivateKey(keyPem, source)).equals(Buffer.from(certificate.publicKeyInfo));

@@ -84,6 +84,11 @@ export function parsePem(text: string, options: ParsePemOptions = {}): PemBlock[
  *
  * @param label - e.g. `CERTIFICATE`
  * @param der - the bytes
+ *
+ * @example
+ * ```ts
+ * encodePem('CERTIFICATE', certificate.der); // '-----BEGIN CERTIFICATE-----\nMIID…\n-----END CERTIFICATE-----\n'
+ * ```
  */
 export function encodePem(label: string, der: Uint8Array | ArrayBuffer): string {
   const base64 = Buffer.from(der instanceof ArrayBuffer ? new Uint8Array(der) : der).toString('base64');

@@ -42,6 +42,11 @@ const LABELS: Readonly<Record<string, PrivateKeyPemForm>> = { 'RSA PRIVATE KEY':
  *
  * @param params - size and hash
  * @param crypto - the WebCrypto provider; default native
+ *
+ * @example
+ * ```ts
+ * const keys = await Promise.all(Array.from({ length: 16 }, () => generateRsaKeyPair({ modulusLength: 2048 })));
+ * ```
  */
 export async function generateRsaKeyPair(params: GenerateRsaKeyPairParams = {}, crypto: CryptoProvider = nativeCrypto): Promise<RsaKeyPair> {
   const modulusLength = params.modulusLength ?? 2048;
@@ -63,6 +68,12 @@ export async function generateRsaKeyPair(params: GenerateRsaKeyPairParams = {}, 
  * @param pem - the key file's content
  * @param options - the hash the key will sign with (default `SHA-256`) and a name for errors
  * @param crypto - the WebCrypto provider; default native
+ *
+ * @example
+ * ```ts
+ * const key = await importRsaPrivateKey(keyPem, { source: 'sftunnel-key.pem' });
+ * console.log(key.modulusLength, key.form); // 2048 'pkcs1'
+ * ```
  */
 export async function importRsaPrivateKey(
   pem: string,
@@ -102,6 +113,12 @@ function readRsaPrivateKey(pem: string, source: string): { keyObject: KeyObject;
  * @param privateKey - an extractable RSA private key
  * @param form - `pkcs1` or `pkcs8`
  * @param crypto - the WebCrypto provider; default native
+ *
+ * @example
+ * ```ts
+ * const keys = await generateRsaKeyPair();
+ * const pem = await exportRsaPrivateKeyPem(keys.privateKey, 'pkcs1'); // -----BEGIN RSA PRIVATE KEY-----
+ * ```
  */
 export async function exportRsaPrivateKeyPem(privateKey: CryptoKey, form: PrivateKeyPemForm = 'pkcs1', crypto: CryptoProvider = nativeCrypto): Promise<string> {
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', privateKey));
@@ -125,6 +142,12 @@ export function publicKeyInfoOfPrivateKey(pem: string, source = 'private key'): 
  *
  * @param pem - a private key file's content
  * @param source - a name for errors
+ *
+ * @example
+ * ```ts
+ * const form = privateKeyPemForm(oldKeyPem, 'sftunnel-key.pem'); // 'pkcs1' (BEGIN RSA PRIVATE KEY) or 'pkcs8'
+ * const newKeyPem = await exportRsaPrivateKeyPem(keys.privateKey, form);
+ * ```
  */
 export function privateKeyPemForm(pem: string, source = 'private key'): PrivateKeyPemForm {
   return readRsaPrivateKey(pem, source).form;

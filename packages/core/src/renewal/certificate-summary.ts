@@ -20,6 +20,12 @@ export interface CertificateSummary {
  *
  * @param certificate - the certificate
  * @param now - the moment of the verdict
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeCertificate(Certificate.fromPem(certPem), new Date());
+ * JSON.stringify(summary); // fingerprint, serial, notAfter, verdict and days
+ * ```
  */
 export function summarizeCertificate(certificate: Certificate, now: Date): CertificateSummary {
   const verdict = expiryVerdict(certificate, now);

@@ -201,7 +201,8 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
           { destination: destinations.sftunnelCertificate, content: pair.certificate, sha256: sha256(pair.certificate) },
           { destination: destinations.sftunnelKey, content: pair.key, sha256: sha256(pair.key) },
         ];
-        await deliverFiles(host, state, content, files.ca, options.now(), signal, (next) => (step = next), layout);
+        const reopen = (restoreSignal: AbortSignal): Promise<Host> => options.connect(row, restoreSignal);
+        await deliverFiles(host, state, content, { newCa: files.ca, now: options.now(), signal, step: (next) => (step = next), layout, reopen });
         log('copied');
         log('restarting');
         step = 'restart';

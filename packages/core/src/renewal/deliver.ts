@@ -30,18 +30,19 @@ import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { formatFailedPush, parseFailedPush, type FailedPushRecord } from '../formats/failed-push.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
-import { Certificate } from '../pki/certificate.js';
 import { runBounded } from './bounded-run.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
-import { deliverFiles, sha256, type DeviceFile } from './device-files.js';
+import { preparedSource, type DeliverySource } from './delivery-source.js';
+import { deliverFiles, sha256 } from './device-files.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal } from './journal.js';
-import type { PlannedDevice, RenewalPlan } from './plan.js';
+import type { RenewalPlan } from './plan.js';
 import type { PreparedRenewal } from './prepare.js';
-import type { DeviceFingerprints, RenewalResult } from './renewal-result.js';
+import type { RenewalResult } from './renewal-result.js';
+import { RunTimeline } from './run-timeline.js';
 import { queuedHost } from './queued-host.js';
-import { remoteDigests } from './remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
+import { tlsProbeOf, type SftunnelTlsProbe } from './sftunnel-tls-probe.js';
 
 /** Options of {@link deliverRenewal}. */
 export interface DeliverRenewalOptions extends DeviceRunOptions {
@@ -53,6 +54,13 @@ export interface DeliverRenewalOptions extends DeviceRunOptions {
   readonly layout?: ApplianceLayout;
   /** Operations on the FMC at once; default 1 (one appliance serves the whole fleet: its commands are queued; the lab runs one mutating command at a time). */
   readonly fmcConcurrency?: number;
+  /**
+   * A live TLS probe in verify: once the FMC shows a device's tunnel up, a TLS 1.2 handshake with
+   * the device's sftunnel port using the FMC's new certificate and key, the device's certificate
+   * verified against the new CA (`TLS_PROBE_FAILED` otherwise). E.g. `probeSftunnelTls` of
+   * `@sftunnel-ca/transport`. Default none (the FMC's tunnel status only).
+   */
+  readonly tlsProbe?: SftunnelTlsProbe;
 }
 
 const decoder = new TextDecoder();
@@ -88,19 +96,33 @@ const decoder = new TextDecoder();
  */
 export async function deliverRenewal(fmcHost: Host, plan: RenewalPlan, prepared: PreparedRenewal, options: DeliverRenewalOptions): Promise<RenewalResult> {
   const fmc = queuedHost(fmcHost, options.fmcConcurrency ?? 1);
+  const timeline = new RunTimeline(options.now);
+  return deliverFrom(fmc, plan, await preparedSource(fmc, prepared), options, timeline);
+}
+
+/**
+ * The delivery of {@link deliverRenewal} and {@link renewFleet}, from any {@link DeliverySource}:
+ * devices' files (each as soon as the source has its pair), the FMC's switch (once the source is
+ * complete), tunnels up, FAILED_PUSH.
+ *
+ * @param fmc - the FMC, queued
+ * @param plan - the plan
+ * @param source - where the new files come from
+ * @param options - as for {@link deliverRenewal}
+ * @param timeline - records the phases and the change window
+ */
+export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: DeliverySource, options: DeliverRenewalOptions, timeline: RunTimeline): Promise<RenewalResult> {
   const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
   const startedAt = options.now();
   const { journal } = options;
-  options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: prepared.stagingDirectory, devices: plan.devices.length });
+  const newCa = source.ca;
+  const caPem = newCa.pem;
+  options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: source.stagingDirectory, devices: plan.devices.length });
 
-  const staged = await readStaged(fmc, prepared);
-  const newCa = Certificate.fromPem(staged.ca, prepared.ca.path);
   const runs = plan.devices.map((device) => {
     const delivered = journal?.delivered(device.uuid);
     return createDeviceRun(device, delivered === undefined ? {} : { backups: delivered.backups, before: delivered.before });
   });
-  const newCertificates = new Map(prepared.devices.map((d) => [d.uuid, d.certificate.certificate.fingerprintSha256]));
-  const afterOf = (uuid: string): DeviceFingerprints => ({ caFingerprintSha256: prepared.ca.certificate.fingerprintSha256, certificateFingerprintSha256: newCertificates.get(uuid) });
 
   // ── 1. devices' files ──
   const budget = failureBudget(options.maxFailures, plan.devices.length);
@@ -109,15 +131,21 @@ export async function deliverRenewal(fmcHost: Host, plan: RenewalPlan, prepared:
   const deliverOne = async (run: DeviceRun): Promise<void> => {
     const { uuid } = run.device;
     if (journal?.delivered(uuid) !== undefined) {
-      Object.assign(run, { outcome: journal.renewed(uuid) ? 'renewed' : 'delivered', alreadyDelivered: true, step: journal.renewed(uuid) ? 'tunnel' : 'verify', after: afterOf(uuid) });
+      Object.assign(run, { outcome: journal.renewed(uuid) ? 'renewed' : 'delivered', alreadyDelivered: true, step: journal.renewed(uuid) ? 'tunnel' : 'verify' });
       return;
     }
-    await runOnDevice(run, options, async (host, signal, step) => {
-      await deliverFiles(host, run, await staged.files(run.device), newCa, options.now(), signal, step, layout);
-      run.outcome = 'delivered';
-      run.after = afterOf(uuid);
-      await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before });
-    });
+    await timeline.span('deliver', () =>
+      runOnDevice(run, options, async (host, signal, step) => {
+        // Connected first: the device's pair may still be being generated.
+        const pair = await source.devicePair(uuid);
+        const content = { caCertificate: caPem, sftunnelCertificate: pair.certificate, sftunnelKey: pair.key };
+        const files = run.device.files.map((file) => ({ destination: file.destination, content: content[file.role], sha256: sha256(content[file.role]) }));
+        const reopen = (restoreSignal: AbortSignal): Promise<Host> => options.connect(run.device, restoreSignal);
+        await deliverFiles(host, run, files, { newCa, now: options.now(), signal, step, layout, reopen, onLiveWrite: () => timeline.liveWrite() });
+        run.outcome = 'delivered';
+        await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before });
+      }),
+    );
     if (run.outcome === 'failed') {
       failures += 1;
       if (run.device.canary) stopped = 'canary-failed';
@@ -131,37 +159,50 @@ export async function deliverRenewal(fmcHost: Host, plan: RenewalPlan, prepared:
     run.cause = 'RENEWAL_STOPPED';
     run.message = stopped === 'canary-failed' ? 'a canary failed; no further device was started' : `${failures} devices failed (maxFailures); no further device was started`;
   }
+  const prepared = await source.prepared();
+  const newCertificates = new Map(prepared.devices.map((d) => [d.uuid, d.certificate.certificate.fingerprintSha256]));
+  for (const run of runs.filter((r) => r.outcome === 'delivered' || r.outcome === 'renewed')) {
+    run.after = { caFingerprintSha256: prepared.ca.certificate.fingerprintSha256, certificateFingerprintSha256: newCertificates.get(run.device.uuid) };
+  }
 
   // ── 2. the FMC's switch ──
   // Switched already: journaled, or the inspection the plan was made from found the new CA live (a copy run).
   let fmcSwitched = journal?.fmcSwitch !== undefined || plan.fmc.ca.fingerprintSha256 === prepared.ca.certificate.fingerprintSha256;
   if (stopped === undefined && !fmcSwitched) {
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
-    const backups = await switchFmc(fmc, plan, prepared, layout);
-    await restartSftunnel(fmc, 'fmc-switch');
-    await journal?.record({ type: 'fmc-switched', backups });
+    await timeline.span('switch', async () => {
+      timeline.liveWrite();
+      const backups = await switchFmc(fmc, plan, prepared, layout);
+      await restartSftunnel(fmc, 'fmc-switch');
+      await journal?.record({ type: 'fmc-switched', backups });
+    });
     fmcSwitched = true;
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'done' });
   } else if (!fmcSwitched) {
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'skipped' });
   }
 
-  // ── 3. tunnels back up ──
+  // ── 3. tunnels back up (and, with a TLS probe, proven on the new files) ──
   if (fmcSwitched) {
-    await bringTunnelsUp(
-      fmc,
-      runs.filter((r) => r.outcome === 'delivered'),
-      options,
-      async (run) => {
-        run.outcome = 'renewed';
-        await journal?.record({ type: 'renewed', uuid: run.device.uuid });
-      },
+    const probe = options.tlsProbe === undefined ? undefined : await tlsProbeOf(options.tlsProbe, source, options);
+    await timeline.span('verify', () =>
+      bringTunnelsUp(
+        fmc,
+        runs.filter((r) => r.outcome === 'delivered'),
+        options,
+        async (run) => {
+          await probe?.(run);
+          run.outcome = 'renewed';
+          timeline.tunnelUp();
+          await journal?.record({ type: 'renewed', uuid: run.device.uuid });
+        },
+      ),
     );
   }
 
   // ── FAILED_PUSH, records ──
   const failedPushPath = await updateFailedPush(fmc, runs, prepared, layout);
-  return finishRun({ fmc: fmc.name, stagingDirectory: prepared.stagingDirectory, fmcSwitched, stopped, failedPushPath }, runs, startedAt, options);
+  return finishRun({ fmc: fmc.name, stagingDirectory: prepared.stagingDirectory, fmcSwitched, stopped, failedPushPath }, runs, startedAt, options, timeline);
 }
 
 /**
@@ -182,40 +223,6 @@ async function updateFailedPush(fmc: Host, runs: readonly DeviceRun[], prepared:
   if (lines.length === 0 && earlier.length === 0) return undefined;
   await fmc.writeFileAtomic(path, formatFailedPush(lines), { mode: 0o644 });
   return lines.length === 0 ? undefined : path;
-}
-
-/** The staged files a device gets, read from the FMC and checked against the manifest; a device's pair is read when it is its turn (keys stay in memory only). */
-interface StagedContent {
-  /** The new InternalCA. */
-  readonly ca: string;
-  /** A device's three files, in plan order. */
-  files(device: PlannedDevice): Promise<readonly DeviceFile[]>;
-}
-
-async function readStaged(fmc: Host, prepared: PreparedRenewal): Promise<StagedContent> {
-  const read = async (file: { readonly path: string; readonly sha256: string }): Promise<string> => {
-    const text = decoder.decode(await fmc.readFile(file.path));
-    if (sha256(text) !== file.sha256) {
-      throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${file.path} no longer has the sha256 it was prepared with`, { host: fmc.name, step: 'deliver', file: file.path });
-    }
-    return text;
-  };
-  const ca = await read(prepared.ca);
-  const byUuid = new Map(prepared.devices.map((d) => [d.uuid, d]));
-  const device = async (uuid: string): Promise<{ certificate: string; key: string }> => {
-    const staged = byUuid.get(uuid);
-    if (staged === undefined) throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `device ${uuid} is not in the prepared renewal ${prepared.stagingDirectory}`, { host: fmc.name, step: 'deliver' });
-    const [certificate, key] = await Promise.all([read(staged.certificate), read(staged.key)]);
-    return { certificate, key };
-  };
-  return {
-    ca,
-    async files(planned) {
-      const own = await device(planned.uuid);
-      const content = { caCertificate: ca, sftunnelCertificate: own.certificate, sftunnelKey: own.key };
-      return planned.files.map((file) => ({ destination: file.destination, content: content[file.role], sha256: sha256(content[file.role]) }));
-    },
-  };
 }
 
 /**

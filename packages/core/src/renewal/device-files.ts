@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { Host } from '../host/host.js';
+import type { CommandResult, Host } from '../host/host.js';
 import type { ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
 import { verifyIssuedBy } from '../pki/chain-verification.js';
 import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
-import type { DeviceRun } from './device-run.js';
+import { withDeviceHost, type DeviceRun } from './device-run.js';
 import { remoteDigests } from './remote-digest.js';
 import type { DeviceStep } from './renewal-result.js';
+import { shellWord } from './shell-word.js';
 
 const decoder = new TextDecoder();
 
@@ -21,32 +22,54 @@ export interface DeviceFile {
 /** What {@link deliverFiles} records of a device: what it held, the backups kept, whether it held the files already. */
 export type DeliveredFilesState = Pick<DeviceRun, 'before' | 'backups' | 'alreadyDelivered'>;
 
+/** What {@link deliverFiles} needs besides the host and the files. */
+export interface DeliverFilesContext {
+  /** The InternalCA the files must belong to. */
+  readonly newCa: Certificate;
+  /** For the chain's validity and the backups' timestamps. */
+  readonly now: Date;
+  /** Aborts the device's operations. */
+  readonly signal: AbortSignal;
+  /** Reports the step reached. */
+  readonly step: (step: DeviceStep) => void;
+  /** The appliance's owner, group and mode of the files, and the backup suffix. */
+  readonly layout: ApplianceLayout;
+  /**
+   * Opens a fresh root connection to the device: used to put its previous files back when the
+   * connection was lost after its live files began to change.
+   */
+  readonly reopen: (signal: AbortSignal) => Promise<Host>;
+  /** Deadline of that restore on a fresh connection, in milliseconds; default 60,000. */
+  readonly restoreTimeoutMs?: number;
+  /** Called just before the device's live files begin to change (the change window opens). */
+  readonly onLiveWrite?: () => void;
+}
+
+/** The suffix of a new file waiting beside the live one until all three are in place. */
+export const PENDING_SUFFIX = '.sftunnel-ca.new';
+
 /**
- * One device's files: record what it holds, back up and replace its three files (atomically,
- * with the appliance's owner and mode), and verify them there. The set is checked before anything
- * is written: the CA is `newCa`, the certificate chains to it, the key is the certificate's.
- * Shared by delivery and the copy run from a devices.csv.
+ * One device's files: record what it holds, back up and replace its three files as one set, and
+ * verify them there. The set is checked before anything is written: the CA is `newCa`, the
+ * certificate chains to it, the key is the certificate's. Shared by delivery and the copy run
+ * from a devices.csv.
+ *
+ * At rest a device holds either its complete old set or its complete new set: the new files are
+ * first written beside the live ones (`<file>.sftunnel-ca.new`, the appliance's owner and mode), the
+ * live ones are copied to their backups, and only then are the three renamed over the live files
+ * in one command. A failure before that leaves the live files untouched (a full disk or a lost
+ * connection fails here); a failure from the renames on (including the verification) puts the
+ * previous files back from the backups this attempt made — over a fresh connection when the first
+ * one is lost — checks them by sha256 and then reports the original cause.
  *
  * @param host - the device, as root
  * @param run - where to record what it held and the backups kept
  * @param files - its CA, certificate and key, in that order
- * @param newCa - the InternalCA the files must belong to
- * @param now - for the chain's validity
- * @param signal - aborts the device's operations
- * @param step - reports the step reached
- * @param layout - the appliance's owner, group and mode of the files
- * @throws SftunnelCaError `NOT_ISSUED_BY_CA` or a chain or key error of the PKI when the set is not consistent, `INTEGRITY_MISMATCH` when a device does not hold it after writing
+ * @param context - the new CA, clock, signal, step reporter, layout, reconnect
+ * @throws SftunnelCaError `NOT_ISSUED_BY_CA` or a chain or key error of the PKI when the set is not consistent, `INTEGRITY_MISMATCH` when a device does not hold it after writing, the cause of a failed write (its previous files restored), `DEVICE_RESTORE_FAILED` when they could not be
  */
-export async function deliverFiles(
-  host: Host,
-  run: DeliveredFilesState,
-  files: readonly DeviceFile[],
-  newCa: Certificate,
-  now: Date,
-  signal: AbortSignal,
-  step: (step: DeviceStep) => void,
-  layout: ApplianceLayout,
-): Promise<void> {
+export async function deliverFiles(host: Host, run: DeliveredFilesState, files: readonly DeviceFile[], context: DeliverFilesContext): Promise<void> {
+  const { newCa, now, signal, step, layout } = context;
   const [ca, certificate, key] = files;
   if (ca === undefined || certificate === undefined || key === undefined) throw new Error('unreachable: a device has three files');
   // The set is checked before anything is written: the CA is the new one, the certificate chains to it, the key is the certificate's.
@@ -60,26 +83,137 @@ export async function deliverFiles(
   step('inspect');
   const current = await Promise.all(files.map((file) => readIfPresent(host, file.destination, signal)));
   run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
-  const toWrite = files.filter((file, i) => current[i] === undefined || sha256(current[i] ?? '') !== file.sha256);
-  run.alreadyDelivered = toWrite.length === 0;
-  if (toWrite.length > 0) step('write');
-  for (const file of toWrite) {
-    const written = await host.writeFileAtomic(file.destination, file.content, { signal, backup: true, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
-    if (written.backupPath !== undefined) run.backups[file.destination] = written.backupPath;
-  }
-  // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
-  step('verify');
-  const digests = await remoteDigests(host, files.map((f) => f.destination), 'verify');
-  for (const file of files) {
-    const found = digests.get(file.destination);
-    if (found?.sha256 !== file.sha256 || found.mode !== layout.peerFileMode) {
-      throw new SftunnelCaError(
-        'INTEGRITY_MISMATCH',
-        `${file.destination} on ${host.name} ${found === undefined ? 'is missing' : found.sha256 !== file.sha256 ? 'does not hold the staged content' : `has mode ${found.mode.toString(8)}`} after writing`,
-        { host: host.name, step: 'verify', file: file.destination },
-      );
+  const changes: FileChange[] = files
+    .map((file, i) => ({ file, previous: current[i], backup: undefined }))
+    .filter((change) => change.previous === undefined || sha256(change.previous) !== change.file.sha256);
+  run.alreadyDelivered = changes.length === 0;
+  let live = false;
+  try {
+    if (changes.length > 0) {
+      step('write');
+      for (const { file } of changes) {
+        await host.writeFileAtomic(pendingPath(file), file.content, { signal, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
+      }
+      await keepBackups(host, changes, layout.backupSuffix, now, signal);
+      live = true; // from here on the live files may change: a failure puts the previous ones back
+      context.onLiveWrite?.();
+      await runChecked(host, changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && '), 'write', signal);
+      for (const change of changes) if (change.backup !== undefined) run.backups[change.file.destination] = change.backup;
     }
+    // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
+    step('verify');
+    const digests = await remoteDigests(host, files.map((f) => f.destination), 'verify');
+    for (const file of files) {
+      const found = digests.get(file.destination);
+      if (found?.sha256 !== file.sha256 || found.mode !== layout.peerFileMode) {
+        throw new SftunnelCaError(
+          'INTEGRITY_MISMATCH',
+          `${file.destination} on ${host.name} ${found === undefined ? 'is missing' : found.sha256 !== file.sha256 ? 'does not hold the staged content' : `has mode ${found.mode.toString(8)}`} after writing`,
+          { host: host.name, step: 'verify', file: file.destination },
+        );
+      }
+    }
+  } catch (error) {
+    if (!live) {
+      await removePending(host, changes);
+      throw error;
+    }
+    for (const change of changes) delete run.backups[change.file.destination];
+    throw await restorePrevious(host, changes, context, error);
   }
+}
+
+/** A file of the set that this attempt replaces: its new content, what it held, where that was kept. */
+interface FileChange {
+  readonly file: DeviceFile;
+  /** The live file's text before, `undefined` when there was none. */
+  readonly previous: string | undefined;
+  /** Where the live file was copied before the switch, once it was. */
+  backup: string | undefined;
+}
+
+function pendingPath(file: DeviceFile): string {
+  return `${file.destination}${PENDING_SUFFIX}`;
+}
+
+/**
+ * Copies each live file about to be replaced to `<file><suffix>` (keeping mode, owner and times),
+ * or to `<file><suffix>.<unix-ms>` when such a backup exists already (a backup is never
+ * overwritten), in one command. Nothing live changes.
+ */
+async function keepBackups(host: Host, changes: readonly FileChange[], suffix: string, now: Date, signal: AbortSignal): Promise<void> {
+  const existing = changes.filter((c) => c.previous !== undefined);
+  if (existing.length === 0) return;
+  const script = existing
+    .map(({ file }) => {
+      const destination = shellWord(file.destination);
+      const first = shellWord(file.destination + suffix);
+      const dated = shellWord(`${file.destination}${suffix}.${now.getTime()}`);
+      return `B=${first}; if [ -e "$B" ]; then B=${dated}; fi; cp -p ${destination} "$B" && echo "$B"`;
+    })
+    .join(' && ');
+  const result = await runChecked(host, script, 'write', signal);
+  const kept = result.stdout.split('\n').filter((line) => line !== '');
+  existing.forEach((change, i) => {
+    change.backup = kept[i];
+  });
+}
+
+/**
+ * Puts a device's previous files back after a failure that came after its live files began to
+ * change: each backup this attempt made is renamed back over its file (a rename: it needs no
+ * space), a file that did not exist before is removed, and the result is checked by sha256. On
+ * the same connection, or on a fresh one when that fails.
+ *
+ * @returns the error to report: the original cause, saying the previous files are back, or `DEVICE_RESTORE_FAILED`
+ */
+async function restorePrevious(host: Host, changes: readonly FileChange[], context: DeliverFilesContext, failure: unknown): Promise<SftunnelCaError> {
+  const restore = async (on: Host, signal?: AbortSignal): Promise<void> => {
+    const lines = changes.map(({ file, backup }) =>
+      backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`,
+    );
+    lines.push(`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`);
+    await runChecked(on, lines.join(' && '), 'restore', signal);
+    const digests = await remoteDigests(on, changes.map((c) => c.file.destination), 'restore');
+    for (const { file, previous } of changes) {
+      const found = digests.get(file.destination)?.sha256;
+      if (found !== (previous === undefined ? undefined : sha256(previous))) {
+        throw new SftunnelCaError('INTEGRITY_MISMATCH', `${file.destination} on ${on.name} does not hold its previous content after the restore`, { host: on.name, step: 'restore', file: file.destination });
+      }
+    }
+  };
+  const cause = isSftunnelCaError(failure) ? failure : new SftunnelCaError('COMMAND_FAILED', failure instanceof Error ? failure.message : String(failure), { host: host.name, step: 'write', cause: failure });
+  try {
+    try {
+      await restore(host, context.signal.aborted ? undefined : context.signal);
+    } catch {
+      // The connection that failed cannot be trusted: restore over a fresh one.
+      await withDeviceHost(host.name, context.reopen, context.restoreTimeoutMs ?? 60_000, () => 'restore', (fresh, signal) => restore(fresh, signal));
+    }
+  } catch (restoreFailure) {
+    return new SftunnelCaError('DEVICE_RESTORE_FAILED', `${cause.message}; putting back the previous files of ${host.name} failed too: it may hold a mix of old and new files`, {
+      host: host.name,
+      step: 'restore',
+      cause: new AggregateError([failure, restoreFailure]),
+    });
+  }
+  return new SftunnelCaError(cause.code, `${cause.message}; the previous files of ${host.name} were put back (sha256 checked)`, { host: host.name, step: 'restore', cause: failure });
+}
+
+async function removePending(host: Host, changes: readonly FileChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  // Best effort: a leftover `.sftunnel-ca.new` is not a live file and the next attempt overwrites it; the failure that brought us here is the one reported.
+  await host.run(`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`).catch(() => undefined);
+}
+
+/** Runs a command on a device; a non-zero exit is `DISK_FULL` when it says so, `COMMAND_FAILED` otherwise. */
+async function runChecked(host: Host, command: string, step: string, signal?: AbortSignal): Promise<CommandResult> {
+  const result = await host.run(command, signal === undefined ? {} : { signal });
+  if (result.code !== 0) {
+    const said = (result.stderr || result.stdout).trim().slice(0, 200);
+    throw new SftunnelCaError(/No space left on device/i.test(said) ? 'DISK_FULL' : 'COMMAND_FAILED', `a command of step ${step} exited ${result.code} on ${host.name}: ${said}`, { host: host.name, step });
+  }
+  return result;
 }
 
 /** A file's text, or `undefined` when it does not exist. */

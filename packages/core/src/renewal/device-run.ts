@@ -3,6 +3,7 @@ import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.
 import type { Host } from '../host/host.js';
 import { runBounded } from './bounded-run.js';
 import type { PlannedDevice } from './plan.js';
+import type { RunTimeline } from './run-timeline.js';
 import type { RenewalReporter } from './renewal-event.js';
 import type { DeviceFingerprints, DeviceOutcome, DeviceResult, DeviceStep, RenewalResult } from './renewal-result.js';
 import { restartSftunnel, tunnelsUp, waitForTunnelUp } from './sftunnel-control.js';
@@ -93,14 +94,19 @@ export async function runOnDevice(
       (host, signal) => work(host, signal, step),
     );
   } catch (error) {
-    run.outcome = 'failed';
-    run.cause = isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED';
-    run.message = error instanceof Error ? error.message : String(error);
+    recordFailure(run, error);
   } finally {
     const finished = options.now();
     run.finishedAt = finished;
     run.durationMs += finished.getTime() - started.getTime();
   }
+}
+
+/** Records a device's failure on its run: outcome `failed`, the cause code, the message. */
+function recordFailure(run: DeviceRun, error: unknown): void {
+  run.outcome = 'failed';
+  run.cause = isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED';
+  run.message = error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -152,14 +158,18 @@ export async function withDeviceHost(
  * @param fmc - the FMC
  * @param runs - the devices whose files are in place
  * @param options - connect, clock, limits, events
- * @param done - marks a device done (outcome, journal)
+ * @param done - checks and marks a device done (outcome, journal); what it throws is recorded as the device's failure
  */
 export async function bringTunnelsUp(fmc: Host, runs: readonly DeviceRun[], options: DeviceRunOptions, done: (run: DeviceRun) => Promise<void>): Promise<void> {
   const up = await tunnelsUp(fmc);
-  for (const run of runs.filter((r) => up.has(r.device.address))) {
-    run.step = 'tunnel';
-    await done(run);
-  }
+  await runBounded(
+    runs.filter((r) => up.has(r.device.address)),
+    options.concurrency ?? 16,
+    async (run) => {
+      run.step = 'tunnel';
+      await done(run).catch((error: unknown) => recordFailure(run, error));
+    },
+  );
   await runBounded(
     runs.filter((r) => !up.has(r.device.address)),
     options.concurrency ?? 16,
@@ -176,12 +186,13 @@ export async function bringTunnelsUp(fmc: Host, runs: readonly DeviceRun[], opti
   );
 }
 
-/** The run's record from its devices' states; emits `device:done` for each and `run:done`. */
+/** The run's record from its devices' states (and its phases' wall times, with a timeline); emits `device:done` for each and `run:done`. */
 export function finishRun(
   fields: Pick<RenewalResult, 'fmc' | 'stagingDirectory' | 'fmcSwitched' | 'stopped' | 'failedPushPath'>,
   runs: readonly DeviceRun[],
   startedAt: Date,
   options: DeviceRunOptions,
+  timeline?: RunTimeline,
 ): RenewalResult {
   const devices = runs.map(toResult);
   for (const result of devices) options.onEvent?.({ type: 'device:done', result });
@@ -195,6 +206,8 @@ export function finishRun(
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
+    phases: timeline?.phases() ?? {},
+    changeWindow: timeline?.changeWindow(),
   };
   options.onEvent?.({ type: 'run:done', result });
   return result;

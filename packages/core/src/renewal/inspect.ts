@@ -87,7 +87,8 @@ const decoder = new TextDecoder();
  * @param host - the FMC, as root
  * @param options - the clock and the layout
  * @throws SftunnelCaError `RENEWAL_FMC_INCOMPLETE` when a file the renewal needs is missing;
- *   `SFTUNNEL_CONF_SYNTAX`, `PEM_INVALID` for unreadable files; the host's errors
+ *   `SFTUNNEL_CONF_UNSAFE_PATH` when sftunnel.conf names a live file outside the layout's FMC
+ *   directories (or one file twice); `SFTUNNEL_CONF_SYNTAX`, `PEM_INVALID` for unreadable files; the host's errors
  *
  * @example
  * ```ts
@@ -174,6 +175,7 @@ async function readPeerIdentity(host: Host, path: string): Promise<{ name: strin
 }
 
 function livePathsOf(conf: SftunnelConf, layout: ApplianceLayout, host: string): FmcLivePaths {
+  const layoutDirectories = new Set([layout.fmc.caCertificate, layout.fmc.caCrl, layout.fmc.sftunnelCertificate, layout.fmc.sftunnelKey].map((file) => posix.dirname(file)));
   const path = (directive: string): string => {
     const value = conf.get(['proxyssl', directive]);
     if (value === undefined || !value.startsWith('/') || posix.normalize(value) !== value) {
@@ -183,9 +185,25 @@ function livePathsOf(conf: SftunnelConf, layout: ApplianceLayout, host: string):
         { host, step: 'inspect', file: layout.fmc.sftunnelConf },
       );
     }
+    // Renewal writes the live files: only in the directories where the layout keeps the FMC's files.
+    if (!layoutDirectories.has(posix.dirname(value))) {
+      throw new SftunnelCaError(
+        'SFTUNNEL_CONF_UNSAFE_PATH',
+        `sftunnel.conf names ${value} for proxyssl.${directive}, outside ${[...layoutDirectories].join(' and ')}`,
+        { host, step: 'inspect', file: layout.fmc.sftunnelConf },
+      );
+    }
     return value;
   };
-  return { caCertificate: path('proxy_cacert'), caCrl: path('proxy_crl'), sftunnelCertificate: path('proxy_cert'), sftunnelKey: path('proxy_key') };
+  const paths = { caCertificate: path('proxy_cacert'), caCrl: path('proxy_crl'), sftunnelCertificate: path('proxy_cert'), sftunnelKey: path('proxy_key') };
+  if (new Set(Object.values(paths)).size !== 4) {
+    throw new SftunnelCaError('SFTUNNEL_CONF_UNSAFE_PATH', `sftunnel.conf names one file for two of proxy_cacert, proxy_crl, proxy_cert and proxy_key: ${Object.values(paths).join(', ')}`, {
+      host,
+      step: 'inspect',
+      file: layout.fmc.sftunnelConf,
+    });
+  }
+  return paths;
 }
 
 function inspected(path: string, certificate: Certificate, now: Date): InspectedCertificate {

@@ -144,13 +144,35 @@ async function readEntries(path: string): Promise<JournalEntry[] | undefined> {
   const entries: JournalEntry[] = [];
   lines.forEach((line, index) => {
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      const entry: unknown = JSON.parse(line);
+      if (!isJournalEntry(entry)) throw new TypeError(`not one of the journal's entries: ${line.slice(0, 80)}`);
+      entries.push(entry);
     } catch (cause) {
       if (index === lines.length - 1 && !text.endsWith('\n')) return;
       throw new SftunnelCaError('JOURNAL_INVALID', `line ${index + 1} of ${path} is not a journal entry`, { file: path, line: index + 1, step: 'journal', cause });
     }
   });
   return entries;
+}
+
+/** Whether a parsed line is one of the journal's entries, with the fields a resumed run reads. */
+function isJournalEntry(value: unknown): value is JournalEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  const isObject = (field: unknown): boolean => typeof field === 'object' && field !== null && !Array.isArray(field);
+  switch (entry['type']) {
+    case 'start':
+      return typeof entry['fmcUuid'] === 'string' && typeof entry['stagingDirectory'] === 'string';
+    case 'delivered':
+      return typeof entry['uuid'] === 'string' && isObject(entry['backups']) && isObject(entry['before']);
+    case 'fmc-switched':
+      return isObject(entry['backups']);
+    case 'renewed':
+    case 'rolled-back':
+      return typeof entry['uuid'] === 'string';
+    default:
+      return false;
+  }
 }
 
 function startOf(entries: readonly JournalEntry[], path: string): JournalRun {

@@ -188,6 +188,12 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
  * one block per device with its files, backups and restart, in delivery order.
  *
  * @param plan - from {@link planRenewal}
+ *
+ * @example
+ * ```ts
+ * const plan = planRenewal(await inspectFmc(fmc, { now }), { now });
+ * console.log(formatRenewalPlan(plan)); // for review before `prepareRenewal`
+ * ```
  */
 export function formatRenewalPlan(plan: RenewalPlan): string {
   const lines = [

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
-import type { Certificate } from '../pki/certificate.js';
+import type { ApplianceLayout } from '../layout/appliance-layout.js';
+import { Certificate } from '../pki/certificate.js';
 import { createCertificateRevocationList } from '../pki/certificate-revocation-list.js';
 import { verifyIssuedBy } from '../pki/chain-verification.js';
 import { nativeCrypto, type CryptoProvider } from '../pki/crypto-provider.js';
+import { InternalCA } from '../pki/internal-ca.js';
 import { renewInternalCA } from '../pki/internal-ca-generator.js';
 import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
@@ -18,7 +21,9 @@ import type { RenewalReporter } from './renewal-event.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import { shellWord } from './shell-word.js';
-import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
+import { stagedDeviceFiles, stagedFmcFiles, type StagedFmcFiles } from './staging-layout.js';
+import { preparedSource, readStagedFile, readStagedPair, type DeliverySource, type DevicePair } from './delivery-source.js';
+import { RunTimeline } from './run-timeline.js';
 
 /** A staged file: where, and the sha256 of its content. */
 export interface StagedFile {
@@ -92,7 +97,8 @@ const encoder = new TextEncoder();
  * against the new CA, each key against its certificate), and `manifest.json` is written last.
  *
  * Idempotent: when the staging directory already holds a manifest (a run resumed), it is loaded
- * and checked instead, so no key is ever generated twice.
+ * and checked instead; when it holds part of a preparation (a run killed before the manifest), what
+ * is staged is kept and only the rest generated. No key is ever generated twice.
  *
  * @param fmcHost - the FMC, as root (its operations are queued, see `fmcConcurrency`)
  * @param inspection - the FMC now, from {@link inspectFmc}
@@ -109,9 +115,34 @@ const encoder = new TextEncoder();
  */
 export async function prepareRenewal(fmcHost: Host, inspection: FmcInspection, plan: RenewalPlan, options: PrepareRenewalOptions): Promise<PreparedRenewal> {
   const fmc = queuedHost(fmcHost, options.fmcConcurrency ?? 1);
+  const source = await startPreparation(fmc, inspection, plan, options, new RunTimeline(() => options.now));
+  return source.prepared();
+}
+
+/** A device pair found staged by an interrupted preparation. */
+interface FoundPair {
+  readonly certificate: StagedCertificate;
+  readonly key: StagedFile;
+  readonly parsed: Certificate;
+}
+
+/**
+ * Starts a preparation and returns once the new InternalCA and the FMC's files are staged; each
+ * device's pair is then generated, issued, checked and staged in plan order (keys `keyConcurrency`
+ * at a time), and is available from the returned source as soon as it is staged, so that delivery
+ * overlaps generation. What an interrupted preparation staged already (no manifest yet) is reused:
+ * the CA with its key, the FMC's pair, each complete device pair that the CA verifies.
+ *
+ * @param fmc - the FMC, queued
+ * @param inspection - the FMC now
+ * @param plan - the plan
+ * @param options - clock, key concurrency, events, crypto
+ * @param timeline - records the `generate` and `stage` phases
+ */
+export async function startPreparation(fmc: Host, inspection: FmcInspection, plan: RenewalPlan, options: PrepareRenewalOptions, timeline: RunTimeline): Promise<DeliverySource> {
   const { layout } = inspection;
   const staged = stagedFmcFiles(plan.stagingDirectory, layout);
-  if (await fmc.exists(staged.manifest)) return loadPreparedRenewal(fmc, inspection, plan.stagingDirectory);
+  if (await fmc.exists(staged.manifest)) return preparedSource(fmc, await loadPreparedRenewal(fmc, inspection, plan.stagingDirectory));
   assertMatches(planBasis(plan), inspectionBasis(inspection), fmc.name, plan.stagingDirectory);
   const crypto = options.crypto ?? nativeCrypto;
   const { now } = options;
@@ -124,59 +155,105 @@ export async function prepareRenewal(fmcHost: Host, inspection: FmcInspection, p
     options.onEvent?.({ type: 'prepare:progress', generated: ++generated, total });
     return keys;
   };
+  const stageOne = (path: string, content: string, mode: number): Promise<StagedFile> => timeline.span('stage', () => stage(fmc, path, content, mode));
+  const found = await findStaged(fmc, plan, layout);
   await mkdirPrivate(fmc, staged.directory);
 
-  const [caKeys, fmcKeys] = await Promise.all([generate(plan.generate.caKeySize), generate(plan.generate.fmcKeySize)]);
-  const ca = await renewInternalCA({ current: inspection.ca.certificate, now, keys: caKeys }, crypto);
-  const [fmcIssued, crl, caKeyPem] = await Promise.all([
-    reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: fmcKeys, keyForm: inspection.fmcKeyForm }, crypto),
-    createCertificateRevocationList({ ca, now }, crypto),
-    ca.privateKeyPem(crypto),
-  ]);
-  const stageOne = (path: string, content: string, mode: number): Promise<StagedFile> => stage(fmc, path, content, mode);
-  const [caFile, caKeyFile, crlFile, fmcCertificateFile, fmcKeyFile] = await Promise.all([
-    stageOne(staged.caCertificate, ca.certificate.pem, 0o644),
-    stageOne(staged.caKey, caKeyPem, 0o600),
-    stageOne(staged.caCrl, crl.pem, 0o644),
-    stageOne(staged.sftunnelCertificate, fmcIssued.certificate.pem, 0o644),
-    stageOne(staged.sftunnelKey, fmcIssued.privateKeyPem, 0o600),
-  ]);
-  await checkIssued(fmcIssued, ca.certificate, now, staged.sftunnelCertificate);
+  // ── the CA and the FMC's pair: found staged, or generated now ──
+  const resumedCa = found.get(staged.caCertificate);
+  const resumedCaKey = found.get(staged.caKey);
+  let ca: InternalCA;
+  let caFiles: { readonly ca: StagedFile; readonly caKey: StagedFile };
+  const devicesFound = new Map<string, FoundPair>();
+  if (resumedCa !== undefined && resumedCaKey !== undefined) {
+    const [caPem, caKeyPem] = await Promise.all([readStagedFile(fmc, resumedCa), readStagedFile(fmc, resumedCaKey)]);
+    const pairs = await foundDevicePairs(fmc, plan, layout, found, now);
+    const fmcCertificate = found.get(staged.sftunnelCertificate);
+    const serials = [...pairs.values()].map((p) => p.parsed.serialNumber);
+    if (fmcCertificate !== undefined) serials.push(Certificate.fromPem(await readStagedFile(fmc, fmcCertificate), fmcCertificate.path).serialNumber);
+    ca = await InternalCA.fromPem(caPem, caKeyPem, { nextSerial: serials.reduce((a, b) => (a > b ? a : b), 0n) + 1n, certificateSource: resumedCa.path, keySource: resumedCaKey.path }, crypto);
+    for (const [uuid, pair] of pairs) {
+      await verifyIssuedBy(pair.parsed, ca.certificate, { now, source: pair.certificate.path });
+      devicesFound.set(uuid, pair);
+    }
+    caFiles = { ca: resumedCa, caKey: resumedCaKey };
+  } else {
+    const caKeys = await timeline.span('generate', () => generate(plan.generate.caKeySize));
+    ca = await renewInternalCA({ current: inspection.ca.certificate, now, keys: caKeys }, crypto);
+    const [caFile, caKeyFile] = await Promise.all([stageOne(staged.caCertificate, ca.certificate.pem, 0o644), stageOne(staged.caKey, await ca.privateKeyPem(crypto), 0o600)]);
+    caFiles = { ca: caFile, caKey: caKeyFile };
+  }
+  const fmcFound = resumedCa === undefined ? undefined : await foundFmcPair(fmc, staged, found, ca.certificate, now);
+  const fmcFiles =
+    fmcFound ??
+    (await (async () => {
+      const issued = await timeline.span('generate', async () =>
+        reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: await generate(plan.generate.fmcKeySize), keyForm: inspection.fmcKeyForm }, crypto),
+      );
+      await checkIssued(issued, ca.certificate, now, staged.sftunnelCertificate);
+      const [certificate, key] = await Promise.all([stageOne(staged.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(staged.sftunnelKey, issued.privateKeyPem, 0o600)]);
+      return { certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
+    })());
+  const crlFound = resumedCa === undefined ? undefined : found.get(staged.caCrl);
+  const crlFile = crlFound ?? (await stageOne(staged.caCrl, (await createCertificateRevocationList({ ca, now }, crypto)).pem, 0o644));
 
-  const outcomes = await runBounded(plan.devices, options.keyConcurrency ?? 16, async (device) => {
-    const template = templates.get(device.uuid);
-    if (template === undefined) throw new Error(`unreachable: plan device ${device.uuid} was checked against the inspection`);
-    const issued = await reissueSftunnelCertificate(
-      { ca, current: template.pushedCertificate.certificate, now, keys: await generate(device.keySize), keyForm: device.keyForm },
-      crypto,
-    );
-    await checkIssued(issued, ca.certificate, now, device.uuid);
-    const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
-    await mkdirPrivate(fmc, files.directory);
-    const [certificate, key] = await Promise.all([
-      stageOne(files.sftunnelCertificate, issued.certificate.pem, 0o644),
-      stageOne(files.sftunnelKey, issued.privateKeyPem, 0o600),
-    ]);
-    return { uuid: device.uuid, certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
+  // ── each device's pair, in plan order, available as soon as it is staged ──
+  const ready = new Map<string, Deferred<DevicePair>>(plan.devices.map((d) => [d.uuid, deferred<DevicePair>()]));
+  const generation = runBounded(plan.devices, options.keyConcurrency ?? 16, async (device) => {
+    const waiting = ready.get(device.uuid) as Deferred<DevicePair>;
+    try {
+      const resumed = devicesFound.get(device.uuid);
+      if (resumed !== undefined) {
+        waiting.resolve(readStagedPair(fmc, resumed));
+        return { uuid: device.uuid, certificate: resumed.certificate, key: resumed.key };
+      }
+      const template = templates.get(device.uuid);
+      if (template === undefined) throw new Error(`unreachable: plan device ${device.uuid} was checked against the inspection`);
+      const issued = await timeline.span('generate', async () =>
+        reissueSftunnelCertificate({ ca, current: template.pushedCertificate.certificate, now, keys: await generate(device.keySize), keyForm: device.keyForm }, crypto),
+      );
+      await checkIssued(issued, ca.certificate, now, device.uuid);
+      const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
+      await mkdirPrivate(fmc, files.directory);
+      const [certificate, key] = await Promise.all([stageOne(files.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(files.sftunnelKey, issued.privateKeyPem, 0o600)]);
+      waiting.resolve(Promise.resolve({ certificate: issued.certificate.pem, key: issued.privateKeyPem }));
+      return { uuid: device.uuid, certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
+    } catch (error) {
+      waiting.reject(error);
+      throw error;
+    }
   });
-  const prepared: PreparedRenewal = {
-    version: 1,
-    fmcUuid: inspection.fmcUuid,
+  const complete = (async (): Promise<PreparedRenewal> => {
+    const outcomes = await generation;
+    const prepared: PreparedRenewal = {
+      version: 1,
+      fmcUuid: inspection.fmcUuid,
+      stagingDirectory: plan.stagingDirectory,
+      preparedAt: now.toISOString(),
+      basedOn: planBasis(plan),
+      ca: { ...caFiles.ca, certificate: summarizeCertificate(ca.certificate, now) },
+      caKey: caFiles.caKey,
+      crl: crlFile,
+      fmc: fmcFiles,
+      devices: outcomes.map((outcome) => {
+        if (!outcome.started) throw new Error('unreachable: every device is prepared');
+        return outcome.value;
+      }),
+    };
+    await timeline.span('stage', async () => {
+      await verifyStaged(fmc, prepared);
+      await fmc.writeFileAtomic(staged.manifest, `${JSON.stringify(prepared, null, 2)}\n`, { mode: 0o644 });
+    });
+    return prepared;
+  })();
+  complete.catch(() => undefined); // observed by prepared(); a delivery that stops early may never ask
+  return {
     stagingDirectory: plan.stagingDirectory,
-    preparedAt: now.toISOString(),
-    basedOn: planBasis(plan),
-    ca: { ...caFile, certificate: summarizeCertificate(ca.certificate, now) },
-    caKey: caKeyFile,
-    crl: crlFile,
-    fmc: { certificate: { ...fmcCertificateFile, certificate: summarizeCertificate(fmcIssued.certificate, now) }, key: fmcKeyFile },
-    devices: outcomes.map((outcome) => {
-      if (!outcome.started) throw new Error('unreachable: every device is prepared');
-      return outcome.value;
-    }),
+    ca: ca.certificate,
+    devicePair: (uuid) => ready.get(uuid)?.promise ?? Promise.reject(new SftunnelCaError('RENEWAL_PREPARED_STALE', `device ${uuid} is not in the plan of ${plan.stagingDirectory}`, { host: fmc.name, step: 'deliver' })),
+    fmcPair: () => readStagedPair(fmc, fmcFiles),
+    prepared: () => complete,
   };
-  await verifyStaged(fmc, prepared);
-  await fmc.writeFileAtomic(staged.manifest, `${JSON.stringify(prepared, null, 2)}\n`, { mode: 0o644 });
-  return prepared;
 }
 
 /**
@@ -292,4 +369,64 @@ async function mkdirPrivate(host: Host, directory: string): Promise<void> {
   if (result.code !== 0) {
     throw new SftunnelCaError('COMMAND_FAILED', `mkdir ${directory} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`, { host: host.name, step: 'prepare', file: directory });
   }
+}
+
+/**
+ * What an interrupted preparation left in the staging directory (none when it does not exist):
+ * the FMC-wide files and each device's pair, by path, with their sha256.
+ */
+async function findStaged(fmc: Host, plan: RenewalPlan, layout: ApplianceLayout): Promise<Map<string, StagedFile>> {
+  const staged = stagedFmcFiles(plan.stagingDirectory, layout);
+  if (!(await fmc.exists(staged.directory))) return new Map();
+  const peers = posix.join(plan.stagingDirectory, 'peers');
+  const present = new Set((await fmc.exists(peers)) ? await fmc.list(peers) : []);
+  const paths = [staged.caCertificate, staged.caKey, staged.caCrl, staged.sftunnelCertificate, staged.sftunnelKey];
+  for (const device of plan.devices.filter((d) => present.has(d.uuid))) {
+    const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
+    paths.push(files.sftunnelCertificate, files.sftunnelKey);
+  }
+  const digests = await remoteDigests(fmc, paths, 'prepare');
+  return new Map([...digests].map(([path, digest]) => [path, { path, sha256: digest.sha256 }]));
+}
+
+/** The devices whose certificate and key are both staged, with their certificates read. */
+async function foundDevicePairs(fmc: Host, plan: RenewalPlan, layout: ApplianceLayout, found: ReadonlyMap<string, StagedFile>, now: Date): Promise<Map<string, FoundPair>> {
+  const pairs = new Map<string, FoundPair>();
+  for (const device of plan.devices) {
+    const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
+    const certificate = found.get(files.sftunnelCertificate);
+    const key = found.get(files.sftunnelKey);
+    if (certificate === undefined || key === undefined) continue;
+    const parsed = Certificate.fromPem(await readStagedFile(fmc, certificate), certificate.path);
+    pairs.set(device.uuid, { certificate: { ...certificate, certificate: summarizeCertificate(parsed, now) }, key, parsed });
+  }
+  return pairs;
+}
+
+/** The FMC's pair, when both are staged and the certificate is the CA's. */
+async function foundFmcPair(fmc: Host, staged: StagedFmcFiles, found: ReadonlyMap<string, StagedFile>, ca: Certificate, now: Date): Promise<PreparedRenewal['fmc'] | undefined> {
+  const certificate = found.get(staged.sftunnelCertificate);
+  const key = found.get(staged.sftunnelKey);
+  if (certificate === undefined || key === undefined) return undefined;
+  const parsed = Certificate.fromPem(await readStagedFile(fmc, certificate), certificate.path);
+  await verifyIssuedBy(parsed, ca, { now, source: certificate.path });
+  return { certificate: { ...certificate, certificate: summarizeCertificate(parsed, now) }, key };
+}
+
+/** A promise settled from outside; its rejection counts as handled (whoever awaits it still sees it). */
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: Promise<T>): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: Promise<T>) => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

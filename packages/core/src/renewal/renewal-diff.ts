@@ -61,6 +61,11 @@ export function renewalDiff(plan: RenewalPlan, prepared: PreparedRenewal): Renew
  * The dry run as text, one line per certificate change.
  *
  * @param diff - from {@link renewalDiff}
+ *
+ * @example
+ * ```ts
+ * console.log(formatRenewalDiff(renewalDiff(plan, prepared)));
+ * ```
  */
 export function formatRenewalDiff(diff: RenewalDiff): string {
   const line = (label: string, change: CertificateChange): string =>

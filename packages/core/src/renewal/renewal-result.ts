@@ -1,4 +1,5 @@
 import type { SftunnelCaErrorCode } from '../errors/error-codes.js';
+import type { PhaseSpan, RenewalPhase } from './run-timeline.js';
 
 /**
  * The steps a device goes through, in order: `connect`, `inspect` (its current files), `write`
@@ -78,4 +79,12 @@ export interface RenewalResult {
   readonly finishedAt: string;
   /** See {@link RenewalResult.startedAt}. */
   readonly durationMs: number;
+  /**
+   * Wall time of each phase that ran (first start to last end; they overlap when generation and
+   * delivery run in one go): `generate` (keys and certificates), `stage` (written to the FMC),
+   * `deliver` (devices' files), `switch` (the FMC's files and restart), `verify` (tunnels up, TLS probes).
+   */
+  readonly phases: Readonly<Partial<Record<RenewalPhase, PhaseSpan>>>;
+  /** From the first write to a live file to the last tunnel seen up on the new files; `undefined` when no live file changed. */
+  readonly changeWindow: PhaseSpan | undefined;
 }

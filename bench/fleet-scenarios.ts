@@ -1,0 +1,121 @@
+/**
+ * The benchmark's scenarios: each starts its own lab (in this process), renews or copies from a
+ * renewing process of its own, and stops the lab. Sequential, so no scenario competes with another.
+ */
+import { startLab, type Lab, type LabFaults } from '@sftunnel-ca/lab';
+import { measureMetricsLatency, type MetricsLatency } from './exporter-latency.js';
+import type { KeyRate } from './key-generation.js';
+import { labAccess } from './lab-access.js';
+import { REALISTIC_LATENCY, realisticFleetFaults } from './realistic-latency.js';
+import { ENGINE_KEY_CONCURRENCY, ONE_GO_IS_PIPELINED, type FleetRenewalMeasurement, type RenewalMode } from './renewal-run.js';
+import type { ProcessUsage } from './renewer-job.js';
+import { runInRenewer, type Measured } from './renewer-process.js';
+import type { VendorCopyMeasurement } from './vendor-copy.js';
+
+/** How big the benchmark's fleets are. */
+export interface BenchSize {
+  /** Devices of every fleet. */
+  readonly devices: number;
+  /** Devices the serial copy is measured on (then extrapolated to `devices`). */
+  readonly peerSample: number;
+  /** Unreachable devices in the unreachable scenario. */
+  readonly unreachable: number;
+}
+
+/** Devices in flight when latency, not CPU, bounds the work (the realistic-latency scenarios). */
+export const LATENCY_BOUND_CONCURRENCY = 200;
+
+/** `openssl genrsa` processes run at once for the limit. */
+export const OPENSSL_PROCESSES = 2;
+
+/**
+ * How the renewer and the serial copy reach devices: root exec and SFTP (the lab's `direct`). A real
+ * FTD needs CLI → expert → sudo su; the lab emulates that shell in JavaScript at about four times the
+ * lab's CPU per device, which on two cores would measure the lab, not the renewal.
+ */
+export const DEVICE_STRATEGY = 'direct';
+
+/** Device names of a fleet: FTD-0001, FTD-0002, … */
+export function deviceNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `FTD-${String(i + 1).padStart(4, '0')}`);
+}
+
+/** A lab started for a scenario, with what starting it took. */
+export interface StartedLab {
+  readonly lab: Lab;
+  readonly startMs: number;
+  /** This process's RSS before and after the start, in bytes. */
+  readonly rssBeforeBytes: number;
+  readonly rssAfterBytes: number;
+}
+
+/** Starts a fleet whose InternalCA has expired and whose tunnels are all down, runs `work`, stops it. */
+async function withExpiredFleet<T>(devices: number, faults: LabFaults, work: (started: StartedLab) => Promise<T>): Promise<T> {
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const start = performance.now();
+  const lab = await startLab({ devices: deviceNames(devices).map((name) => ({ name })), caState: 'expired', tunnels: 'down', direct: true, faults });
+  const started = { lab, startMs: performance.now() - start, rssBeforeBytes, rssAfterBytes: process.memoryUsage().rss };
+  try {
+    return await work(started);
+  } finally {
+    await lab.stop();
+  }
+}
+
+/** A renewal run, as the renewing process measured it and as the lab saw it. */
+export interface RenewalRun {
+  readonly measurement: FleetRenewalMeasurement;
+  readonly usage: ProcessUsage;
+  /** Devices whose tunnel to the FMC the lab shows up afterwards. */
+  readonly tunnelsUp: number;
+  /** First live write (the renewer's clock) to the last tunnel up (the lab's), in ms. */
+  readonly changeWindowMs: number | undefined;
+}
+
+async function renewLab(lab: Lab, mode: RenewalMode, concurrency: number | undefined): Promise<RenewalRun> {
+  const access = labAccess(lab);
+  const { result, usage } = await runInRenewer({ kind: 'renewal', access, mode, concurrency, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY });
+  const up = lab.tunnels().filter((t) => t.manager === lab.fmc.name && t.state === 'connected' && t.connectedSince !== undefined);
+  const lastUpAt = Math.max(...up.map((t) => (t.connectedSince as Date).getTime())) - access.clockOffsetMs;
+  const changeWindowMs = result.firstLiveWriteAt === undefined || up.length === 0 ? undefined : lastUpAt - result.firstLiveWriteAt;
+  return { measurement: result, usage, tunnelsUp: up.length, changeWindowMs };
+}
+
+/** The limit: `devices + 1` RSA-2048 keys with the engine's provider at its parallelism, and with `openssl genrsa`. */
+export async function measureKeyLimit(size: BenchSize): Promise<{ readonly provider: Measured<KeyRate>; readonly openssl: Measured<KeyRate> }> {
+  const keys = size.devices + 1;
+  const provider = await runInRenewer({ kind: 'provider-keys', keys, concurrency: ENGINE_KEY_CONCURRENCY });
+  const openssl = await runInRenewer({ kind: 'openssl-keys', keys, processes: OPENSSL_PROCESSES });
+  return { provider, openssl };
+}
+
+/** The zero-latency fleet: the lab's start, our renewal end to end, then the exporter on the renewed fleet. */
+export async function measureZeroLatency(size: BenchSize): Promise<{ readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency }> {
+  return withExpiredFleet(size.devices, {}, async ({ lab, ...start }) => {
+    const run = await renewLab(lab, 'one-go', undefined);
+    const exporter = await measureMetricsLatency(lab);
+    return { lab: start, run, exporter };
+  });
+}
+
+/**
+ * The realistic-latency fleet: a renewal with keys prepared ahead (delivery and change window),
+ * the same fleet's serial copy on a sample, and, when the engine pipelines a one-go renewal, a
+ * one-go run on a fresh fleet (otherwise one-go is the prepared-ahead run).
+ */
+export async function measureRealisticLatency(size: BenchSize): Promise<{ readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: Measured<VendorCopyMeasurement> }> {
+  const faults = realisticFleetFaults(deviceNames(size.devices));
+  const { prepared, peer } = await withExpiredFleet(size.devices, faults, async ({ lab }) => {
+    const run = await renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY);
+    const copy = await runInRenewer({ kind: 'vendor-copy', access: labAccess(lab), devices: deviceNames(size.peerSample), connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY });
+    return { prepared: run, peer: copy };
+  });
+  const oneGo = ONE_GO_IS_PIPELINED ? await withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'one-go', LATENCY_BOUND_CONCURRENCY)) : prepared;
+  return { prepared, oneGo, peer };
+}
+
+/** The realistic-latency fleet with `size.unreachable` devices dead, keys prepared ahead. */
+export async function measureUnreachable(size: BenchSize): Promise<RenewalRun> {
+  const faults = realisticFleetFaults(deviceNames(size.devices), size.unreachable);
+  return withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
+}

@@ -1,0 +1,63 @@
+import { Secret, type ApplianceLayout } from '@sftunnel-ca/core';
+import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
+
+/**
+ * How another process reaches one lab appliance. It holds the lab's password, so it travels only
+ * over the IPC channel to the renewing process and is never printed or written to the report.
+ */
+export interface ApplianceAccess {
+  readonly name: string;
+  readonly uuid: string;
+  readonly address: string;
+  readonly sshPort: number;
+  readonly username: string;
+  readonly password: string;
+  readonly hostKeyFingerprint: string;
+}
+
+/** A running lab as the renewing process sees it: its FMC, its devices, its paths. */
+export interface LabAccess {
+  readonly layout: ApplianceLayout;
+  readonly fmc: ApplianceAccess;
+  readonly devices: readonly ApplianceAccess[];
+  /** Lab time minus real time, in ms (0 unless the lab's clock was set or moved). */
+  readonly clockOffsetMs: number;
+}
+
+function applianceAccess(appliance: LabAppliance): ApplianceAccess {
+  const { name, uuid, address, sshPort, username, password, hostKeyFingerprint } = appliance;
+  return { name, uuid, address, sshPort, username, password, hostKeyFingerprint };
+}
+
+/** What a process other than the lab's needs to reach the lab's FMC and devices. */
+export function labAccess(lab: Lab): LabAccess {
+  return { layout: lab.layout, fmc: applianceAccess(lab.fmc), devices: lab.devices.map(applianceAccess), clockOffsetMs: lab.clock.now().getTime() - Date.now() };
+}
+
+/** How to reach an appliance as root: `direct` logs in as root (exec, SFTP), `expert` goes CLI → expert → sudo su (a real FTD's way). */
+export type DeviceStrategy = Exclude<ShellStrategy, 'auto'>;
+
+/** Options of {@link openAppliance}. */
+export interface OpenApplianceOptions {
+  readonly strategy: DeviceStrategy;
+  /** Give up connecting after this long (the vendor's copy script: 20 s). */
+  readonly connectTimeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Opens a root Host on a lab appliance over real SSH, its host key pinned, one attempt. */
+export function openAppliance(appliance: ApplianceAccess, options: OpenApplianceOptions): Promise<SshHost> {
+  return SshHost.connect({
+    name: appliance.name,
+    host: appliance.address,
+    port: appliance.sshPort,
+    username: options.strategy === 'direct' ? 'root' : appliance.username,
+    password: new Secret(appliance.password),
+    strategy: options.strategy,
+    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
+    connectTimeoutMs: options.connectTimeoutMs,
+    retry: { attempts: 1 },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { Secret, SftunnelCaError, type DeviceRow } from '@sftunnel-ca/core';
+import type { SshCredentials } from '@sftunnel-ca/transport';
+import { password as promptPassword } from '@inquirer/prompts';
+import type { CliIo } from './cli-io.js';
+import { readOwnerOnlyFile } from './owner-only-file.js';
+
+/**
+ * The SSH credentials of each inventory row, resolved before a run starts: its password cell
+ * (inline, `env:VAR`, `file:PATH`), its key file (mode 0600, passphrase from
+ * `SFTUNNEL_CA_KEY_PASSPHRASE`) and ssh-agent. A row with none of them is asked for on the
+ * terminal (no echo); without a terminal the run is refused, naming the rows.
+ *
+ * @param io - environment, terminal
+ * @param rows - the inventory's rows
+ * @throws SftunnelCaError `DEVICE_CREDENTIALS_MISSING`, `SECRET_REFERENCE_UNRESOLVED`
+ */
+export async function resolveDeviceCredentials(io: CliIo, rows: readonly DeviceRow[], file: string): Promise<ReadonlyMap<DeviceRow, SshCredentials>> {
+  const agent = io.env.SSH_AUTH_SOCK !== undefined && io.env.SSH_AUTH_SOCK !== '';
+  const passphrase = io.env.SFTUNNEL_CA_KEY_PASSPHRASE;
+  const resolved = new Map<DeviceRow, SshCredentials>();
+  const unanswered: DeviceRow[] = [];
+  for (const row of rows) {
+    const password = await row.password.resolve({ env: io.env, readFile: (path) => readFile(path, 'utf8') });
+    const privateKey = row.keyFile === undefined ? undefined : new Secret(await readOwnerOnlyFile(row.keyFile, `${file}:${row.line} key file`));
+    if (password === undefined && privateKey === undefined && !agent) unanswered.push(row);
+    resolved.set(row, {
+      username: row.user,
+      agent,
+      ...(password === undefined ? {} : { password }),
+      ...(privateKey === undefined ? {} : { privateKey }),
+      ...(privateKey === undefined || passphrase === undefined || passphrase === '' ? {} : { passphrase: new Secret(passphrase) }),
+    });
+  }
+  if (unanswered.length > 0 && io.stdin.isTTY !== true) {
+    const where = unanswered.map((row) => `line ${row.line} (${row.name})`).join(', ');
+    throw new SftunnelCaError('DEVICE_CREDENTIALS_MISSING', `${where} give no password, key file or ssh-agent, and there is no terminal to ask on; nothing was changed`, { file, step: 'credentials' });
+  }
+  for (const row of unanswered) {
+    const typed = await promptPassword({ message: `Password for ${row.user}@${row.name} (${row.address})`, mask: false }, { input: io.stdin, output: io.stderr });
+    resolved.set(row, { ...resolved.get(row), username: row.user, password: new Secret(typed) });
+  }
+  return resolved;
+}

@@ -1,0 +1,98 @@
+import { DevicePassword, SftunnelCaError, isSftunnelCaError, type DeviceRole, type DeviceRow } from '@sftunnel-ca/core';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+
+/** The keys a device of a YAML or JSON inventory may have, and whether each is required. */
+const FIELDS: Readonly<Record<string, { readonly required: boolean; readonly type: 'string' | 'port' }>> = {
+  name: { required: true, type: 'string' },
+  address: { required: true, type: 'string' },
+  user: { required: true, type: 'string' },
+  password: { required: false, type: 'string' },
+  port: { required: false, type: 'port' },
+  keyFile: { required: false, type: 'string' },
+  jumpHost: { required: false, type: 'string' },
+  role: { required: false, type: 'string' },
+};
+const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
+
+/**
+ * Reads a YAML (or JSON, a subset of YAML) inventory into the rows a devices.csv gives: a list of
+ * devices, or a map with a `devices` list. Each device has `name`, `address`, `user`, and
+ * optionally `password` (`env:VAR` or `file:PATH` only: an inline password is refused), `port`,
+ * `keyFile`, `jumpHost` and `role`. Errors name the file and line and never echo a value.
+ *
+ * @param text - the file's content
+ * @param file - its path, for errors
+ * @throws SftunnelCaError `INVENTORY_INVALID`
+ *
+ * @example
+ * ```ts
+ * parseInventoryDocument('devices:\n  - { name: FTD-1, address: 192.0.2.11, user: admin, password: env:FTD_PASSWORD }\n', 'inventory.yaml');
+ * ```
+ */
+export function parseInventoryDocument(text: string, file: string): readonly DeviceRow[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineOf = (node: { range?: readonly number[] | null } | null | undefined): number | undefined => {
+    const offset = node?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  const fail = (message: string, node?: Node | null, line?: number): never => {
+    const at = line ?? lineOf(node);
+    throw new SftunnelCaError('INVENTORY_INVALID', message, { file, step: 'inventory', ...(at === undefined ? {} : { line: at }) });
+  };
+  const syntax = document.errors[0];
+  if (syntax !== undefined) fail(`not valid YAML or JSON (${syntax.code})`, undefined, lineCounter.linePos(syntax.pos[0]).line);
+  const root = document.contents;
+  const list = isMap(root) ? root.get('devices', true) : root;
+  if (!isSeq(list)) return fail('expected a list of devices, or a map with a `devices` list', isMap(root) ? root : null, 1);
+  const rows: DeviceRow[] = [];
+  for (const item of list.items) {
+    const device = isMap(item) ? item : fail('each device is a map of name, address, user, password…', item as Node);
+    const line = lineOf(device) ?? 1;
+    const values: Record<string, string | number> = {};
+    for (const pair of device.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const spec = FIELDS[key];
+      if (spec === undefined) fail(`unknown key ${JSON.stringify(key)}; a device has ${Object.keys(FIELDS).join(', ')}`, pair.key as Node);
+      const value = isScalar(pair.value) ? pair.value.value : undefined;
+      const ok = spec?.type === 'port' ? Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535 : typeof value === 'string' && value !== '';
+      if (!ok) fail(`${key} must be ${spec?.type === 'port' ? 'a port number from 1 to 65535' : 'a non-empty string'}`, (pair.value ?? pair.key) as Node);
+      values[key] = value as string | number;
+    }
+    const missing = Object.entries(FIELDS).find(([key, spec]) => spec.required && values[key] === undefined)?.[0];
+    if (missing !== undefined) fail(`this device has no ${missing}`, device);
+    rows.push(toRow(values, line, file, rows));
+  }
+  return Object.freeze(rows);
+}
+
+function toRow(values: Record<string, string | number>, line: number, file: string, earlier: readonly DeviceRow[]): DeviceRow {
+  const where = { file, line, step: 'inventory' };
+  const text = (key: string): string | undefined => (values[key] === undefined ? undefined : String(values[key]));
+  const name = text('name') ?? '';
+  if (earlier.some((row) => row.name === name)) throw new SftunnelCaError('INVENTORY_INVALID', `${name} is listed twice; list each device once`, where);
+  const cell = text('password') ?? '';
+  if (cell !== '' && !cell.startsWith('env:') && !cell.startsWith('file:')) {
+    throw new SftunnelCaError('INVENTORY_INVALID', 'a password is written inline; give it as env:VAR or file:PATH (mode 0600), or leave it out to be asked', where);
+  }
+  const role = text('role');
+  if (role !== undefined && !ROLES.includes(role as DeviceRole)) throw new SftunnelCaError('INVENTORY_INVALID', `role must be one of ${ROLES.join(', ')}`, where);
+  let password: DevicePassword;
+  try {
+    password = DevicePassword.fromCell(cell, where);
+  } catch (error) {
+    if (!isSftunnelCaError(error)) throw error;
+    throw new SftunnelCaError('INVENTORY_INVALID', error.message.replace(/ \(.*\)$/, ''), { ...where, cause: error });
+  }
+  return Object.freeze({
+    line,
+    name,
+    address: text('address') ?? '',
+    user: text('user') ?? '',
+    password,
+    port: typeof values.port === 'number' ? values.port : 22,
+    keyFile: text('keyFile'),
+    jumpHost: text('jumpHost'),
+    role: role as DeviceRole | undefined,
+  });
+}
