@@ -6,15 +6,7 @@ import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
  * How another process reaches one lab appliance. It holds the lab's password, so it travels only
  * over the IPC channel to the renewing process and is never printed or written to the report.
  */
-export interface ApplianceAccess {
-  readonly name: string;
-  readonly uuid: string;
-  readonly address: string;
-  readonly sshPort: number;
-  readonly username: string;
-  readonly password: string;
-  readonly hostKeyFingerprint: string;
-}
+export type ApplianceAccess = Pick<LabAppliance, 'name' | 'uuid' | 'address' | 'sshPort' | 'username' | 'password' | 'hostKeyFingerprint'>;
 
 /** A running lab as the renewing process sees it: its FMC, its devices, its paths. */
 export interface LabAccess {

@@ -88,7 +88,8 @@ describe('reliability › fault matrix: 9 faults × 4 phases, one device per cel
   const renew = (lab: Lab) =>
     renewResumable(lab, fleet.fmc, journal, {
       deliver: {
-        connect: (device, signal) => connectAppliance(lab.appliance(device.name), usesExpert(device.name) ? 'expert' : 'direct', { signal }),
+        // The vendor's 20 s to connect: 36 devices at once on a loaded machine must not turn a slow accept into CONNECT_TIMEOUT.
+        connect: (device, signal) => connectAppliance(lab.appliance(device.name), usesExpert(device.name) ? 'expert' : 'direct', { signal, connectTimeoutMs: 20_000 }),
         concurrency: CELLS.length,
         deviceTimeoutMs: 60_000,
         tunnelTimeoutMs: 15_000,
