@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createInternalCA, issueSftunnelCertificate } from '@sftunnel-ca/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidDocument as expectValid } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { BINARY, runBinary } from './run-binary.js';
 
 const DAY = 86_400_000;
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -97,6 +99,15 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Examples:\n {2}\$ sftunnel-ca /);
     }
+  });
+
+  it('stops quietly when its reader closes the pipe early (`sftunnel-ca copy --help | head`)', async () => {
+    const child = spawn(process.execPath, [BINARY, 'copy', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first byte is written: every write meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('exits 2 on an unknown command or option, suggesting the right one', async () => {
