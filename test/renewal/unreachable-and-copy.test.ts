@@ -4,6 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { labConnect, labInventory, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * (j) with every device in flight at once (`concurrency` is configurable; the default is 16). At 16,
+ * 50 devices are three rounds of work, so the bound of two devices' time holds only while the lab —
+ * all 51 appliances served from this process on a shared 2-core machine — stays fast: measured
+ * 21.8 s against a bound of 22.1 s in a loaded CI run, too close to be a fair test.
+ */
+const CONCURRENCY = 50;
 
 describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the fleet is not serialised by them', () => {
   const unreachable = [3, 14, 25, 36, 47];
@@ -13,7 +20,7 @@ describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the 
 
   it('renews 45, lists 5 in FAILED_PUSH with cause codes, and a copy run finishes them once they are back', async () => {
     const { lab, fmc } = fleet;
-    const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: labConnect(lab, 'direct', CONNECT_TIMEOUT_MS) } });
+    const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: labConnect(lab, 'direct', CONNECT_TIMEOUT_MS), concurrency: CONCURRENCY } });
     expect(result.counts).toMatchObject({ renewed: 45, failed: 5 });
     const failedNames = unreachable.map((i) => lab.devices[i]!.name).sort();
     const failed = result.devices.filter((d) => d.outcome === 'failed');
@@ -23,7 +30,7 @@ describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the 
     // (j): one run, measured: wall time of delivery against the slowest device plus one connect timeout.
     const slowest = Math.max(...result.devices.filter((d) => d.outcome === 'renewed').map((d) => d.durationMs));
     const bound = 2 * (slowest + CONNECT_TIMEOUT_MS);
-    console.log(`(j) 50 devices, 5 unreachable, 16 in flight (the default): wall ${result.durationMs} ms; slowest device ${slowest} ms; bound 2 × (${slowest} + ${CONNECT_TIMEOUT_MS}) = ${bound} ms; phases ${Object.entries(result.phases).map(([phase, span]) => `${phase} ${span.durationMs} ms`).join(', ')}`);
+    console.log(`(j) 50 devices, 5 unreachable, ${CONCURRENCY} in flight: wall ${result.durationMs} ms; slowest device ${slowest} ms; bound 2 × (${slowest} + ${CONNECT_TIMEOUT_MS}) = ${bound} ms; phases ${Object.entries(result.phases).map(([phase, span]) => `${phase} ${span.durationMs} ms`).join(', ')}`);
     expect(result.durationMs).toBeLessThan(bound);
 
     // FAILED_PUSH in the vendor's format, beside the staged files.
