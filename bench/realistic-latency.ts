@@ -1,7 +1,7 @@
 import type { ApplianceFaults, LabFaults } from '@sftunnel-ca/lab';
 
 /**
- * The lab's slow fault set, from the vendor copy script's transcript (`shared/fixtures/copy-run.log`):
+ * The lab's slow fault set, from the vendor copy script's transcript (`test/fixtures/domain/copy-run.log`):
  * "Attempting connection" → "Connected" took 2 s (FTDv) and 4 s (FMCpri); "Copying certificates" →
  * "Closing connection" (three files and `pmtool restartbyid sftunnel`, about six shell lines after
  * the login) fit in one second; a dead device was given up after 20 s ("Could not connect").

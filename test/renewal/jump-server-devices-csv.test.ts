@@ -126,7 +126,7 @@ describe('renewal › (e) from a jump server: a devices.csv in the vendor’s fo
     }
     expect(result.caFingerprintSha256).toBe(Certificate.fromPem(fmcCa).fingerprintSha256);
 
-    // The log: the vendor's lines, in the vendor's format: it reads back as the records, with the sections of the vendor's own log (shared/fixtures/copy-run.log).
+    // The log: the vendor's lines, in the vendor's format: it reads back as the records, with the sections of the vendor's own log (test/fixtures/domain/copy-run.log).
     const lines = result.log.split('\n');
     expect(lines[0]).toBe('=====');
     expect(result.log).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - FMCother is not an HA-peer\. Certificates will not be copied$/m);
@@ -137,7 +137,7 @@ describe('renewal › (e) from a jump server: a devices.csv in the vendor’s fo
     }
     const parsed = parseCopyLog(result.log);
     expect(parsed.map((r) => ({ device: r.device, kinds: r.events.map((e) => e.kind) }))).toEqual(result.records.map((r) => ({ device: r.name, kinds: r.events.map((e) => e.kind) })));
-    const fixture = parseCopyLog(await readFile(new URL('../../../shared/fixtures/copy-run.log', import.meta.url), 'utf8'));
+    const fixture = parseCopyLog(await readFile(new URL('../fixtures/domain/copy-run.log', import.meta.url), 'utf8'));
     expect(fixture.find((r) => r.device === 'FTDv')!.events.map((e) => e.kind)).toEqual(COPIED);
     expect(fixture.find((r) => r.device === 'FMCpri')!.events.map((e) => e.kind)).toEqual(NOT_HA_PEER);
   });

@@ -10,7 +10,7 @@ import { expectValidDocument as expectValid } from './json-schema.js';
 import { BINARY, runBinary } from './run-binary.js';
 
 const DAY = 86_400_000;
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/domain/', import.meta.url));
 
 describe('sftunnel-ca check and diagnose (built binary)', () => {
   let dir: string;

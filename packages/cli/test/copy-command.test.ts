@@ -6,7 +6,7 @@ import { useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
 import { runBinary } from './run-binary.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/domain/', import.meta.url));
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - /gm;
 
 describe('sftunnel-ca copy (built binary against the lab)', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The domain's sample files: `shared/fixtures/` beside the repository (as CI clones it). */
-const SHARED_FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
+/** The domain's sample files, copied from the project's `shared/fixtures/` into `test/fixtures/domain/`. */
+const SHARED_FIXTURES = new URL('../../../test/fixtures/domain/', import.meta.url);
 
 /** The text of one file of `shared/fixtures/`, e.g. `sharedFixture('FAILED_PUSH')`. */
 export function sharedFixture(name: string): string {

@@ -2,6 +2,7 @@ import { ReadWriteFs, type IFileSystem } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import type { FileModeMask } from './shell-user.js';
 import { noteApplianceEvent } from './appliance-events.js';
+import { commandLookupExists, forgetCommandDirectoriesUnder } from './command-directories.js';
 import { diskFullAt, diskFullError } from './faults.js';
 
 const MUTATIONS = new Set(['writeFile', 'appendFile', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'symlink', 'link', 'utimes']);
@@ -29,11 +30,14 @@ function contentLength(content: unknown): number {
  * @param appliance - the appliance
  * @param writable - whether the user may change files (root)
  * @param umask - the session's umask
+ * @param commandDirectories - the directories of the shell's `PATH` (see {@link commandLookupExists})
  */
-export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean, umask: FileModeMask): IFileSystem {
+export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean, umask: FileModeMask, commandDirectories: readonly string[]): IFileSystem {
   const inner = new ReadWriteFs({ root: appliance.info.root });
+  const exists = commandLookupExists(appliance, inner, commandDirectories);
   return new Proxy(inner, {
     get(target, property, receiver) {
+      if (property === 'exists') return exists;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       const name = String(property);
@@ -42,6 +46,7 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
         const path = String(args[name === 'cp' || name === 'link' || name === 'symlink' ? 1 : 0]);
         if (!writable) return Promise.reject(permissionDenied(path));
         const written = name === 'mv' ? String(args[1]) : path;
+        for (const changed of name === 'mv' ? [String(args[0]), written] : [written]) forgetCommandDirectoriesUnder(appliance, changed);
         noteApplianceEvent(appliance, { event: 'write', path: written, timing: 'before' });
         if (CONTENT_WRITES.has(name) && (name === 'cp' || contentLength(args[1]) > 0) && diskFullAt(appliance.faults, path)) {
           const error = diskFullError(path);

@@ -55,7 +55,7 @@ export class ExpertShell {
       ...options.env,
     };
     this.#bash = new Bash({
-      fs: applianceFileSystem(appliance, user === 'root', identity.umask),
+      fs: applianceFileSystem(appliance, user === 'root', identity.umask, this.#env['PATH']?.split(':') ?? []),
       cwd: this.#cwd,
       env: this.#env,
       processInfo: { uid: user === 'root' ? 0 : 1000, gid: user === 'root' ? 0 : 1000 },

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import type { ApplianceRuntime } from './appliance.js';
 import { noteApplianceEvent } from './appliance-events.js';
+import { forgetCommandDirectoriesUnder } from './command-directories.js';
 import { onDisk } from './appliance-files.js';
 import { applyLatency, diskFullAt } from './faults.js';
 
@@ -178,18 +179,21 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
   );
   sftp.on('REMOVE', (reqId, path) =>
     run(reqId, async () => {
+      forgetCommandDirectoriesUnder(appliance, onAppliance(path));
       await rm(real(path));
       sftp.status(reqId, STATUS_CODE.OK);
     }),
   );
   sftp.on('RMDIR', (reqId, path) =>
     run(reqId, async () => {
+      forgetCommandDirectoriesUnder(appliance, onAppliance(path));
       await rmdir(real(path));
       sftp.status(reqId, STATUS_CODE.OK);
     }),
   );
   sftp.on('MKDIR', (reqId, path, attrs) =>
     run(reqId, async () => {
+      forgetCommandDirectoriesUnder(appliance, onAppliance(path));
       await mkdir(real(path), { mode: attrs.mode ?? 0o755 });
       sftp.status(reqId, STATUS_CODE.OK);
     }),
@@ -197,6 +201,7 @@ export function serveSftp(appliance: ApplianceRuntime, sftp: SFTPWrapper): void 
   sftp.on('RENAME', (reqId, from, to) =>
     run(reqId, async () => {
       noteApplianceEvent(appliance, { event: 'write', path: onAppliance(to), timing: 'before' });
+      for (const changed of [from, to]) forgetCommandDirectoriesUnder(appliance, onAppliance(changed));
       await rename(real(from), real(to));
       noteApplianceEvent(appliance, { event: 'write', path: onAppliance(to), timing: 'after' });
       sftp.status(reqId, STATUS_CODE.OK);

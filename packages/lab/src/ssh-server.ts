@@ -72,6 +72,10 @@ function onExec(appliance: ApplianceRuntime, login: Login, channel: ServerChanne
     arm();
   });
   channel.on('end', start);
+  // A connection lost before the input ended: sshd has started the command already, which now sees
+  // end of input and runs on. Starting it later (after the idle delay) would let it run after the
+  // client has reconnected and, say, put back files the command then overwrites.
+  channel.on('close', start);
   channel.on('error', () => undefined);
   arm();
 }

@@ -2,7 +2,7 @@ import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { Certificate } from '../pki/certificate.js';
 import { sha256 } from './device-files.js';
-import { shellWord } from './shell-word.js';
+import { readFilesInFewCommands } from './read-files-batch.js';
 import type { PreparedRenewal, StagedFile } from './prepare.js';
 
 /** A device's new pair, as delivered: certificate and key PEM. The key is secret: memory only. */
@@ -54,22 +54,14 @@ export async function readStagedPair(fmc: Host, files: { readonly certificate: S
 
 /** Devices whose pairs are read from the FMC in one command. */
 const PAIRS_PER_READ = 25;
-const MARK = '==> sftunnel-ca ';
 
 /**
- * Reads many staged files in one command (`cat`, each after a newline and a marker line; PEM has no such line)
- * instead of one round trip per file, each checked against its sha256.
+ * Reads many staged files in one command ({@link readFilesInFewCommands}), each checked against its sha256.
  *
  * @throws SftunnelCaError `RENEWAL_STAGING_CORRUPT` when one is missing or has another sha256
  */
 async function readStagedFiles(fmc: Host, files: readonly StagedFile[]): Promise<Map<string, string>> {
-  // Each file after a newline and a marker line: the newline before a marker is ours, so a file's own last byte is kept.
-  const result = await fmc.run(files.map((f) => `printf '\\n%s\\n' ${shellWord(MARK + f.path)} && cat ${shellWord(f.path)}`).join(' && '));
-  const texts = new Map<string, string>();
-  for (const part of result.stdout.split(`\n${MARK}`).slice(1)) {
-    const newline = part.indexOf('\n');
-    texts.set(part.slice(0, newline), part.slice(newline + 1));
-  }
+  const texts = await readFilesInFewCommands(fmc, files.map((f) => f.path), { step: 'deliver', filesPerCommand: files.length });
   for (const file of files) {
     const text = texts.get(file.path);
     if (text === undefined || sha256(text) !== file.sha256) {

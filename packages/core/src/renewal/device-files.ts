@@ -8,7 +8,9 @@ import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { withDeviceHost, type DeviceRun } from './device-run.js';
 import { remoteDigests } from './remote-digest.js';
 import type { DeviceStep } from './renewal-result.js';
+import { readFilesInFewCommands } from './read-files-batch.js';
 import { shellWord } from './shell-word.js';
+import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
 
 const decoder = new TextDecoder();
 
@@ -81,7 +83,8 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
   assertKeyMatchesCertificate(key.content, newCertificate, key.destination);
 
   step('inspect');
-  const current = await Promise.all(files.map((file) => readIfPresent(host, file.destination, signal)));
+  const held = await readFilesInFewCommands(host, files.map((file) => file.destination), { step: 'inspect', signal });
+  const current = files.map((file) => held.get(file.destination));
   run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
   const changes: FileChange[] = files
     .map((file, i) => ({ file, previous: current[i], backup: undefined }))
@@ -91,9 +94,8 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
   try {
     if (changes.length > 0) {
       step('write');
-      for (const { file } of changes) {
-        await host.writeFileAtomic(pendingPath(file), file.content, { signal, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
-      }
+      const owner = `${layout.peerFileOwner}:${layout.peerFileGroup}`;
+      await writeFilesInOneCommand(host, changes.map(({ file }) => ({ path: pendingPath(file), content: file.content, mode: layout.peerFileMode, owner })), { step: 'write', signal });
       await keepBackups(host, changes, layout.backupSuffix, now, signal);
       live = true; // from here on the live files may change: a failure puts the previous ones back
       context.onLiveWrite?.();
@@ -161,18 +163,19 @@ async function keepBackups(host: Host, changes: readonly FileChange[], suffix: s
 
 /**
  * Puts a device's previous files back after a failure that came after its live files began to
- * change: each backup this attempt made is renamed back over its file (a rename: it needs no
- * space), a file that did not exist before is removed, and the result is checked by sha256. On
- * the same connection, or on a fresh one when that fails.
+ * change: the new files still waiting are removed, each backup this attempt made is renamed back
+ * over its file (a rename: it needs no space), a file that did not exist before is removed, and
+ * the result is checked by sha256. On the same connection, or on a fresh one when that fails.
  *
  * @returns the error to report: the original cause, saying the previous files are back, or `DEVICE_RESTORE_FAILED`
  */
 async function restorePrevious(host: Host, changes: readonly FileChange[], context: DeliverFilesContext, failure: unknown): Promise<SftunnelCaError> {
   const restore = async (on: Host, signal?: AbortSignal): Promise<void> => {
-    const lines = changes.map(({ file, backup }) =>
-      backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`,
-    );
-    lines.push(`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`);
+    // The new files waiting beside the live ones go first: a rename command of the lost connection
+    // that is still running (sshd does not stop a command when its client goes) then finds nothing
+    // to rename, and whatever it renamed already is put back below.
+    const lines = [`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`];
+    lines.push(...changes.map(({ file, backup }) => (backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`)));
     await runChecked(on, lines.join(' && '), 'restore', signal);
     const digests = await remoteDigests(on, changes.map((c) => c.file.destination), 'restore');
     for (const { file, previous } of changes) {
@@ -202,8 +205,9 @@ async function restorePrevious(host: Host, changes: readonly FileChange[], conte
 
 async function removePending(host: Host, changes: readonly FileChange[]): Promise<void> {
   if (changes.length === 0) return;
-  // Best effort: a leftover `.sftunnel-ca.new` is not a live file and the next attempt overwrites it; the failure that brought us here is the one reported.
-  await host.run(`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`).catch(() => undefined);
+  // Best effort: a leftover `.sftunnel-ca.new`, temporary file or batch script is not a live file and the next attempt overwrites it; the failure that brought us here is the one reported.
+  const pending = changes.map((c) => pendingPath(c.file));
+  await host.run(`rm -f ${[...pending, ...batchLeftovers(pending)].map(shellWord).join(' ')}`).catch(() => undefined);
 }
 
 /** Runs a command on a device; a non-zero exit is `DISK_FULL` when it says so, `COMMAND_FAILED` otherwise. */
@@ -214,16 +218,6 @@ async function runChecked(host: Host, command: string, step: string, signal?: Ab
     throw new SftunnelCaError(/No space left on device/i.test(said) ? 'DISK_FULL' : 'COMMAND_FAILED', `a command of step ${step} exited ${result.code} on ${host.name}: ${said}`, { host: host.name, step });
   }
   return result;
-}
-
-/** A file's text, or `undefined` when it does not exist. */
-async function readIfPresent(host: Host, path: string, signal: AbortSignal): Promise<string | undefined> {
-  try {
-    return decoder.decode(await host.readFile(path, { signal }));
-  } catch (error) {
-    if (isSftunnelCaError(error, 'FILE_NOT_FOUND')) return undefined;
-    throw error;
-  }
 }
 
 /** The fingerprint of a certificate file's text; `undefined` for none or a damaged one (replaced all the same). */

@@ -7,7 +7,7 @@ import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '
 import { Certificate } from '../pki/certificate.js';
 import { expiryVerdict, type ExpiryVerdict } from '../pki/expiry-verdict.js';
 import { privateKeyPemForm, type PrivateKeyPemForm } from '../pki/rsa-key.js';
-import { runBounded } from './bounded-run.js';
+import { readFilesInFewCommands } from './read-files-batch.js';
 
 /** Options of {@link inspectFmc}. */
 export interface InspectFmcOptions {
@@ -122,14 +122,27 @@ export async function inspectFmc(host: Host, options: InspectFmcOptions): Promis
     skipped.push({ entry, reason: 'not a UUID' });
     return false;
   });
+  // Every peer's files in a few commands (75 files each), not five round trips a peer.
+  const peers = entries.map((uuid) => ({ uuid, pushed: fmcPushedFiles(layout, uuid), identity: posix.join(layout.fmc.peersDirectory, uuid, 'sftunnel.json') }));
+  const texts = await readFilesInFewCommands(host, peers.flatMap((p) => [p.pushed.sftunnelCertificate, p.pushed.sftunnelKey, p.identity]), { step: 'inspect' });
   const devices: InspectedDevice[] = [];
-  // Reads only, a few at a time: an FMC's sshd serves about 10 sessions per connection.
-  const outcomes = await runBounded(entries, 4, (entry) => inspectDevice(host, layout, entry, now));
-  outcomes.forEach((outcome, i) => {
-    if (!outcome.started) return;
-    if (typeof outcome.value === 'string') skipped.push({ entry: entries[i] ?? '', reason: outcome.value });
-    else devices.push(outcome.value);
-  });
+  for (const { uuid, pushed, identity } of peers) {
+    const certificatePem = texts.get(pushed.sftunnelCertificate);
+    if (certificatePem === undefined) {
+      skipped.push({ entry: uuid, reason: `no ${layout.fmc.certsPushedDirectoryName}/${layout.peerFiles.sftunnelCertificate}` });
+      continue;
+    }
+    const keyPem = texts.get(pushed.sftunnelKey);
+    if (keyPem === undefined) throw new SftunnelCaError('RENEWAL_FMC_INCOMPLETE', `${pushed.sftunnelKey} is missing on the FMC`, { host: host.name, step: 'inspect', file: pushed.sftunnelKey });
+    const { name, address } = peerIdentity(texts.get(identity));
+    devices.push({
+      uuid,
+      name,
+      address,
+      pushedCertificate: inspected(pushed.sftunnelCertificate, Certificate.fromPem(certificatePem, pushed.sftunnelCertificate), now),
+      keyForm: privateKeyPemForm(keyPem, pushed.sftunnelKey),
+    });
+  }
   return {
     host: host.name,
     fmcUuid,
@@ -143,29 +156,12 @@ export async function inspectFmc(host: Host, options: InspectFmcOptions): Promis
   };
 }
 
-async function inspectDevice(host: Host, layout: ApplianceLayout, uuid: string, now: Date): Promise<InspectedDevice | string> {
-  const pushed = fmcPushedFiles(layout, uuid);
-  if (!(await host.exists(pushed.sftunnelCertificate))) return `no ${layout.fmc.certsPushedDirectoryName}/${layout.peerFiles.sftunnelCertificate}`;
-  const [certificatePem, keyPem, identity] = await Promise.all([
-    readText(host, pushed.sftunnelCertificate),
-    readText(host, pushed.sftunnelKey),
-    readPeerIdentity(host, posix.join(layout.fmc.peersDirectory, uuid, 'sftunnel.json')),
-  ]);
-  return {
-    uuid,
-    name: identity.name,
-    address: identity.address,
-    pushedCertificate: inspected(pushed.sftunnelCertificate, Certificate.fromPem(certificatePem, pushed.sftunnelCertificate), now),
-    keyForm: privateKeyPemForm(keyPem, pushed.sftunnelKey),
-  };
-}
-
-/** Name and address from an `sftunnel.json` (`peer_name`, `peer_ip`), when the file exists and says so. */
-async function readPeerIdentity(host: Host, path: string): Promise<{ name: string | undefined; address: string | undefined }> {
-  if (!(await host.exists(path))) return { name: undefined, address: undefined };
+/** Name and address from an `sftunnel.json`'s text (`peer_name`, `peer_ip`), when there is one and it says so. */
+function peerIdentity(json: string | undefined): { name: string | undefined; address: string | undefined } {
+  if (json === undefined) return { name: undefined, address: undefined };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readText(host, path));
+    parsed = JSON.parse(json);
   } catch {
     return { name: undefined, address: undefined }; // an unreadable sftunnel.json is as good as none: the inventory names the device
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
@@ -14,6 +13,8 @@ import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
 import { hashToKeep } from '../pki/signature-hash.js';
 import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
 import { runBounded } from './bounded-run.js';
+import { GroupedFileWriter } from './grouped-file-writer.js';
+import { sha256 } from './device-files.js';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
 import type { FmcInspection } from './inspect.js';
 import type { RenewalPlan } from './plan.js';
@@ -86,13 +87,12 @@ export interface PrepareRenewalOptions {
   readonly fmcConcurrency?: number;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Prepares a renewal ahead of the change window, changing nothing live: generates the new
  * InternalCA (from the current one as template), the FMC's certificate, one certificate per planned
  * device (each from its current one) and the CRL; RSA keys are generated concurrently, and each
- * device's pair is staged as soon as it is issued. Everything is written to the plan's staging
+ * device's pair is staged as soon as it is issued (pairs issued while a write is under way go
+ * together in the next command: a few dozen commands for 1,000 devices). Everything is written to the plan's staging
  * directory on the FMC (private keys 0600), checked there (sha256 of every file, each certificate
  * against the new CA, each key against its certificate), and `manifest.json` is written last.
  *
@@ -155,7 +155,13 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
     options.onEvent?.({ type: 'prepare:progress', generated: ++generated, total });
     return keys;
   };
-  const stageOne = (path: string, content: string, mode: number): Promise<StagedFile> => timeline.span('stage', () => stage(fmc, path, content, mode));
+  // Files are staged as they are made, grouped into few commands while earlier ones are written (private directories, keys 0600).
+  const writer = new GroupedFileWriter(fmc, { step: 'prepare', createPrivateDirectories: true });
+  const stageOne = (path: string, content: string, mode: number): Promise<StagedFile> =>
+    timeline.span('stage', async () => {
+      await writer.write({ path, content, mode });
+      return { path, sha256: sha256(content) };
+    });
   const found = await findStaged(fmc, plan, layout);
   await mkdirPrivate(fmc, staged.directory);
 
@@ -214,7 +220,6 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
       );
       await checkIssued(issued, ca.certificate, now, device.uuid);
       const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
-      await mkdirPrivate(fmc, files.directory);
       const [certificate, key] = await Promise.all([stageOne(files.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(files.sftunnelKey, issued.privateKeyPem, 0o600)]);
       waiting.resolve(Promise.resolve({ certificate: issued.certificate.pem, key: issued.privateKeyPem }));
       return { uuid: device.uuid, certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
@@ -337,15 +342,6 @@ function sortedUuids(devices: readonly { readonly uuid: string }[]): string[] {
 async function checkIssued(issued: IssuedCertificate, ca: Certificate, now: Date, source: string): Promise<void> {
   await verifyIssuedBy(issued.certificate, ca, { now, source });
   assertKeyMatchesCertificate(issued.privateKeyPem, issued.certificate, source);
-}
-
-async function stage(fmc: Host, path: string, content: string, mode: number): Promise<StagedFile> {
-  const result = await fmc.writeFileAtomic(path, content, { mode });
-  const sha256 = createHash('sha256').update(encoder.encode(content)).digest('hex');
-  if (result.sha256 !== sha256) {
-    throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${path} was written with sha256 ${result.sha256}, not ${sha256}`, { host: fmc.name, step: 'prepare', file: path });
-  }
-  return { path, sha256 };
 }
 
 /** Reads back every staged file's sha256 and mode on the FMC (keys must be 0600), in a few commands. */

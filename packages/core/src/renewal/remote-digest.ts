@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { shellWord } from './shell-word.js';
@@ -13,7 +14,7 @@ export interface RemoteDigest {
 const BATCH = 50;
 
 /**
- * sha256 and mode of many files of one host in a few commands (`sha256sum` and `stat -c`, 50
+ * sha256 and mode of many files of one host in a few commands (`sha256sum` then `stat -c`, 50
  * paths a command) instead of one round trip per file: how a staging directory of 2,000 files is
  * checked quickly. Files that are missing are absent from the map.
  *
@@ -27,13 +28,15 @@ export async function remoteDigests(host: Host, paths: readonly string[], step: 
     const batch = paths.slice(start, start + BATCH);
     const words = batch.map(shellWord).join(' ');
     // Missing files make both commands exit non-zero; what they printed for the others still counts.
-    const [sums, modes] = [await host.run(`sha256sum ${words}`), await host.run(`stat -c '%a %n' ${words}`)];
+    const marker = `==> sftunnel-ca ${randomBytes(8).toString('hex')}`;
+    const sums = await host.run(`sha256sum ${words}; s=$?; printf '%s\\n' '${marker}'; stat -c '%a %n' ${words}; exit $s`);
+    const [hashLines = '', modeLines = ''] = sums.stdout.split(`${marker}\n`);
     const hashes = new Map<string, string>();
-    for (const line of sums.stdout.split('\n')) {
+    for (const line of hashLines.split('\n')) {
       const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
       if (match?.[1] !== undefined && match[2] !== undefined) hashes.set(match[2], match[1]);
     }
-    for (const line of modes.stdout.split('\n')) {
+    for (const line of modeLines.split('\n')) {
       const match = /^([0-7]{3,4}) (.+)$/.exec(line);
       const sha256 = match?.[2] === undefined ? undefined : hashes.get(match[2]);
       if (match?.[1] !== undefined && match[2] !== undefined && sha256 !== undefined) digests.set(match[2], { sha256, mode: parseInt(match[1], 8) });
