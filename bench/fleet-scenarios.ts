@@ -70,15 +70,19 @@ export interface RenewalRun {
   readonly tunnelsUp: number;
   /** First live write (the renewer's clock) to the last tunnel up (the lab's), in ms. */
   readonly changeWindowMs: number | undefined;
+  /** CPU time of the lab's process (this one) while the renewal ran, in ms: SSH servers, shells, TLS. */
+  readonly labCpuMs: number;
 }
 
 async function renewLab(lab: Lab, mode: RenewalMode, concurrency: number | undefined): Promise<RenewalRun> {
   const access = labAccess(lab);
+  const cpuBefore = process.cpuUsage();
   const { result, usage } = await runInRenewer({ kind: 'renewal', access, mode, concurrency, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY });
+  const cpu = process.cpuUsage(cpuBefore);
   const up = lab.tunnels().filter((t) => t.manager === lab.fmc.name && t.state === 'connected' && t.connectedSince !== undefined);
   const lastUpAt = Math.max(...up.map((t) => (t.connectedSince as Date).getTime())) - access.clockOffsetMs;
   const changeWindowMs = result.firstLiveWriteAt === undefined || up.length === 0 ? undefined : lastUpAt - result.firstLiveWriteAt;
-  return { measurement: result, usage, tunnelsUp: up.length, changeWindowMs };
+  return { measurement: result, usage, tunnelsUp: up.length, changeWindowMs, labCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** The limit: `devices + 1` RSA-2048 keys with the engine's provider at its parallelism, and with `openssl genrsa`. */

@@ -70,7 +70,7 @@ const report: BenchReport = {
   finishedAt: new Date().toISOString(),
   machine,
   engine: ENGINE_ENTRY_POINT,
-  sections: reportSections({ size, limit, zeroLatency, realistic, unreachable }),
+  sections: reportSections({ size, limit, zeroLatency, realistic, unreachable }, machine.cpus),
 };
 const markdown = markdownReport(report);
 await writeFile(join(values.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
