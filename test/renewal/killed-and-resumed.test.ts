@@ -62,7 +62,15 @@ describe('renewal › (g) a one-go run (renewFleet) is killed (SIGKILL) mid-deli
       const [certificate, key] = await Promise.all([read('sftunnel-cert.pem'), read('sftunnel-key.pem')]);
       return certificate === undefined ? undefined : key; // a pair counts once both are staged
     };
-    const stagedBeforeKill = new Map((await Promise.all(lab.devices.map(async (d) => [d.uuid, await stagedKey(d.uuid)] as const))).filter(([, sha]) => sha !== undefined));
+    const stagedNow = async () => new Map((await Promise.all(lab.devices.map(async (d) => [d.uuid, await stagedKey(d.uuid)] as const))).filter(([, sha]) => sha !== undefined));
+    // A staging command the run had sent whole still completes on the FMC after the kill (as under sshd): count once that has settled.
+    let stagedBeforeKill = await stagedNow();
+    for (let settled = false; !settled; ) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const again = await stagedNow();
+      settled = again.size === stagedBeforeKill.size;
+      stagedBeforeKill = again;
+    }
     for (const uuid of deliveredBeforeKill) expect(stagedBeforeKill.has(uuid ?? '')).toBe(true);
 
     const second = await runChild(env);

@@ -195,6 +195,26 @@ function mktempCommand(): Command {
   });
 }
 
+/** `rmdir DIR…`: removes empty directories (just-bash's fails on a real directory tree with EISDIR). */
+function rmdirCommand(): Command {
+  return defineCommand('rmdir', async (args, ctx) => {
+    let stderr = '';
+    for (const operand of args.filter((a) => !a.startsWith('-'))) {
+      const path = ctx.fs.resolvePath(ctx.cwd, operand);
+      const why = !(await ctx.fs.exists(path))
+        ? 'No such file or directory'
+        : !(await ctx.fs.stat(path)).isDirectory
+          ? 'Not a directory'
+          : (await ctx.fs.readdir(path)).length > 0
+            ? 'Directory not empty'
+            : undefined;
+      if (why === undefined) await ctx.fs.rm(path, { recursive: true });
+      else stderr += `rmdir: failed to remove '${operand}': ${why}\n`;
+    }
+    return result('', stderr, stderr === '' ? 0 : 1);
+  });
+}
+
 /** `umask [MODE]` with an octal MODE: prints or sets the session's mask. */
 function umaskCommand(identity: ShellIdentity): Command {
   return defineCommand('umask', async (args) => {
@@ -281,6 +301,7 @@ export function posixCommands(identity: ShellIdentity): Command[] {
     chownCommand(identity, 'chgrp'),
     idCommand(identity),
     mktempCommand(),
+    rmdirCommand(),
     sttyCommand(identity),
     sudoCommand(identity),
     defineCommand('whoami', async () => result(`${identity.user}\n`)),

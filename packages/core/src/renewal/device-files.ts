@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { CommandResult, Host } from '../host/host.js';
 import type { ApplianceLayout } from '../layout/appliance-layout.js';
@@ -8,6 +9,7 @@ import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { withDeviceHost, type DeviceRun } from './device-run.js';
 import { remoteDigests } from './remote-digest.js';
 import type { DeviceStep } from './renewal-result.js';
+import { underDeviceLock } from './device-lock.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { shellWord } from './shell-word.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
@@ -99,7 +101,8 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
       await keepBackups(host, changes, layout.backupSuffix, now, signal);
       live = true; // from here on the live files may change: a failure puts the previous ones back
       context.onLiveWrite?.();
-      await runChecked(host, changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && '), 'write', signal);
+      const renames = changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && ');
+      await runChecked(host, underDeviceLock(deviceDirectory(changes), renames), 'write', signal);
       for (const change of changes) if (change.backup !== undefined) run.backups[change.file.destination] = change.backup;
     }
     // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
@@ -132,6 +135,11 @@ interface FileChange {
   readonly previous: string | undefined;
   /** Where the live file was copied before the switch, once it was. */
   backup: string | undefined;
+}
+
+/** The directory of a device's files (its three files share one). */
+function deviceDirectory(changes: readonly FileChange[]): string {
+  return posix.dirname(changes[0]?.file.destination ?? '/');
 }
 
 function pendingPath(file: DeviceFile): string {
@@ -171,12 +179,12 @@ async function keepBackups(host: Host, changes: readonly FileChange[], suffix: s
  */
 async function restorePrevious(host: Host, changes: readonly FileChange[], context: DeliverFilesContext, failure: unknown): Promise<SftunnelCaError> {
   const restore = async (on: Host, signal?: AbortSignal): Promise<void> => {
-    // The new files waiting beside the live ones go first: a rename command of the lost connection
-    // that is still running (sshd does not stop a command when its client goes) then finds nothing
-    // to rename, and whatever it renamed already is put back below.
+    // Under the lock the renames hold: a rename command of a lost connection that still runs (sshd
+    // does not stop a command when its client goes) finishes first. The new files waiting beside the
+    // live ones go first, so one that starts later finds nothing to rename.
     const lines = [`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`];
     lines.push(...changes.map(({ file, backup }) => (backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`)));
-    await runChecked(on, lines.join(' && '), 'restore', signal);
+    await runChecked(on, underDeviceLock(deviceDirectory(changes), lines.join(' && ')), 'restore', signal);
     const digests = await remoteDigests(on, changes.map((c) => c.file.destination), 'restore');
     for (const { file, previous } of changes) {
       const found = digests.get(file.destination)?.sha256;
