@@ -85,6 +85,23 @@ describe('connectSsh', () => {
     expect(events.filter((event) => event.type === 'retry').map((event) => (event as { attempt: number }).attempt)).toEqual([2, 3]);
   });
 
+  it('reports a server that accepts and closes at once as CONNECTION_LOST, not as a timeout', async () => {
+    // Like an sshd dropping a connection over MaxStartups, or a device that goes away as it accepts;
+    // the known_hosts file makes the client read it between the TCP connect and the SSH handshake.
+    const closing = await listen(createServer((socket) => socket.destroy()));
+    try {
+      const port = (closing.address() as { port: number }).port;
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          connectSsh({ host: '127.0.0.1', port, ...ops, hostKeys: { knownHostsFiles: [knownHosts] } }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught),
+        ),
+      );
+      expect(outcomes.map((outcome) => (isSftunnelCaError(outcome) ? outcome.code : String(outcome)))).toEqual(Array(10).fill('CONNECTION_LOST'));
+    } finally {
+      closing.close();
+    }
+  });
+
   it('gives up on a server that never speaks with CONNECT_TIMEOUT, and honours AbortSignal', async () => {
     const sockets: Socket[] = [];
     const silent = await listen(createServer((socket) => sockets.push(socket)));

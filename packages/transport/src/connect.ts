@@ -218,6 +218,11 @@ async function handshake(client: Client, sock: Duplex, hop: SshEndpoint, options
   const hostKeys = hop.hostKeys ?? options.hostKeys ?? {};
   const auth = createAuthHandler(hop, { host: name });
   const serverHostKey = await preferredHostKeyAlgorithms(hostKeys, hop.host, port);
+  // A server that closed the connection while known_hosts was read has already said all it will:
+  // ssh2 would wait on the dead socket until the connect timeout.
+  if (sock.destroyed || sock.readableEnded) {
+    throw new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' });
+  }
   let hostKeyError: unknown;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error & { level?: string; code?: string }): void => {
