@@ -55,6 +55,11 @@ export class ExpertShell {
       ...options.env,
     };
     this.#bash = new Bash({
+      // just-bash's defense-in-depth patches process-wide globals while a script runs: with many
+      // shells of one process at once, one finishing drops another's pending file-system callbacks
+      // and the appliance hangs for good (vercel-labs/just-bash#442). The lab runs the scripts our
+      // own tests send over loopback SSH; it is a simulator, not a sandbox for untrusted code.
+      defenseInDepth: false,
       fs: applianceFileSystem(appliance, user === 'root', identity.umask, this.#env['PATH']?.split(':') ?? []),
       cwd: this.#cwd,
       env: this.#env,

@@ -102,6 +102,24 @@ describe('connectSsh', () => {
     }
   });
 
+  it('reports a connection reset during the handshake once, as CONNECTION_LOST, with nothing left uncaught', async () => {
+    // ssh2 reports a reset twice: the socket's ECONNRESET, then "Connection lost before handshake" on close.
+    // The second must not escape as an uncaught exception (vitest fails the run on one).
+    const resetting = await listen(createServer((socket) => setTimeout(() => socket.resetAndDestroy(), 20)));
+    try {
+      const port = (resetting.address() as { port: number }).port;
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          connectSsh({ host: '127.0.0.1', port, ...ops }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught),
+        ),
+      );
+      expect(outcomes.map((outcome) => (isSftunnelCaError(outcome) ? outcome.code : String(outcome)))).toEqual(Array(10).fill('CONNECTION_LOST'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      resetting.close();
+    }
+  });
+
   it('gives up on a server that never speaks with CONNECT_TIMEOUT, and honours AbortSignal', async () => {
     const sockets: Socket[] = [];
     const silent = await listen(createServer((socket) => sockets.push(socket)));

@@ -225,25 +225,31 @@ async function handshake(client: Client, sock: Duplex, hop: SshEndpoint, options
   }
   let hostKeyError: unknown;
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error & { level?: string; code?: string }): void => {
-      client.removeListener('close', onClose);
-      reject(hostKeyError ?? classifyHandshakeError(error, name, `${hop.host}:${port}`, auth.tried()));
+    // The listeners stay for the client's life: ssh2 can report a socket error and then, on close,
+    // "Connection lost before handshake" — a second 'error' nobody would catch once this settled.
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      outcome();
     };
-    const onClose = (): void => {
-      client.removeListener('error', onError);
-      reject(
-        hostKeyError ??
-          new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' }),
-      );
-    };
-    client.once('error', onError);
-    client.once('close', onClose);
-    client.once('ready', () => {
-      client.removeListener('error', onError);
-      client.removeListener('close', onClose);
-      options.onEvent?.({ type: 'authenticated', host: name, hop: `${hop.host}:${port}`, method: auth.current() ?? 'none' });
-      resolve();
-    });
+    client.on('error', (error: Error & { level?: string; code?: string }) =>
+      settle(() => reject(hostKeyError ?? classifyHandshakeError(error, name, `${hop.host}:${port}`, auth.tried()))),
+    );
+    client.on('close', () =>
+      settle(() =>
+        reject(
+          hostKeyError ??
+            new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' }),
+        ),
+      ),
+    );
+    client.once('ready', () =>
+      settle(() => {
+        options.onEvent?.({ type: 'authenticated', host: name, hop: `${hop.host}:${port}`, method: auth.current() ?? 'none' });
+        resolve();
+      }),
+    );
     client.connect({
       sock,
       host: hop.host,
