@@ -33,7 +33,8 @@ import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '
 import { runBounded } from './bounded-run.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
 import { preparedSource, type DeliverySource } from './delivery-source.js';
-import { deliverFiles, sha256 } from './device-files.js';
+import { deliverFiles } from './device-files.js';
+import { sha256 } from './sha256.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal } from './journal.js';
 import type { RenewalPlan } from './plan.js';

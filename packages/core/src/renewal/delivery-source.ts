@@ -1,7 +1,7 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { Certificate } from '../pki/certificate.js';
-import { sha256 } from './device-files.js';
+import { sha256 } from './sha256.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import type { PreparedRenewal, StagedFile } from './prepare.js';
 
@@ -31,32 +31,26 @@ export interface DeliverySource {
   prepared(): Promise<PreparedRenewal>;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * Reads a staged file on the FMC and checks its sha256.
  *
- * @throws SftunnelCaError `RENEWAL_STAGING_CORRUPT` when it no longer has the sha256 recorded
+ * @throws SftunnelCaError `RENEWAL_STAGING_CORRUPT` when it is missing or no longer has the sha256 recorded
  */
 export async function readStagedFile(fmc: Host, file: StagedFile): Promise<string> {
-  const text = decoder.decode(await fmc.readFile(file.path));
-  if (sha256(text) !== file.sha256) {
-    throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${file.path} no longer has the sha256 it was prepared with`, { host: fmc.name, step: 'deliver', file: file.path });
-  }
-  return text;
+  return (await readStagedFiles(fmc, [file])).get(file.path) ?? '';
 }
 
-/** Reads a staged certificate and key on the FMC, each checked against its sha256. */
+/** Reads a staged certificate and key on the FMC in one command, each checked against its sha256. */
 export async function readStagedPair(fmc: Host, files: { readonly certificate: StagedFile; readonly key: StagedFile }): Promise<DevicePair> {
-  const [certificate, key] = await Promise.all([readStagedFile(fmc, files.certificate), readStagedFile(fmc, files.key)]);
-  return { certificate, key };
+  const texts = await readStagedFiles(fmc, [files.certificate, files.key]);
+  return { certificate: texts.get(files.certificate.path) ?? '', key: texts.get(files.key.path) ?? '' };
 }
 
 /** Devices whose pairs are read from the FMC in one command. */
 const PAIRS_PER_READ = 25;
 
 /**
- * Reads many staged files in one command ({@link readFilesInFewCommands}), each checked against its sha256.
+ * Reads staged files in one command ({@link readFilesInFewCommands}), each checked against its sha256.
  *
  * @throws SftunnelCaError `RENEWAL_STAGING_CORRUPT` when one is missing or has another sha256
  */

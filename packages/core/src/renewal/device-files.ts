@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { CommandResult, Host } from '../host/host.js';
@@ -11,6 +10,7 @@ import { remoteDigests } from './remote-digest.js';
 import type { DeviceStep } from './renewal-result.js';
 import { underDeviceLock } from './device-lock.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
+import { sha256 } from './sha256.js';
 import { shellWord } from './shell-word.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
 
@@ -239,7 +239,3 @@ function fingerprintOf(pem: string | undefined): string | undefined {
   }
 }
 
-/** The sha256 of a text, in hex. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}

@@ -14,14 +14,14 @@ import { hashToKeep } from '../pki/signature-hash.js';
 import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
 import { runBounded } from './bounded-run.js';
 import { GroupedFileWriter } from './grouped-file-writer.js';
-import { sha256 } from './device-files.js';
+import { mkdirPrivateCommand } from './private-directory.js';
+import { sha256 } from './sha256.js';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
 import type { FmcInspection } from './inspect.js';
 import type { RenewalPlan } from './plan.js';
 import type { RenewalReporter } from './renewal-event.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
-import { shellWord } from './shell-word.js';
 import { stagedDeviceFiles, stagedFmcFiles, type StagedFmcFiles } from './staging-layout.js';
 import { preparedSource, readStagedFile, readStagedPair, type DeliverySource, type DevicePair } from './delivery-source.js';
 import { RunTimeline } from './run-timeline.js';
@@ -361,7 +361,7 @@ async function verifyStaged(fmc: Host, prepared: PreparedRenewal): Promise<void>
 }
 
 async function mkdirPrivate(host: Host, directory: string): Promise<void> {
-  const result = await host.run(`mkdir -p ${shellWord(directory)} && chmod 700 ${shellWord(directory)}`); // absolute paths: no `--` needed
+  const result = await host.run(mkdirPrivateCommand(directory));
   if (result.code !== 0) {
     throw new SftunnelCaError('COMMAND_FAILED', `mkdir ${directory} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`, { host: host.name, step: 'prepare', file: directory });
   }

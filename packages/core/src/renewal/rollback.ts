@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
@@ -11,6 +10,7 @@ import type { RenewalResult } from './renewal-result.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
+import { sha256 } from './sha256.js';
 
 /** Options of {@link rollbackRenewal}. */
 export interface RollbackRenewalOptions extends DeviceRunOptions {
@@ -108,8 +108,4 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
     },
   );
   return finishRun({ fmc: fmc.name, stagingDirectory: plan.stagingDirectory, fmcSwitched: !restoreFmc && journal?.fmcSwitch !== undefined, stopped: undefined, failedPushPath: undefined }, runs, startedAt, options);
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { remoteDigests } from './remote-digest.js';
+import { mkdirPrivateCommand } from './private-directory.js';
+import { sha256 } from './sha256.js';
 import { shellWord } from './shell-word.js';
 
 /** A file for {@link writeFilesInOneCommand}: where, what, with which mode and owner. */
@@ -69,7 +71,7 @@ export async function writeFilesInOneCommand(host: Host, files: readonly NewFile
   const createDirectories = options.createPrivateDirectories === true;
   if (batch.length > 0 || createDirectories) {
     const lines = ['umask 077'];
-    if (createDirectories) lines.push(...[...new Set(files.map((f) => posix.dirname(f.path)))].map((d) => `mkdir -p ${shellWord(d)} && chmod 700 ${shellWord(d)} || exit 4`));
+    if (createDirectories) lines.push(...[...new Set(files.map((f) => posix.dirname(f.path)))].map((d) => `${mkdirPrivateCommand(d)} || exit 4`));
     for (const file of batch) {
       const path = shellWord(file.path);
       const temporary = shellWord(temporaryPathOf(file.path));
@@ -82,7 +84,7 @@ export async function writeFilesInOneCommand(host: Host, files: readonly NewFile
     }
     const scriptDirectory = posix.dirname(first.path);
     const script = shellWord(posix.join(scriptDirectory, BATCH_SCRIPT_NAME));
-    const prepare = createDirectories ? `mkdir -p ${shellWord(scriptDirectory)} && chmod 700 ${shellWord(scriptDirectory)} && ` : '';
+    const prepare = createDirectories ? `${mkdirPrivateCommand(scriptDirectory)} && ` : '';
     const stdin = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     // Run only a whole script: input cut short (a lost connection) must not run as a shorter script.
     const whole = `[ "$(wc -c < ${script})" -eq ${stdin.length} ] || { echo 'the batch script arrived incomplete' >&2; false; }`;
@@ -99,7 +101,7 @@ export async function writeFilesInOneCommand(host: Host, files: readonly NewFile
   const digests = await remoteDigests(host, files.map((f) => f.path), options.step);
   for (const file of files) {
     const found = digests.get(file.path);
-    const expected = createHash('sha256').update(file.content, 'utf8').digest('hex');
+    const expected = sha256(file.content);
     if (found?.sha256 !== expected || found.mode !== file.mode) {
       const problem = found === undefined ? 'is missing' : found.sha256 !== expected ? `has sha256 ${found.sha256}, not ${expected} as sent` : `has mode ${found.mode.toString(8)}, not ${file.mode.toString(8)}`;
       throw new SftunnelCaError('INTEGRITY_MISMATCH', `${file.path} on ${host.name} ${problem} after writing`, { host: host.name, step: options.step, file: file.path });
