@@ -18,7 +18,7 @@ export interface Measured<T> {
  */
 export function runInRenewer<K extends RenewerJobKind>(job: RenewerJob<K>): Promise<Measured<RenewerJobs[K]['output']>> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(CHILD, [], { execArgv: [...process.execArgv, ...(process.env['RENEWER_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['RENEWER_PROF']] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     let reply: RenewerReply<K> | undefined;
     child.once('message', (message) => {
       reply = message as RenewerReply<K>;

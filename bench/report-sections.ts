@@ -92,6 +92,8 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         { name: 'CPU time of the lab’s process during the run (SSH servers, shells, TLS)', value: seconds(ours.labCpuMs), unit: 's' },
         { name: `CPU floor: (renewer + lab CPU) ÷ ${cores} cores`, value: seconds(cpuFloorMs), unit: 's' },
         { name: 'CPU floor ÷ limit', value: cpuFloorMs / (provider.result.seconds * 1000), unit: '×' },
+        { name: `the renewer's own floor: its CPU ÷ ${cores} cores (real FTDs run their side on their own CPUs)`, value: seconds(ours.usage.cpuMs / cores), unit: 's' },
+        { name: 'the renewer’s own floor ÷ limit', value: ours.usage.cpuMs / cores / (provider.result.seconds * 1000), unit: '×' },
         ...outcomeFigures(ours),
         ...phaseFigures(ours),
       ],
