@@ -10,6 +10,10 @@ export interface Measured<T> {
   readonly usage: ProcessUsage;
 }
 
+/** `RENEWER_PROF=DIR`: each renewer child writes a V8 CPU profile to DIR (`node --cpu-prof`). */
+const PROFILE_DIRECTORY = process.env['RENEWER_PROF'];
+const PROFILE_ARGS = PROFILE_DIRECTORY === undefined || PROFILE_DIRECTORY === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIRECTORY}`];
+
 /**
  * Runs a job in a fresh renewing process (Node with the same loader as this one, e.g. tsx) and
  * waits for its answer and its exit. The job goes over IPC, never argv: it may hold lab passwords.
@@ -18,7 +22,7 @@ export interface Measured<T> {
  */
 export function runInRenewer<K extends RenewerJobKind>(job: RenewerJob<K>): Promise<Measured<RenewerJobs[K]['output']>> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [], { execArgv: [...process.execArgv, ...(process.env['RENEWER_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['RENEWER_PROF']] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(CHILD, [], { execArgv: [...process.execArgv, ...PROFILE_ARGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     let reply: RenewerReply<K> | undefined;
     child.once('message', (message) => {
       reply = message as RenewerReply<K>;

@@ -172,7 +172,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
   let caFiles: { readonly ca: StagedFile; readonly caKey: StagedFile };
   const devicesFound = new Map<string, FoundPair>();
   if (resumedCa !== undefined && resumedCaKey !== undefined) {
-    const [caPem, caKeyPem] = await Promise.all([readStagedFile(fmc, resumedCa), readStagedFile(fmc, resumedCaKey)]);
+    const { certificate: caPem, key: caKeyPem } = await readStagedPair(fmc, { certificate: resumedCa, key: resumedCaKey });
     const pairs = await foundDevicePairs(fmc, plan, layout, found, now);
     const fmcCertificate = found.get(staged.sftunnelCertificate);
     const serials = [...pairs.values()].map((p) => p.parsed.serialNumber);
