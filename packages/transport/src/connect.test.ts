@@ -9,6 +9,7 @@ import { TEST_USERS } from '../test/test-users.js';
 import { connectSsh } from './connect.js';
 import { Secret } from '@sftunnel-ca/core';
 import { SshHost } from './ssh-host.js';
+import type { HostKeyOptions } from './host-key-verifier.js';
 import type { TransportEvent } from './transport-event.js';
 
 let jump: Sshd;
@@ -90,13 +91,7 @@ describe('connectSsh', () => {
     // the known_hosts file makes the client read it between the TCP connect and the SSH handshake.
     const closing = await listen(createServer((socket) => socket.destroy()));
     try {
-      const port = (closing.address() as { port: number }).port;
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          connectSsh({ host: '127.0.0.1', port, ...ops, hostKeys: { knownHostsFiles: [knownHosts] } }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught),
-        ),
-      );
-      expect(outcomes.map((outcome) => (isSftunnelCaError(outcome) ? outcome.code : String(outcome)))).toEqual(Array(10).fill('CONNECTION_LOST'));
+      expect(await tenLoginCodes(closing, { knownHostsFiles: [knownHosts] })).toEqual(Array(10).fill('CONNECTION_LOST'));
     } finally {
       closing.close();
     }
@@ -107,14 +102,8 @@ describe('connectSsh', () => {
     // The second must not escape as an uncaught exception (vitest fails the run on one).
     const resetting = await listen(createServer((socket) => setTimeout(() => socket.resetAndDestroy(), 20)));
     try {
-      const port = (resetting.address() as { port: number }).port;
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          connectSsh({ host: '127.0.0.1', port, ...ops }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught),
-        ),
-      );
-      expect(outcomes.map((outcome) => (isSftunnelCaError(outcome) ? outcome.code : String(outcome)))).toEqual(Array(10).fill('CONNECTION_LOST'));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await tenLoginCodes(resetting)).toEqual(Array(10).fill('CONNECTION_LOST'));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // room for a late second 'error' to surface
     } finally {
       resetting.close();
     }
@@ -140,6 +129,17 @@ describe('connectSsh', () => {
     }
   });
 });
+
+/** Ten logins at once to a local server, one attempt each with a 20 s connect timeout: the code each failed with. */
+async function tenLoginCodes(server: Server, hostKeys?: HostKeyOptions): Promise<string[]> {
+  const port = (server.address() as { port: number }).port;
+  const outcomes = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      connectSsh({ host: '127.0.0.1', port, ...ops, ...(hostKeys === undefined ? {} : { hostKeys }) }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught),
+    ),
+  );
+  return outcomes.map((outcome) => (isSftunnelCaError(outcome) ? outcome.code : String(outcome)));
+}
 
 function listen(server: Server): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

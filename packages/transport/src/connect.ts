@@ -220,9 +220,9 @@ async function handshake(client: Client, sock: Duplex, hop: SshEndpoint, options
   const serverHostKey = await preferredHostKeyAlgorithms(hostKeys, hop.host, port);
   // A server that closed the connection while known_hosts was read has already said all it will:
   // ssh2 would wait on the dead socket until the connect timeout.
-  if (sock.destroyed || sock.readableEnded) {
-    throw new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' });
-  }
+  const lostDuringLogin = (): SftunnelCaError =>
+    new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' });
+  if (sock.destroyed || sock.readableEnded) throw lostDuringLogin();
   let hostKeyError: unknown;
   await new Promise<void>((resolve, reject) => {
     // The listeners stay for the client's life: ssh2 can report a socket error and then, on close,
@@ -236,14 +236,7 @@ async function handshake(client: Client, sock: Duplex, hop: SshEndpoint, options
     client.on('error', (error: Error & { level?: string; code?: string }) =>
       settle(() => reject(hostKeyError ?? classifyHandshakeError(error, name, `${hop.host}:${port}`, auth.tried()))),
     );
-    client.on('close', () =>
-      settle(() =>
-        reject(
-          hostKeyError ??
-            new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' }),
-        ),
-      ),
-    );
+    client.on('close', () => settle(() => reject(hostKeyError ?? lostDuringLogin())));
     client.once('ready', () =>
       settle(() => {
         options.onEvent?.({ type: 'authenticated', host: name, hop: `${hop.host}:${port}`, method: auth.current() ?? 'none' });
