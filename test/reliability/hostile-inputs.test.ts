@@ -5,12 +5,15 @@
  *   current files, a file holding fake prompts and a fake command sentinel (read through the
  *   expert shell, whose framing must not be fooled);
  * - on the FMC: sftunnel.conf pointing `proxy_cacert` somewhere odd;
- * - FAILED_PUSH naming paths outside the layout; CSV-injection names in the CSV we write.
+ * - FAILED_PUSH naming paths outside the layout; a devices.csv whose cells hold paths and shell
+ *   (names are only ever text, devices are found by address); CSV-injection names in the CSV we write.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import {
+  copyFromDevicesCsv,
   DevicePassword,
   formatDevicesCsv,
   ftdPeerFiles,
@@ -20,6 +23,7 @@ import {
   parseFailedPush,
   type SftunnelCaErrorCode,
 } from '@sftunnel-ca/core';
+import { SshHost } from '@sftunnel-ca/transport';
 import { describe, expect, it } from 'vitest';
 import { renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
 import { applianceTree, changesOutside } from './appliance-tree.js';
@@ -120,6 +124,39 @@ describe('reliability › hostile inputs', () => {
       expect(outcome, name).toBe('DEVICES_CSV_INVALID_VALUE');
     }
     expect(parseDevicesCsv('"=cmd|\' /C calc\'!A0",127.0.0.1,admin,env:FTD_PASSWORD\n')[0]?.name).toBe('=cmd|\' /C calc\'!A0');
+  });
+
+  it('a devices.csv whose cells hold paths and shell: devices found by address, names only text, nothing written outside the layout, nothing run', async () => {
+    const { lab } = fleet;
+    const dir = await mkdtemp(join(tmpdir(), 'hostile-devices-csv-'));
+    const passwordFile = join(dir, 'password');
+    await writeFile(passwordFile, lab.fmc.password, { mode: 0o600 });
+    const hostileNames = ['../../../etc/sf/ca_root/cacert.pem', '$(touch /tmp/pwned)', '`touch /tmp/pwned`; reboot'];
+    const targets = lab.devices.slice(0, hostileNames.length);
+    const csv = [`${lab.fmc.name},${lab.fmc.address},admin,file:${passwordFile}`, ...targets.map((d, i) => `"${hostileNames[i]}",${d.address},admin,file:${passwordFile}`)].join('\n');
+    const rows = parseDevicesCsv(`${csv}\n`);
+    expect(rows.slice(1).map((r) => r.name)).toEqual(hostileNames);
+    const before = new Map(await Promise.all(lab.appliances.map(async (a) => [a.name, await applianceTree(a.root)] as const)));
+    const result = await copyFromDevicesCsv(rows, {
+      connect: async (row, signal) => {
+        const appliance = lab.appliances.find((a) => a.address === row.address)!;
+        const password = await row.password.resolve({ readFile: (path) => readFile(path, 'utf8') });
+        return SshHost.connect({ name: row.name, host: row.address, port: appliance.sshPort, username: row.user, ...(password === undefined ? {} : { password }), strategy: 'expert', hostKeys: { fingerprints: [appliance.hostKeyFingerprint] }, signal });
+      },
+      now: () => lab.clock.now(),
+      layout: lab.layout,
+    });
+    await rm(dir, { recursive: true, force: true });
+    for (const record of result.records) outcomes.push(`devices.csv name ${JSON.stringify(record.name)}: ${record.outcome}`);
+    expect(result.records.map((r) => [r.name, r.outcome])).toEqual(hostileNames.map((name) => [name, 'copied']));
+    for (const name of hostileNames) expect(result.log).toContain(`Attempting connection to ${name}`);
+    const peerDirectory = posix.dirname(ftdPeerFiles(lab.layout, lab.fmc.uuid).caCertificate);
+    const inLayout = (path: string): boolean => path.startsWith(`${peerDirectory}/`) || path.startsWith('/var/log/') || path.startsWith('/ngfw/var/log/') || path === '/dev' || path === '/dev/null';
+    for (const appliance of lab.appliances) {
+      const after = await applianceTree(appliance.root);
+      expect(changesOutside(before.get(appliance.name) ?? new Map(), after, inLayout), appliance.name).toEqual([]);
+      expect(after.has('/tmp/pwned'), `${appliance.name} ran a name as a command`).toBe(false);
+    }
   });
 
   it('a symlinked destination, huge, binary and fake-prompt files on devices: renewed through the expert shell, nothing written outside the layout', async () => {

@@ -13,7 +13,8 @@ import { ftdPeerFiles } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
 import { useCliLab } from '../../packages/cli/test/cli-lab.js';
 import { BINARY, runBinary } from '../../packages/cli/test/run-binary.js';
-import { watchDescendantArgv } from './process-argv.js';
+import { watchDescendantArgv } from '../secret-audit/descendant-argv.js';
+import { secretMaterialIn } from '../secret-audit/secret-material.js';
 
 const env = { SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
 const WRONG_PASSWORD = 'Wrong-Password-4-Secrets-Test';
@@ -52,7 +53,7 @@ describe('reliability › secrets never appear in output, files, logs or argv', 
     const { lab, dir, sshKnownHosts, passwordFile } = fixture;
     const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
     const keyBodies = async (): Promise<string[]> => Promise.all(lab.devices.map(async (d) => (await lab.readFile(d.name, peer.sftunnelKey)).split('\n')[1] ?? ''));
-    const secrets = new Set([lab.fmc.password, WRONG_PASSWORD, 'PRIVATE KEY', ...(await keyBodies())]);
+    const secrets = new Set([lab.fmc.password, WRONG_PASSWORD, ...(await keyBodies())]);
     const devices = await fixture.writeDevicesCsv('devices.csv', lab.devices);
     const wrongPasswordFile = join(dir, 'wrong-password');
     await writeFile(wrongPasswordFile, `${WRONG_PASSWORD}\n`, { mode: 0o600 });
@@ -85,10 +86,10 @@ describe('reliability › secrets never appear in output, files, logs or argv', 
       ...(await Promise.all(onOperatorMachine.map(async (file) => ({ what: file, text: await readFile(file, 'utf8') })))),
       ...(await Promise.all(lab.appliances.map(async (a) => ({ what: `${a.name} messages log`, text: await lab.messages(a.name) })))),
       { what: 'FMC renewal log', text: await lab.readFile(lab.fmc.name, lab.layout.fmc.renewalLog).catch(() => '') },
-      ...[...argv].map(([pid, line]) => ({ what: `argv of ${pid}`, text: line })),
+      ...[...argv].flatMap(([pid, lines]) => lines.map((line) => ({ what: `argv of ${pid}`, text: line }))),
     ];
-    const hits = corpus.flatMap(({ what, text }) => [...secrets].filter((secret) => secret !== '' && text.includes(secret)).map((secret) => `${what}: ${secret === 'PRIVATE KEY' ? secret : `${secret.slice(0, 4)}…`}`));
-    console.log(`secrets: scanned ${printed.length} command outputs, ${onOperatorMachine.length} files in the working directory, ${lab.appliances.length + 1} logs, ${argv.size} child argv (${corpus.length} texts, ${corpus.reduce((n, c) => n + c.text.length, 0)} characters) for ${secrets.size} secrets: ${hits.length} hits`);
+    const hits = corpus.flatMap(({ what, text }) => secretMaterialIn(text, [...secrets]).map((found) => `${what}: ${found}`));
+    console.log(`secrets: scanned ${printed.length} command outputs, ${onOperatorMachine.length} files in the working directory, ${lab.appliances.length + 1} logs, ${argv.size} child argv (${corpus.length} texts, ${corpus.reduce((n, c) => n + c.text.length, 0)} characters) for ${secrets.size} known secrets and every kind of secret material: ${hits.length} hits`);
     expect(hits).toEqual([]);
     expect(argv.size).toBeGreaterThan(0);
     expect(((await stat(journal)).mode & 0o777).toString(8)).toBe('600');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, stat } from 'node:fs/promises';
+import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { formatRenewalDiff, inspectFmc, isSftunnelCaError, loadPreparedRenewal, planRenewal, prepareRenewal, renewalDiff, type RenewalEvent } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
@@ -66,5 +66,22 @@ describe('renewal › inspect, plan, prepare and the dry run, on a lab FMC over 
     const other = planRenewal(grown, { now, inventory: { ...labInventory(lab), ...Object.fromEntries(grown.devices.map((d) => [d.uuid, { name: d.uuid, address: '192.0.2.9' }])) }, stagingDirectory: '/var/tmp/certs/200' });
     const changed = { ...other, fmc: { ...other.fmc, ca: { ...other.fmc.ca, fingerprintSha256: '0'.repeat(64) } } };
     await expect(prepareRenewal(fmc, grown, changed, { now })).rejects.toSatisfy((e) => isSftunnelCaError(e, 'RENEWAL_PREPARED_STALE'));
+  });
+
+  it('refuses a damaged manifest with RENEWAL_STAGING_CORRUPT, not a crash: not JSON, null, a field missing, a staged file moved outside', async () => {
+    const { lab, fmc } = fleet;
+    const now = lab.clock.now();
+    const inspection = await inspectFmc(fmc, { now });
+    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: '/var/tmp/certs/300' });
+    const prepared = await prepareRenewal(fmc, inspection, plan, { now });
+    const manifest = lab.path(lab.fmc.name, '/var/tmp/certs/300/manifest.json');
+    const whole = await readFile(manifest, 'utf8');
+    const { ca: _ca, ...withoutCa } = prepared;
+    for (const damaged of ['{"version":1,', 'null', JSON.stringify(withoutCa), JSON.stringify({ ...prepared, caKey: { ...prepared.caKey, path: '/etc/sf/ca_root/cakey.pem' } })]) {
+      await writeFile(manifest, damaged);
+      await expect(loadPreparedRenewal(fmc, inspection, '/var/tmp/certs/300'), damaged.slice(0, 40)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'RENEWAL_STAGING_CORRUPT'));
+    }
+    await writeFile(manifest, whole);
+    expect(await loadPreparedRenewal(fmc, inspection, '/var/tmp/certs/300')).toEqual(prepared);
   });
 });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Secret, SftunnelCaError, type DeviceRow } from '@sftunnel-ca/core';
 import type { SshCredentials } from '@sftunnel-ca/transport';
 import { password as promptPassword } from '@inquirer/prompts';
@@ -7,7 +6,7 @@ import { readOwnerOnlyFile } from './owner-only-file.js';
 
 /**
  * The SSH credentials of each inventory row, resolved before a run starts: its password cell
- * (inline, `env:VAR`, `file:PATH`), its key file (mode 0600, passphrase from
+ * (inline, `env:VAR`, `file:PATH` of mode 0600), its key file (mode 0600, passphrase from
  * `SFTUNNEL_CA_KEY_PASSPHRASE`) and ssh-agent. A row with none of them is asked for on the
  * terminal (no echo); without a terminal the run is refused, naming the rows.
  *
@@ -21,7 +20,8 @@ export async function resolveDeviceCredentials(io: CliIo, rows: readonly DeviceR
   const resolved = new Map<DeviceRow, SshCredentials>();
   const unanswered: DeviceRow[] = [];
   for (const row of rows) {
-    const password = await row.password.resolve({ env: io.env, readFile: (path) => readFile(path, 'utf8') });
+    // A `file:` reference is held to the rule of --password-file: a file others can read is refused.
+    const password = await row.password.resolve({ env: io.env, readFile: (path) => readOwnerOnlyFile(path, `${file}:${row.line} password file`) });
     const privateKey = row.keyFile === undefined ? undefined : new Secret(await readOwnerOnlyFile(row.keyFile, `${file}:${row.line} key file`));
     if (password === undefined && privateKey === undefined && !agent) unanswered.push(row);
     resolved.set(row, {

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
+import { readInputFile } from './input-file.js';
 import { parseInventoryDocument } from './inventory-document.js';
 
 /** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
@@ -17,12 +17,7 @@ export interface DevicesFile {
  * file, jump host and role).
  */
 export async function readDevicesFile(path: string): Promise<DevicesFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new CliUsageError(`--devices: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
-  }
+  const text = await readInputFile(path, '--devices');
   return { path, rows: /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path }) };
 }
 

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { CliUsageError } from './cli-usage-error.js';
+import { openInputFile } from './input-file.js';
 
 /**
  * Reads a secret file (a password or a private key), refusing one that others can read: it must
@@ -9,14 +9,14 @@ import { CliUsageError } from './cli-usage-error.js';
  * @param what - the option or inventory cell that named it, for errors
  */
 export async function readOwnerOnlyFile(path: string, what: string): Promise<string> {
-  let mode: number;
+  const handle = await openInputFile(path, what);
   try {
-    mode = (await stat(path)).mode;
-  } catch (cause) {
-    throw new CliUsageError(`${what}: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+    const { mode } = await handle.stat();
+    if ((mode & 0o077) !== 0) {
+      throw new CliUsageError(`${what}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
+    }
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
-  if ((mode & 0o077) !== 0) {
-    throw new CliUsageError(`${what}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
-  }
-  return readFile(path, 'utf8');
 }

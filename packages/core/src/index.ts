@@ -196,6 +196,7 @@ export {
   type StagedFile,
   type StagedCertificate,
 } from './renewal/prepare.js';
+export { parsePreparedManifest } from './renewal/prepared-manifest.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
 export { renewFleet, type RenewFleetOptions } from './renewal/renew-fleet.js';
 export type { RenewalPhase, PhaseSpan } from './renewal/run-timeline.js';

@@ -24,7 +24,7 @@ export interface LabAppliance {
   readonly sshPort: number;
   /** The login user: `admin`. */
   readonly username: string;
-  /** The password of `admin` (and of `sudo`, and of `root` where direct login is enabled); made for this lab. */
+  /** The password of `admin` (and of `sudo`, and of `root` where direct login is enabled); made for this lab, a canary that `LAB_PASSWORD_PATTERN` matches. */
   readonly password: string;
   /** The host key's fingerprint as OpenSSH prints it: `SHA256:…`. */
   readonly hostKeyFingerprint: string;

@@ -9,6 +9,7 @@
 export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabTunnels } from './start-lab.js';
 export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
 export { LabClock } from './lab-clock.js';
+export { LAB_PASSWORD_PATTERN } from './lab-password.js';
 export type { LabCaState } from './lab-pki.js';
 export type { ApplianceFaults, ArmedFaults, FaultTrigger, LabFaults } from './faults.js';
 export { SFTUNNEL_PORT, type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';

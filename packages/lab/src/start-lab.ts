@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { ApplianceFaults, LabFaults } from './faults.js';
 import { runGenerateCerts } from './generate-certs.js';
 import { labKeyPool } from './key-pool.js';
 import { LabClock } from './lab-clock.js';
+import { newLabPassword } from './lab-password.js';
 import { createLabPki, type LabCaState, type LabPki } from './lab-pki.js';
 import { SftunnelEmulator, type TunnelStatus } from './sftunnel-emulator.js';
 import { SftunnelLog } from './sftunnel-log.js';
@@ -166,7 +167,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const caState = options.caState ?? 'valid';
   const keys: readonly RsaKeyPair[] = await labKeyPool(options.keyPoolSize ?? 8);
   const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'sftunnel-ca-lab-'));
-  const password = randomBytes(12).toString('base64url');
+  const password = newLabPassword();
   let emulator = new SftunnelEmulator(clock);
   const members = new Map<string, Member>();
   try {

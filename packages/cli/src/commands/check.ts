@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Certificate, expiryVerdict, formatVendorExpiryCheck, inspectFmc, type ExpiryVerdict } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
+import { readInputFile } from '../input-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
 import { parseMoment } from '../moment.js';
@@ -79,10 +79,6 @@ async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Pr
   }
 }
 
-async function readCertificateFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new CliUsageError(`cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}; pass the CA certificate file (cacert.pem)`);
-  }
+function readCertificateFile(path: string): Promise<string> {
+  return readInputFile(path, '--file', 'pass the CA certificate file (cacert.pem)');
 }

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { diagnoseMessages, MESSAGES_ACTIONS, type MessagesCause, type MessagesFinding } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { CliUsageError } from '../cli-usage-error.js';
+import { openInputFile } from '../input-file.js';
 import { writeJson, writeText } from '../output.js';
 
 /** The `schema` of `diagnose --json` documents. */
@@ -26,14 +25,15 @@ export function diagnoseCommand(io: CliIo): Command {
     .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/diagnose/v1)'))
     .addHelpText('after', '\nExamples:\n  $ sftunnel-ca diagnose ftd-messages.log fmc-messages.log\n  $ sftunnel-ca diagnose /ngfw/var/log/messages --json\n')
     .action(async (files: string[], options: { json?: boolean }) => {
-      for (const file of files) {
-        await access(file).catch((cause: NodeJS.ErrnoException) => {
-          throw new CliUsageError(`cannot read ${file}: ${cause.code ?? String(cause)}`);
-        });
-      }
       const findings: LocatedFinding[] = [];
-      for (const file of files) {
-        for await (const finding of diagnoseMessages(createReadStream(file))) findings.push({ ...finding, file });
+      const handles: FileHandle[] = [];
+      try {
+        for (const file of files) handles.push(await openInputFile(file, 'diagnose')); // every file readable before any is read
+        for (const [index, handle] of handles.entries()) {
+          for await (const finding of diagnoseMessages(handle.createReadStream({ autoClose: false }))) findings.push({ ...finding, file: files[index] ?? '' });
+        }
+      } finally {
+        await Promise.all(handles.map((handle) => handle.close()));
       }
       if (options.json === true) {
         writeJson(io, DIAGNOSE_SCHEMA_ID, { files, findings, causes: countCauses(findings) });

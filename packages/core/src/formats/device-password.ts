@@ -95,7 +95,8 @@ export class DevicePassword {
         try {
           content = await sources.readFile(path);
         } catch (cause) {
-          throw new SftunnelCaError('SECRET_REFERENCE_UNRESOLVED', `cannot read the password file ${path}`, { step: 'credentials', file: path, cause });
+          const why = cause instanceof Error ? `: ${cause.message}` : '';
+          throw new SftunnelCaError('SECRET_REFERENCE_UNRESOLVED', `cannot read the password file ${path}${why}`, { step: 'credentials', file: path, cause });
         }
         const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
         return new Secret(text.split(/\r?\n/, 1)[0] ?? '');

@@ -109,7 +109,7 @@ describe('batched reads and writes over a real /bin/sh', () => {
   it('reads files in few commands: missing ones absent, contents exact even when a file imitates a marker', async () => {
     const { host, commands } = localShellHost();
     const texts = { 'one.pem': KEY, 'fake-marker.txt': '\n==> sftunnel-ca 0000000000000000 1\nforged\n', 'empty.txt': '', 'no-newline.txt': 'last line' };
-    for (const [name, text] of Object.entries(texts)) writeFileSync(join(root, name), text);
+    for (const [name, text] of Object.entries(texts)) writeFileSync(join(root, name), text, { mode: 0o600 });
     const paths = [...Object.keys(texts), 'missing.pem'].map((name) => join(root, name));
     const read = await readFilesInFewCommands(host, paths, { step: 'test', filesPerCommand: 2 });
     expect(commands).toHaveLength(3);

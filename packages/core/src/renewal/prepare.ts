@@ -13,6 +13,7 @@ import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
 import { hashToKeep } from '../pki/signature-hash.js';
 import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
 import { runBounded } from './bounded-run.js';
+import { parsePreparedManifest } from './prepared-manifest.js';
 import { GroupedFileWriter } from './grouped-file-writer.js';
 import { mkdirPrivateCommand } from './private-directory.js';
 import { sha256 } from './sha256.js';
@@ -279,12 +280,13 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
  */
 export async function loadPreparedRenewal(fmc: Host, inspection: FmcInspection, stagingDirectory: string): Promise<PreparedRenewal> {
   const manifestPath = stagedFmcFiles(stagingDirectory, inspection.layout).manifest;
-  let prepared: PreparedRenewal;
+  let text: string;
   try {
-    prepared = JSON.parse(new TextDecoder().decode(await fmc.readFile(manifestPath))) as PreparedRenewal;
+    text = new TextDecoder().decode(await fmc.readFile(manifestPath));
   } catch (cause) {
     throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${manifestPath} cannot be read as a renewal manifest`, { host: fmc.name, step: 'prepare', file: manifestPath, cause });
   }
+  const prepared = parsePreparedManifest(text, { host: fmc.name, file: manifestPath });
   if (prepared.version !== 1 || prepared.fmcUuid !== inspection.fmcUuid || prepared.stagingDirectory !== stagingDirectory) {
     throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `${manifestPath} was prepared for another FMC or directory`, { host: fmc.name, step: 'prepare', file: manifestPath });
   }

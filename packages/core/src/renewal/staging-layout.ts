@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { assertUuid } from '../identity/uuid.js';
 import type { ApplianceLayout } from '../layout/appliance-layout.js';
 
@@ -41,8 +42,34 @@ export function stagingDirectoryFor(layout: ApplianceLayout, now: Date): string 
   return posix.join(layout.fmc.failedPushDirectory, String(Math.floor(now.getTime() / 1000)));
 }
 
-/** The FMC-wide files of a staging directory. */
+const STAGING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Checks a staging directory given from outside (an option, a journal, a manifest) before
+ * anything is read from it or written to it: it must be a directory of its own directly under the
+ * layout's `/var/tmp/certs`, as generate_certs.pl stages. A renewal creates it mode 0700 and
+ * writes keys into it, so `/var/tmp` or `/etc/sf` must never be taken for one.
+ *
+ * @throws SftunnelCaError `INVALID_ARGUMENT`
+ */
+function assertStagingDirectory(directory: string, layout: ApplianceLayout): void {
+  const parent = layout.fmc.failedPushDirectory;
+  if (posix.dirname(directory) !== parent || !STAGING_NAME.test(posix.basename(directory))) {
+    throw new SftunnelCaError(
+      'INVALID_ARGUMENT',
+      `the staging directory must be a directory of its own directly under ${parent} (e.g. ${posix.join(parent, '1767225600')}), got ${JSON.stringify(directory)}`,
+      { step: 'plan' },
+    );
+  }
+}
+
+/**
+ * The FMC-wide files of a staging directory.
+ *
+ * @throws SftunnelCaError `INVALID_ARGUMENT` when `directory` is not a directory of its own under the layout's `/var/tmp/certs`
+ */
 export function stagedFmcFiles(directory: string, layout: ApplianceLayout): StagedFmcFiles {
+  assertStagingDirectory(directory, layout);
   return {
     directory,
     caCertificate: posix.join(directory, layout.peerFiles.caCertificate),
@@ -54,8 +81,13 @@ export function stagedFmcFiles(directory: string, layout: ApplianceLayout): Stag
   };
 }
 
-/** A device's files in a staging directory. */
+/**
+ * A device's files in a staging directory.
+ *
+ * @throws SftunnelCaError `INVALID_ARGUMENT` for a staging directory as {@link stagedFmcFiles}, or a device UUID that is not one
+ */
 export function stagedDeviceFiles(directory: string, layout: ApplianceLayout, deviceUuid: string): StagedDeviceFiles {
+  assertStagingDirectory(directory, layout);
   const deviceDirectory = posix.join(directory, 'peers', assertUuid(deviceUuid, 'deviceUuid'));
   return {
     directory: deviceDirectory,

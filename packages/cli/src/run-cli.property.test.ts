@@ -1,0 +1,141 @@
+/**
+ * Every way in through the command line at once: argv built from the real commands and their real
+ * options, given hostile values (arbitrary text, numbers out of range, formula-like cells, paths to
+ * files of every kind: missing, empty, binary, a directory, loose password files, a real
+ * certificate, devices.csv files), with or without a password in the environment. Whatever the
+ * argv, `runCli` resolves to a documented exit code, says why on stderr when it is not 0, never
+ * prints an unexpected error (only the package's coded errors may escape), and writes nothing.
+ *
+ * No run reaches a network: every SSH target is a closed loopback port (127.0.0.1:1) or text the
+ * target parser refuses; every devices.csv names loopback addresses on port 1.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import type { Command } from 'commander';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import type { CliIo } from './cli-io.js';
+import { checkCommand } from './commands/check.js';
+import { copyCommand } from './commands/copy.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { planCommand } from './commands/plan.js';
+import { renewCommand } from './commands/renew.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { runCli } from './run-cli.js';
+import { parseSshTarget } from './ssh-options.js';
+
+/** An io whose output is kept, with no terminal and nothing on stdin. */
+function capturedIo(env: Record<string, string | undefined>): { io: CliIo; stdout: () => string; stderr: () => string } {
+  const sink = (): { stream: PassThrough; text: () => string } => {
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+  };
+  const out = sink();
+  const err = sink();
+  return { io: { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), env, now: () => new Date('2026-11-23T00:00:00Z') }, stdout: out.text, stderr: err.text };
+}
+
+/** The commands whose input is fuzzed, as the CLI builds them (lab, demo and exporter start servers: their inputs go through the same parsers, fuzzed on their own). */
+function commands(): Command[] {
+  const { io } = capturedIo({});
+  const ignore = (): void => undefined;
+  return [checkCommand(io, ignore), statusCommand(io), diagnoseCommand(io), planCommand(io, ignore), renewCommand(io, ignore), copyCommand(io, ignore), verifyCommand(io, ignore), rollbackCommand(io, ignore)];
+}
+
+const TARGET_OPTIONS = new Set(['--fmc', '--jump']);
+const refusedAsTarget = (text: string): boolean => {
+  try {
+    parseSshTarget(text, '--fmc');
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe('runCli on fuzzed argv', () => {
+  let sandbox = '';
+  let files: string[] = [];
+  beforeAll(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), 'cli-argv-'));
+    const at = (name: string): string => join(sandbox, name);
+    await mkdir(at('a-directory'));
+    const { stdout: certificate } = await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=InternalCA', '-days', '1']);
+    const written: Array<[string, string | Buffer, number]> = [
+      ['empty', '', 0o600],
+      ['binary', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 151) % 256)), 0o600],
+      ['cacert.pem', certificate, 0o644],
+      ['password', 'a-password\n', 0o600],
+      ['loose-password', 'a-password\n', 0o644],
+      ['devices.csv', 'FMCpri,127.0.0.1,admin,file:password,1\nFTD-1,127.0.0.2,admin,env:NO_SUCH_VARIABLE,1\n', 0o600],
+      ['formula.csv', '=cmd|calc,127.0.0.3,admin,x,1\n', 0o600],
+      ['inventory.yaml', 'devices:\n  - name: FTD-1\n    address: 127.0.0.2\n    port: 1\n', 0o600],
+      ['known_hosts', '[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq\n', 0o600],
+      ['messages', 'Nov 23 00:00:00 fmc SF-IMS[1]: [1] sftunneld:sf_ssl [ERROR] Certificate has expired\n', 0o644],
+    ];
+    for (const [name, content, mode] of written) await writeFile(at(name), content, { mode });
+    files = [...written.map(([name]) => at(name)), at('a-directory'), at('missing'), join(sandbox, 'missing-dir', 'x.journal')];
+  });
+  afterAll(async () => {
+    await rm(sandbox, { recursive: true, force: true });
+  });
+
+  it('property: any argv ends in a documented exit code, says why, lets only coded errors escape, writes nothing', async () => {
+    const tree = commands();
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.integer({ min: -10, max: 100_000 }).map(String),
+      fc.constantFrom('', '-1', '0', '1e309', 'NaN', '50%', '101%', '=cmd|calc', '+1', '@SUM(1)', '2026-13-45', 'yesterday', 'SHA256:', 'SHA256:AAAA', '../../etc/shadow', '/var/tmp/certs/../../etc', '--json'),
+      fc.constantFrom(...files),
+    );
+    const target = fc.oneof(fc.constantFrom('admin@127.0.0.1:1', 'root@127.0.0.1:1', 'admin@[::1]:1'), fc.string({ maxLength: 30 }).filter(refusedAsTarget));
+    const argv: fc.Arbitrary<string[]> = fc.oneof(
+      { weight: 1, arbitrary: fc.array(text, { maxLength: 4 }) }, // no command, or an unknown one
+      {
+        weight: 9,
+        arbitrary: fc.nat({ max: tree.length - 1 }).chain((index) => {
+          const command = tree[index] as Command;
+          const option = fc.constantFrom(...command.options).chain((o) => {
+            const long = o.long ?? '';
+            if (!o.required && !o.optional) return fc.constant<string[]>([long]);
+            const value = TARGET_OPTIONS.has(long) ? target : o.argChoices === undefined ? text : fc.oneof(fc.constantFrom(...o.argChoices), text);
+            return value.map((v) => [long, v]);
+          });
+          const positional = fc.oneof(fc.constantFrom(...files), text);
+          return fc.tuple(fc.array(option, { maxLength: 6 }), fc.array(positional, { maxLength: 2 })).map(([options, rest]) => [command.name(), ...options.flat(), ...rest]);
+        }),
+      },
+    );
+    const env = fc.record({ SFTUNNEL_CA_PASSWORD: fc.option(fc.constant('a-password'), { nil: undefined }) });
+    const documented = new Set<number>(Object.values(EXIT_CODES));
+    const listing = async (): Promise<string[]> => (await readdir(sandbox, { recursive: true })).sort();
+    const before = await listing();
+    const seen = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(argv, env, async (args, environment) => {
+        const { io, stderr } = capturedIo({ ...environment, HOME: sandbox, XDG_STATE_HOME: sandbox, SSH_AUTH_SOCK: '', NO_COLOR: '1' });
+        const code = await runCli(args, io);
+        seen.set(code, (seen.get(code) ?? 0) + 1);
+        expect(documented.has(code), `exit ${code}`).toBe(true);
+        expect(stderr()).not.toContain('unexpected error');
+        if (code !== EXIT_CODES.OK) expect(stderr().trim(), `exit ${code} without a word`).not.toBe('');
+      }),
+      { numRuns: fuzzRuns() },
+    );
+    console.log(`runCli fuzz: ${fuzzRuns()} argv, exit codes ${[...seen].sort(([a], [b]) => a - b).map(([code, n]) => `${code} ×${n}`).join(', ')}`);
+    expect(await listing()).toEqual(before);
+    // The cases reached beyond argument parsing: some failed on input (2), some on the appliance (1).
+    expect(seen.get(EXIT_CODES.USAGE) ?? 0).toBeGreaterThan(0);
+    expect(seen.get(EXIT_CODES.FAILED) ?? 0).toBeGreaterThan(0);
+  });
+});

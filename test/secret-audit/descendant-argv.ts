@@ -1,0 +1,52 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/** Every descendant process of this one seen while watching. */
+export interface ArgvWatch {
+  /** Stops watching and returns what was seen: by pid, each argv it showed (before and after an exec). */
+  stop(): Promise<ReadonlyMap<number, readonly string[]>>;
+}
+
+async function parentOf(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+  const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return ppid === undefined ? undefined : Number(ppid);
+}
+
+/**
+ * Watches `/proc` every few milliseconds for the descendants of this process and records each
+ * one's argv (its `cmdline`, arguments joined by spaces): what `ps` would show anyone on the
+ * machine while a run is under way. Each process's parent is read once, when it first appears;
+ * a descendant's argv is read on every poll, so the one it takes on after its `exec` is seen too.
+ */
+export function watchDescendantArgv(intervalMs = 10): ArgvWatch {
+  const seen = new Map<number, string[]>();
+  const parents = new Map<number, number>();
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parents.get(p), hops++) if (p === process.pid) return true;
+    return false;
+  };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const live = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name)).map(Number);
+      const liveSet = new Set(live);
+      for (const pid of parents.keys()) if (!liveSet.has(pid)) parents.delete(pid);
+      await Promise.all(live.filter((pid) => !parents.has(pid)).map(async (pid) => parents.set(pid, (await parentOf(pid)) ?? 0)));
+      for (const pid of live) {
+        if (!isDescendant(pid)) continue;
+        const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+        const shown = seen.get(pid) ?? [];
+        if (argv !== '' && !shown.includes(argv)) seen.set(pid, [...shown, argv]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Loaded into every Node process the tests start (NODE_OPTIONS=--import, set by audit-setup.ts):
+// copies all it writes to stdout and stderr into SFTUNNEL_CA_AUDIT_OUTPUT/<pid>.out (mode 0600),
+// so the secret audit reads everything the CLI, the exporter, the examples and the demo printed,
+// whichever test started them and however it read (or ignored) their output.
+import { openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+function openCopy() {
+  const dir = process.env.SFTUNNEL_CA_AUDIT_OUTPUT;
+  if (dir === undefined || dir === '') return undefined;
+  try {
+    return openSync(join(dir, `${process.pid}.out`), 'a', 0o600);
+  } catch {
+    return undefined; // the audit is over (its directory is gone): nothing to copy to
+  }
+}
+
+const fd = openCopy();
+if (fd !== undefined) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write;
+    stream.write = function tee(chunk, ...rest) {
+      try {
+        writeSync(fd, typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      } catch {
+        // The audit's copy is best effort; the process's own output must never fail because of it.
+      }
+      return write.call(this, chunk, ...rest);
+    };
+  }
+}
