@@ -145,8 +145,7 @@ describe('reliability › hostile inputs', () => {
       },
       now: () => lab.clock.now(),
       layout: lab.layout,
-    });
-    await rm(dir, { recursive: true, force: true });
+    }).finally(() => rm(dir, { recursive: true, force: true }));
     for (const record of result.records) outcomes.push(`devices.csv name ${JSON.stringify(record.name)}: ${record.outcome}`);
     expect(result.records.map((r) => [r.name, r.outcome])).toEqual(hostileNames.map((name) => [name, 'copied']));
     for (const name of hostileNames) expect(result.log).toContain(`Attempting connection to ${name}`);

@@ -3,14 +3,20 @@
  * every test file of the suite. Before the file's tests it points the file's whole process tree
  * at a private tree: `TMPDIR` (so each temporary directory, lab, working directory and journal
  * the tests and their child processes make lands there), `XDG_STATE_HOME` (the CLI's default
- * journals) and `NODE_OPTIONS=--import tee-output.mjs` (every Node child copies what it prints
- * there), and it watches the argv of every descendant process. After each test it reads the tree
- * (files present then, before the file's fixtures remove them); after the file it reads it again
- * with everything printed and every argv seen, fails the file on any breach, then removes the tree.
+ * journals) and `NODE_OPTIONS=--import=tee-output.mjs` (every Node child copies what it prints
+ * through `process.stdout`/`stderr`, and its exact argv, beside the tree).
+ *
+ * What it reads, and when:
+ * - files: those present when each test ends, and when the file ends (a file that a test, or a
+ *   `describe`-level `afterEach`, removes before then is not seen);
+ * - output: everything each Node child printed (in-process `runCli` runs and non-Node children are
+ *   not copied; the tests of those assert on their output themselves);
+ * - argv: each Node child's exactly, as it started; every other descendant's by polling `/proc`
+ *   every 20 ms (best effort: a process that lives less than that may be missed).
  *
  * Rules (see `SecretTreeAudit` and `secretMaterialIn`): no password or private-key material in
  * anything printed, in any argv, in a journal or an appliance log; no password on an appliance;
- * any operator-side file holding one is mode 0600.
+ * any operator-side file holding one is mode 0600. A breach fails the test file.
  *
  * With `SFTUNNEL_CA_AUDIT_SUMMARY=<file>`, each test file appends a JSON line of its counts.
  */
@@ -18,57 +24,77 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { SecretTreeAudit } from './audit-tree.js';
 import { watchDescendantArgv, type ArgvWatch } from './descendant-argv.js';
 import { secretMaterialIn } from './secret-material.js';
 
+const HOOK_TIMEOUT_MS = 120_000;
+
 // The machine's own temporary directory, kept across test files run in one worker.
 process.env['SFTUNNEL_CA_AUDIT_TMPDIR'] ??= tmpdir();
 const root = mkdtempSync(join(process.env['SFTUNNEL_CA_AUDIT_TMPDIR'], 'sca-audit-'));
 const tree = join(root, 'tmp');
-const output = join(root, 'output');
-for (const dir of [tree, output, join(root, 'state')]) mkdirSync(dir, { mode: 0o700 });
+const state = join(root, 'state');
+const copies = join(root, 'output');
+for (const dir of [tree, state, copies]) mkdirSync(dir, { mode: 0o700 });
 // Other users may pass through to what is theirs (sshd reads a test user's authorized_keys as that
-// user): the tree is 0711, each directory in it keeps its own mode; output copies stay 0700.
+// user): the tree is 0711, each directory in it keeps its own mode; the copies stay 0700.
 chmodSync(root, 0o711);
 chmodSync(tree, 0o711);
 process.env['TMPDIR'] = tree;
-process.env['XDG_STATE_HOME'] = join(root, 'state');
-process.env['SFTUNNEL_CA_AUDIT_OUTPUT'] = output;
-const tee = fileURLToPath(new URL('tee-output.mjs', import.meta.url));
-process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --import ${tee}`.trim();
+process.env['XDG_STATE_HOME'] = state;
+process.env['SFTUNNEL_CA_AUDIT_OUTPUT'] = copies;
+const tee = pathToFileURL(join(import.meta.dirname, 'tee-output.mjs')).href;
+process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --import=${tee}`.trim();
 
 const audit = new SecretTreeAudit();
 const breaches: string[] = [];
 let argv: ArgvWatch | undefined;
 
+const scanFiles = async (): Promise<void> => {
+  for (const dir of [tree, state]) breaches.push(...(await audit.scan(dir)));
+};
+
+/** What each Node child printed and its exact argv, from the copies tee-output.mjs made: by pid. */
+async function readCopies(): Promise<{ printed: Map<number, string>; argv: Map<number, string> }> {
+  const printed = new Map<number, string>();
+  const started = new Map<number, string>();
+  for (const name of await readdir(copies)) {
+    const [pid, kind] = name.split('.');
+    const text = await readFile(join(copies, name), 'utf8');
+    if (kind === 'out') printed.set(Number(pid), text);
+    else if (kind === 'argv') started.set(Number(pid), (JSON.parse(text) as string[]).join(' '));
+  }
+  return { printed, argv: started };
+}
+
 beforeAll(() => {
   argv = watchDescendantArgv(20);
 });
 
-afterEach(async () => {
-  breaches.push(...(await audit.scan(root)));
-});
+afterEach(scanFiles, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
-  breaches.push(...(await audit.scan(root)));
-  const seen = (await argv?.stop()) ?? new Map<number, readonly string[]>();
-  const lines = [...seen.values()].flat();
-  for (const line of lines) breaches.push(...secretMaterialIn(line).map((what) => `argv ${line.slice(0, 120)}: ${what}`));
-  const printed = await readdir(output);
-  let characters = 0;
-  for (const name of printed) {
-    const text = await readFile(join(output, name), 'utf8');
-    characters += text.length;
-    const pid = Number(name.split('.')[0]);
-    breaches.push(...secretMaterialIn(text).map((what) => `output of ${seen.get(pid)?.at(-1)?.slice(0, 120) ?? `pid ${pid}`}: ${what}`));
+  try {
+    await scanFiles();
+    const polled = (await argv?.stop()) ?? new Map<number, readonly string[]>();
+    const copied = await readCopies();
+    const lines = [...new Set([...[...polled.values()].flat(), ...copied.argv.values()])];
+    for (const line of lines) breaches.push(...secretMaterialIn(line).map((what) => `argv ${line.slice(0, 120)}: ${what}`));
+    let characters = 0;
+    for (const [pid, text] of copied.printed) {
+      characters += text.length;
+      breaches.push(...secretMaterialIn(text).map((what) => `output of ${(copied.argv.get(pid) ?? `pid ${pid}`).slice(0, 120)}: ${what}`));
+    }
+    const summary = process.env['SFTUNNEL_CA_AUDIT_SUMMARY'];
+    if (summary !== undefined && summary !== '') {
+      const counts = { outputs: copied.printed.size, outputCharacters: characters, argv: lines.length, processes: new Set([...polled.keys(), ...copied.argv.keys()]).size, ...audit.counts };
+      appendFileSync(summary, `${JSON.stringify({ file: expect.getState().testPath, ...counts, breaches: breaches.length })}\n`);
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
-  const summary = process.env['SFTUNNEL_CA_AUDIT_SUMMARY'];
-  if (summary !== undefined && summary !== '') {
-    appendFileSync(summary, `${JSON.stringify({ file: expect.getState().testPath, outputs: printed.length, outputCharacters: characters, argv: lines.length, processes: seen.size, ...audit.counts, breaches: breaches.length })}\n`);
-  }
-  await rm(root, { recursive: true, force: true });
   expect(breaches, 'secret material where it must never be (see test/secret-audit)').toEqual([]);
-}, 120_000);
+}, HOOK_TIMEOUT_MS);

@@ -88,12 +88,13 @@ describe('secret audit › files', () => {
 });
 
 describe('secret audit › what child processes print', () => {
-  it('every Node child started by a test copies its stdout and stderr where the audit reads them', async () => {
+  it('every Node child started by a test copies its stdout, its stderr and its argv where the audit reads them', async () => {
     const copies = process.env['SFTUNNEL_CA_AUDIT_OUTPUT'] ?? '';
     expect(copies, 'audit-setup.ts runs around this file').not.toBe('');
     const child = run(process.execPath, ['-e', 'process.stdout.write("to stdout\\n"); process.stderr.write("to stderr\\n"); console.log(process.pid)']);
     const { stdout } = await child;
     const pid = stdout.trim().split('\n').at(-1) ?? '';
     expect(await readFile(join(copies, `${pid}.out`), 'utf8')).toBe(`to stdout\nto stderr\n${pid}\n`);
+    expect(JSON.parse(await readFile(join(copies, `${pid}.argv`), 'utf8'))).toEqual([process.execPath, '-e', expect.stringContaining('process.stdout.write')]);
   });
 });

@@ -16,29 +16,31 @@ async function parentOf(pid: number): Promise<number | undefined> {
 /**
  * Watches `/proc` every few milliseconds for the descendants of this process and records each
  * one's argv (its `cmdline`, arguments joined by spaces): what `ps` would show anyone on the
- * machine while a run is under way. Each process's parent is read once, when it first appears;
+ * machine while a run is under way: best effort, a process that lives less than a poll may be
+ * missed. Each process's parent is read once, when it first appears;
  * a descendant's argv is read on every poll, so the one it takes on after its `exec` is seen too.
  */
 export function watchDescendantArgv(intervalMs = 10): ArgvWatch {
   const seen = new Map<number, string[]>();
+  /** Each process's parent when first seen; kept after it exits, so an orphaned grandchild still counts. */
   const parents = new Map<number, number>();
+  const descendants = new Set<number>();
   const isDescendant = (pid: number): boolean => {
-    for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parents.get(p), hops++) if (p === process.pid) return true;
+    for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parents.get(p), hops++) if (p === process.pid || descendants.has(p)) return true;
     return false;
+  };
+  const record = async (pid: number): Promise<void> => {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+    const shown = seen.get(pid) ?? [];
+    if (argv !== '' && !shown.includes(argv)) seen.set(pid, [...shown, argv]);
   };
   let running = true;
   const loop = (async () => {
     while (running) {
       const live = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name)).map(Number);
-      const liveSet = new Set(live);
-      for (const pid of parents.keys()) if (!liveSet.has(pid)) parents.delete(pid);
       await Promise.all(live.filter((pid) => !parents.has(pid)).map(async (pid) => parents.set(pid, (await parentOf(pid)) ?? 0)));
-      for (const pid of live) {
-        if (!isDescendant(pid)) continue;
-        const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
-        const shown = seen.get(pid) ?? [];
-        if (argv !== '' && !shown.includes(argv)) seen.set(pid, [...shown, argv]);
-      }
+      for (const pid of live) if (!descendants.has(pid) && isDescendant(pid)) descendants.add(pid);
+      await Promise.all(live.filter((pid) => descendants.has(pid)).map(record));
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();

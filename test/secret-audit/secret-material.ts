@@ -1,4 +1,5 @@
-import { LAB_PASSWORD_PATTERN } from '@sftunnel-ca/lab';
+// By path, not the package: every project's tests run this, and must not need the lab built first.
+import { LAB_PASSWORD_PATTERN } from '../../packages/lab/src/lab-password.js';
 import { TEST_USERS } from '../../packages/transport/test/test-users.js';
 
 /** Secret material found in a text: whether a password or a private key, and which. */

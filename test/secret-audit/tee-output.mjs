@@ -1,21 +1,22 @@
 // Loaded into every Node process the tests start (NODE_OPTIONS=--import, set by audit-setup.ts):
-// copies all it writes to stdout and stderr into SFTUNNEL_CA_AUDIT_OUTPUT/<pid>.out (mode 0600),
-// so the secret audit reads everything the CLI, the exporter, the examples and the demo printed,
-// whichever test started them and however it read (or ignored) their output.
-import { openSync, writeSync } from 'node:fs';
+// writes its exact argv to SFTUNNEL_CA_AUDIT_OUTPUT/<pid>.argv and copies what it writes through
+// process.stdout and process.stderr to <pid>.out (both mode 0600), so the secret audit reads what
+// the CLI, the exporter, the examples and the demo printed, whichever test started them and
+// however it read (or ignored) their output.
+import { openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-function openCopy() {
-  const dir = process.env.SFTUNNEL_CA_AUDIT_OUTPUT;
-  if (dir === undefined || dir === '') return undefined;
+function copyTo(dir) {
   try {
+    writeFileSync(join(dir, `${process.pid}.argv`), JSON.stringify([process.execPath, ...process.execArgv, ...process.argv.slice(1)]), { mode: 0o600 });
     return openSync(join(dir, `${process.pid}.out`), 'a', 0o600);
   } catch {
     return undefined; // the audit is over (its directory is gone): nothing to copy to
   }
 }
 
-const fd = openCopy();
+const dir = process.env.SFTUNNEL_CA_AUDIT_OUTPUT;
+const fd = dir === undefined || dir === '' ? undefined : copyTo(dir);
 if (fd !== undefined) {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write;

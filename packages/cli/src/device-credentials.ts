@@ -21,7 +21,7 @@ export async function resolveDeviceCredentials(io: CliIo, rows: readonly DeviceR
   const unanswered: DeviceRow[] = [];
   for (const row of rows) {
     // A `file:` reference is held to the rule of --password-file: a file others can read is refused.
-    const password = await row.password.resolve({ env: io.env, readFile: (path) => readOwnerOnlyFile(path, `${file}:${row.line} password file`) });
+    const password = await row.password.resolve({ env: io.env, readFile: (path) => readOwnerOnlyFile(path, `${file}:${row.line}`) });
     const privateKey = row.keyFile === undefined ? undefined : new Secret(await readOwnerOnlyFile(row.keyFile, `${file}:${row.line} key file`));
     if (password === undefined && privateKey === undefined && !agent) unanswered.push(row);
     resolved.set(row, {

@@ -21,7 +21,7 @@ describe('files named on the command line', () => {
   it('reads a file, and refuses a missing file or a directory with a usage error naming the option, the file and why', async () => {
     expect(await readInputFile(join(dir, 'cacert.pem'), '--file')).toBe('text\n');
     await expect(readInputFile(join(dir, 'missing'), '--devices')).rejects.toMatchObject({ code: 'CLI_USAGE', message: `--devices: cannot read ${join(dir, 'missing')}: ENOENT` });
-    await expect(readInputFile(join(dir, 'a-directory'), '--file', 'pass the CA certificate file')).rejects.toMatchObject({ code: 'CLI_USAGE', message: `--file: cannot read ${join(dir, 'a-directory')}: EISDIR; pass the CA certificate file` });
+    await expect(readInputFile(join(dir, 'a-directory'), '--file', { remedy: 'pass the CA certificate file' })).rejects.toMatchObject({ code: 'CLI_USAGE', message: `--file: cannot read ${join(dir, 'a-directory')}: EISDIR; pass the CA certificate file` });
     // A 0700 directory passes the owner-only check: reading it must still be a usage error (it was an uncaught EISDIR).
     await expect(readOwnerOnlyFile(join(dir, 'a-directory'), '--password-file')).rejects.toMatchObject({ code: 'CLI_USAGE', message: expect.stringContaining('EISDIR') });
   });

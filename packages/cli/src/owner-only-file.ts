@@ -1,5 +1,5 @@
 import { CliUsageError } from './cli-usage-error.js';
-import { openInputFile } from './input-file.js';
+import { readInputFile } from './input-file.js';
 
 /**
  * Reads a secret file (a password or a private key), refusing one that others can read: it must
@@ -8,15 +8,12 @@ import { openInputFile } from './input-file.js';
  * @param path - the file
  * @param what - the option or inventory cell that named it, for errors
  */
-export async function readOwnerOnlyFile(path: string, what: string): Promise<string> {
-  const handle = await openInputFile(path, what);
-  try {
-    const { mode } = await handle.stat();
-    if ((mode & 0o077) !== 0) {
-      throw new CliUsageError(`${what}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
-    }
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
+export function readOwnerOnlyFile(path: string, what: string): Promise<string> {
+  return readInputFile(path, what, {
+    check: ({ mode }) => {
+      if ((mode & 0o077) !== 0) {
+        throw new CliUsageError(`${what}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
+      }
+    },
+  });
 }

@@ -16,7 +16,7 @@ const MARKER = 'sftca-lab-pw-';
  * if (LAB_PASSWORD_PATTERN.test(output)) throw new Error('a lab password leaked into the output');
  * ```
  */
-export const LAB_PASSWORD_PATTERN = /sftca-lab-pw-[A-Za-z0-9_-]{16}/;
+export const LAB_PASSWORD_PATTERN = new RegExp(`${MARKER}[A-Za-z0-9_-]{16}`);
 
 /** A new lab password: the marker, then 12 random bytes in base64url (96 bits). */
 export function newLabPassword(): string {

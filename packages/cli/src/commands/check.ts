@@ -49,7 +49,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         throw new CliUsageError('check needs either --fmc <user@host[:port]> or --file <cacert.pem> (see sftunnel-ca check --help)');
       }
       const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
-      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readCertificateFile(options.file), options.file);
+      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readInputFile(options.file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)' }), options.file);
       const verdict = expiryVerdict(certificate, now);
       if (options.json === true) {
         writeJson(io, CHECK_SCHEMA_ID, {
@@ -77,8 +77,4 @@ async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Pr
   } finally {
     await host.close();
   }
-}
-
-function readCertificateFile(path: string): Promise<string> {
-  return readInputFile(path, '--file', 'pass the CA certificate file (cacert.pem)');
 }

@@ -26,14 +26,14 @@ export function diagnoseCommand(io: CliIo): Command {
     .addHelpText('after', '\nExamples:\n  $ sftunnel-ca diagnose ftd-messages.log fmc-messages.log\n  $ sftunnel-ca diagnose /ngfw/var/log/messages --json\n')
     .action(async (files: string[], options: { json?: boolean }) => {
       const findings: LocatedFinding[] = [];
-      const handles: FileHandle[] = [];
+      const opened: Array<{ file: string; handle: FileHandle }> = [];
       try {
-        for (const file of files) handles.push(await openInputFile(file, 'diagnose')); // every file readable before any is read
-        for (const [index, handle] of handles.entries()) {
-          for await (const finding of diagnoseMessages(handle.createReadStream({ autoClose: false }))) findings.push({ ...finding, file: files[index] ?? '' });
+        for (const file of files) opened.push({ file, handle: await openInputFile(file, 'diagnose') }); // every file readable before any is read
+        for (const { file, handle } of opened) {
+          for await (const finding of diagnoseMessages(handle.createReadStream({ autoClose: false }))) findings.push({ ...finding, file });
         }
       } finally {
-        await Promise.all(handles.map((handle) => handle.close()));
+        await Promise.all(opened.map(({ handle }) => handle.close()));
       }
       if (options.json === true) {
         writeJson(io, DIAGNOSE_SCHEMA_ID, { files, findings, causes: countCauses(findings) });

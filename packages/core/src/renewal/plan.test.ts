@@ -82,7 +82,7 @@ describe('planRenewal', () => {
   it('takes a staging directory only as a directory of its own under /var/tmp/certs: it will be made 0700 and hold keys', () => {
     const inventory = { [DEVICES[2] ?? '']: { name: 'FTD-3', address: '192.0.2.3' } };
     expect(planRenewal(inspection, { now, inventory, stagingDirectory: '/var/tmp/certs/1767225600' }).stagingDirectory).toBe('/var/tmp/certs/1767225600');
-    for (const stagingDirectory of ['/var/tmp', '/var/tmp/certs', '/var/tmp/certs/', '/var/tmp/certs/..', '/var/tmp/certs/../../../etc/sf', '/etc/sf/ca_root', 'var/tmp/certs/1', '/var/tmp/certs/1/peers', '/var/tmp/certs/.hidden', '/var/tmp/certs/a b']) {
+    for (const stagingDirectory of ['/var/tmp', '/var/tmp/certs', '/var/tmp/certs/', '/var/tmp/certs/..', '/var/tmp/certs/../../../etc/sf', '/etc/sf/ca_root', 'var/tmp/certs/1', '/var/tmp/certs/1/peers', '/var/tmp/certs/.hidden', '/var/tmp/certs/a b', '/var/tmp/certs/1767225600/', '/var/tmp/certs//1767225600']) {
       expect(() => planRenewal(inspection, { now, inventory, stagingDirectory }), stagingDirectory).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
   });

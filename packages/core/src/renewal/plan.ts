@@ -131,6 +131,7 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
     throw new SftunnelCaError('INVALID_ARGUMENT', `none of ${[...only].join(', ')} is a device of ${inspection.host}`, { step: 'plan' });
   }
   const stagingDirectory = options.stagingDirectory ?? stagingDirectoryFor(layout, options.now);
+  const stagedCa = stagedFmcFiles(stagingDirectory, layout).caCertificate; // checks a staging directory given as an option
   const devices = chosen.map((device, index): PlannedDevice => {
     const identity = options.inventory?.[device.uuid];
     const name = identity?.name ?? device.name;
@@ -144,7 +145,7 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
     const destination = ftdPeerFiles(layout, fmcUuid);
     const staged = stagedDeviceFiles(stagingDirectory, layout, device.uuid);
     const sources: Record<PeerFileRole, string> = {
-      caCertificate: stagedFmcFiles(stagingDirectory, layout).caCertificate,
+      caCertificate: stagedCa,
       sftunnelCertificate: staged.sftunnelCertificate,
       sftunnelKey: staged.sftunnelKey,
     };

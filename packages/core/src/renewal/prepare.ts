@@ -287,7 +287,7 @@ export async function loadPreparedRenewal(fmc: Host, inspection: FmcInspection, 
     throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${manifestPath} cannot be read as a renewal manifest`, { host: fmc.name, step: 'prepare', file: manifestPath, cause });
   }
   const prepared = parsePreparedManifest(text, { host: fmc.name, file: manifestPath });
-  if (prepared.version !== 1 || prepared.fmcUuid !== inspection.fmcUuid || prepared.stagingDirectory !== stagingDirectory) {
+  if (prepared.fmcUuid !== inspection.fmcUuid || prepared.stagingDirectory !== stagingDirectory) {
     throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `${manifestPath} was prepared for another FMC or directory`, { host: fmc.name, step: 'prepare', file: manifestPath });
   }
   const present = inspectionBasis(inspection);

@@ -76,7 +76,7 @@ describe('parsePreparedManifest', () => {
 
   it('refuses a staged file outside its staging directory: a path climbing out, elsewhere, or relative', () => {
     fc.assert(
-      fc.property(manifest, fc.constantFrom(`${DIR}/../../../etc/sf/ca_root/cacert.pem`, '/etc/shadow', 'cacert.pem', `${DIR}`, `${DIR}x/cacert.pem`), (m, path) => {
+      fc.property(manifest, fc.constantFrom(`${DIR}/../../../etc/sf/ca_root/cacert.pem`, '/etc/shadow', 'cacert.pem', `${DIR}`, `${DIR}/`, `${DIR}x/cacert.pem`, `${DIR}/peers/`), (m, path) => {
         const text = JSON.stringify({ ...m, caKey: { ...m.caKey, path } });
         expect(() => parsePreparedManifest(text, WHERE)).toThrow(expect.objectContaining({ code: 'RENEWAL_STAGING_CORRUPT' }) as Error);
       }),

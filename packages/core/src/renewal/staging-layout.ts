@@ -54,11 +54,12 @@ const STAGING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 function assertStagingDirectory(directory: string, layout: ApplianceLayout): void {
   const parent = layout.fmc.failedPushDirectory;
-  if (posix.dirname(directory) !== parent || !STAGING_NAME.test(posix.basename(directory))) {
+  const name = posix.basename(directory);
+  if (directory !== posix.join(parent, name) || !STAGING_NAME.test(name)) {
     throw new SftunnelCaError(
       'INVALID_ARGUMENT',
-      `the staging directory must be a directory of its own directly under ${parent} (e.g. ${posix.join(parent, '1767225600')}), got ${JSON.stringify(directory)}`,
-      { step: 'plan' },
+      `the staging directory must be a directory of its own directly under ${parent}, written without a trailing slash (e.g. ${posix.join(parent, '1767225600')}), got ${JSON.stringify(directory)}`,
+      { step: 'staging' },
     );
   }
 }
