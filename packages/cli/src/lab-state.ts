@@ -97,9 +97,15 @@ export async function readLabState(stateDir: string): Promise<LabState | undefin
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw cause;
   }
-  const state = JSON.parse(text) as LabState;
-  if (state.schema !== LAB_SCHEMA_ID) throw new CliUsageError(`${join(stateDir, 'lab.json')} is not a lab description of this version (${String(state.schema)}); remove ${stateDir}`);
-  return state;
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    state = undefined;
+  }
+  const schema = typeof state === 'object' && state !== null ? (state as { schema?: unknown }).schema : undefined;
+  if (schema !== LAB_SCHEMA_ID) throw new CliUsageError(`${join(stateDir, 'lab.json')} is not a lab description of this version (${JSON.stringify(schema ?? null)}); remove ${stateDir}`);
+  return state as LabState;
 }
 
 /** The files a lab writes into its state directory; nothing else there is ever removed. */
