@@ -3,7 +3,8 @@
  * options, given hostile values (arbitrary text, numbers out of range, formula-like cells, paths to
  * files of every kind: missing, empty, binary, a directory, loose password files, a real
  * certificate, devices.csv files), with or without a password in the environment. Whatever the
- * argv, `runCli` resolves to a documented exit code, says why on stderr when it is not 0, never
+ * argv, `runCli` resolves to a documented exit code, says why when it is not 0 (on stderr; `check`'s
+ * verdicts 5 and 6 on stdout), never
  * prints an unexpected error (only the package's coded errors may escape), and writes nothing.
  *
  * No run reaches a network: every SSH target is a closed loopback port (127.0.0.1:1) or text the
@@ -123,14 +124,23 @@ describe('runCli on fuzzed argv', () => {
 
     await fc.assert(
       fc.asyncProperty(argv, env, async (args, environment) => {
-        const { io, stderr } = capturedIo({ ...environment, HOME: sandbox, XDG_STATE_HOME: sandbox, SSH_AUTH_SOCK: '', NO_COLOR: '1' });
+        const { io, stdout, stderr } = capturedIo({ ...environment, HOME: sandbox, XDG_STATE_HOME: sandbox, SSH_AUTH_SOCK: '', NO_COLOR: '1' });
         const code = await runCli(args, io);
         seen.set(code, (seen.get(code) ?? 0) + 1);
         expect(documented.has(code), `exit ${code}`).toBe(true);
         expect(stderr()).not.toContain('unexpected error');
-        if (code !== EXIT_CODES.OK) expect(stderr().trim(), `exit ${code} without a word`).not.toBe('');
+        const verdict = code === EXIT_CODES.CA_EXPIRING || code === EXIT_CODES.CA_EXPIRED; // check's result, printed as such
+        if (code !== EXIT_CODES.OK) expect((verdict ? stdout() : stderr()).trim(), `exit ${code} without a word`).not.toBe('');
       }),
-      { numRuns: fuzzRuns() },
+      {
+        numRuns: fuzzRuns(),
+        // Cases found before, run first every time: a directory to diagnose (an uncaught EISDIR once), and
+        // check's verdict on a certificate that expires tomorrow (exit 5, said on stdout, not stderr).
+        examples: [
+          [['diagnose', join(sandbox, 'a-directory')], { SFTUNNEL_CA_PASSWORD: undefined }],
+          [['check', '--file', join(sandbox, 'cacert.pem')], { SFTUNNEL_CA_PASSWORD: undefined }],
+        ],
+      },
     );
     console.log(`runCli fuzz: ${fuzzRuns()} argv, exit codes ${[...seen].sort(([a], [b]) => a - b).map(([code, n]) => `${code} ×${n}`).join(', ')}`);
     expect(await listing()).toEqual(before);

@@ -43,6 +43,20 @@ describe('parseExporterConfig', () => {
     });
   });
 
+  it('reads a value with an unknown YAML tag as its text, without a YAMLWarning on the embedding process (found by the fuzzer)', async () => {
+    const warnings: Error[] = [];
+    const listen = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      const config = parseExporterConfig(YAML.replace('name: fmc-paris\n', 'name: !site fmc-paris\n'));
+      expect(config.fmcs[0]?.name).toBe('fmc-paris');
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('reads JSON, and listens on loopback by default', () => {
     const config = parseExporterConfig(JSON.stringify({ fmcs: [{ name: 'a', address: 'fmc.example', user: 'root', agent: true }] }));
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9817 });

@@ -99,7 +99,7 @@ export function parseExporterConfig(text: string, options: ParseExporterConfigOp
   };
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = parseYaml(text, { logLevel: 'error' }); // not 'warn': an embedding service's stderr gets no YAMLWarning for an odd tag
   } catch (cause) {
     throw new SftunnelCaError('EXPORTER_CONFIG_INVALID', `not YAML or JSON: ${(cause as Error).message}`, { step: 'config', cause, ...(file === undefined ? {} : { file }) });
   }
