@@ -23,9 +23,8 @@ import {
   parseFailedPush,
   type SftunnelCaErrorCode,
 } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
 import { describe, expect, it } from 'vitest';
-import { renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
+import { connectRow, renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
 import { applianceTree, changesOutside } from './appliance-tree.js';
 import { heldSet, stagedSet } from './device-sets.js';
 
@@ -138,11 +137,7 @@ describe('reliability › hostile inputs', () => {
     expect(rows.slice(1).map((r) => r.name)).toEqual(hostileNames);
     const before = new Map(await Promise.all(lab.appliances.map(async (a) => [a.name, await applianceTree(a.root)] as const)));
     const result = await copyFromDevicesCsv(rows, {
-      connect: async (row, signal) => {
-        const appliance = lab.appliances.find((a) => a.address === row.address)!;
-        const password = await row.password.resolve({ readFile: (path) => readFile(path, 'utf8') });
-        return SshHost.connect({ name: row.name, host: row.address, port: appliance.sshPort, username: row.user, ...(password === undefined ? {} : { password }), strategy: 'expert', hostKeys: { fingerprints: [appliance.hostKeyFingerprint] }, signal });
-      },
+      connect: (row, signal) => connectRow(row, lab.appliances.find((a) => a.address === row.address)!, signal, 10_000),
       now: () => lab.clock.now(),
       layout: lab.layout,
     }).finally(() => rm(dir, { recursive: true, force: true }));

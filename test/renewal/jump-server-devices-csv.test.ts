@@ -5,23 +5,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAppliance, labConnect, renewLabFmc } from './lab-fleet.js';
-
-/** Logs in to a row's appliance over SSH with the row's user and password (CLI → expert → root), its host key pinned. */
-async function connectRow(row: DeviceRow, appliance: LabAppliance, signal: AbortSignal, connectTimeoutMs: number): Promise<SshHost> {
-  return SshHost.connect({
-    name: row.name,
-    host: row.address,
-    port: appliance.sshPort,
-    username: row.user,
-    password: await row.password.resolve({ readFile: (p) => readFile(p) }),
-    strategy: 'expert',
-    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
-    connectTimeoutMs,
-    retry: { attempts: 1 },
-    signal,
-  });
-}
+import { connectAppliance, connectRow, labConnect, renewLabFmc } from './lab-fleet.js';
 
 const COPIED: readonly CopyLogEventKind[] = ['attempting', 'connected', 'copying', 'copied', 'restarting', 'closing'];
 const NOT_HA_PEER: readonly CopyLogEventKind[] = ['attempting', 'connected', 'not-ha-peer', 'closing'];

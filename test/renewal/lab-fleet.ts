@@ -5,6 +5,7 @@ import {
   planRenewal,
   prepareRenewal,
   type DeliverRenewalOptions,
+  type DeviceRow,
   type DeviceIdentity,
   type Host,
   type PlannedDevice,
@@ -14,8 +15,25 @@ import {
   type RenewalResult,
 } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
+
+/** Logs in to a row's appliance over SSH with the row's user and password (CLI → expert → root), its host key pinned. */
+export async function connectRow(row: DeviceRow, appliance: LabAppliance, signal: AbortSignal, connectTimeoutMs: number): Promise<SshHost> {
+  return SshHost.connect({
+    name: row.name,
+    host: row.address,
+    port: appliance.sshPort,
+    username: row.user,
+    password: await row.password.resolve({ readFile: (p) => readFile(p) }),
+    strategy: 'expert',
+    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
+    connectTimeoutMs,
+    retry: { attempts: 1 },
+    signal,
+  });
+}
 
 /** Opens a root Host on a lab appliance over real SSH, its host key pinned. */
 export function connectAppliance(appliance: LabAppliance, strategy: ShellStrategy, options: { readonly signal?: AbortSignal; readonly connectTimeoutMs?: number } = {}): Promise<SshHost> {

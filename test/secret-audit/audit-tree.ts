@@ -19,6 +19,9 @@ const FOREIGN = new Set(['node_modules', '.git', '.pnpm-store']);
 const LAB_DIRECTORY = /^sftunnel-ca-lab-/;
 const JOURNAL_OPENING = '{"type":"start"';
 
+/** Which rule a file is held to. */
+type FileKind = 'appliance log' | 'appliance' | 'journal' | 'operator';
+
 /**
  * Reads every regular file under a test file's temporary tree and reports each breach of the
  * secret rules, remembering what it read (by size and mtime) so a later call reads only what changed:
@@ -34,7 +37,7 @@ export class SecretTreeAudit {
   readonly #read = new Map<string, string>();
 
   /** Reads what is new or changed under `root`; returns the breaches found, one line each. */
-  async scan(root: string, alsoSecret: readonly string[] = []): Promise<string[]> {
+  async scan(root: string): Promise<string[]> {
     const breaches: string[] = [];
     const visit = async (dir: string, inLab: boolean): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -42,14 +45,14 @@ export class SecretTreeAudit {
       for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && !FOREIGN.has(entry.name)) await visit(path, inLab || LAB_DIRECTORY.test(entry.name));
-        else if (entry.isFile()) breaches.push(...(await this.#file(path, inLab, alsoSecret)));
+        else if (entry.isFile()) breaches.push(...(await this.#file(path, inLab)));
       }
     };
     await visit(root, false);
     return breaches;
   }
 
-  async #file(path: string, onAppliance: boolean, alsoSecret: readonly string[]): Promise<string[]> {
+  async #file(path: string, onAppliance: boolean): Promise<string[]> {
     const stat = await lstat(path).catch(() => undefined);
     if (stat === undefined || !stat.isFile()) return [];
     const version = `${stat.size}:${stat.mtimeMs}:${stat.mode}`;
@@ -57,28 +60,28 @@ export class SecretTreeAudit {
     if (known === version) return [];
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) return [];
-    if (known === undefined) this.#count(path, onAppliance, text);
+    const kind: FileKind = onAppliance ? (path.includes(`${sep}var${sep}log${sep}`) ? 'appliance log' : 'appliance') : text.startsWith(JOURNAL_OPENING) ? 'journal' : 'operator';
+    if (known === undefined) this.#count(kind);
     this.#read.set(path, version);
-    const found = secretFindingsIn(text, alsoSecret);
+    const found = secretFindingsIn(text);
+    const ownerOnly = (stat.mode & 0o077) === 0;
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    if (onAppliance) {
-      const isLog = path.includes(`${sep}var${sep}log${sep}`);
-      const breach = isLog ? found : found.filter(({ kind }) => kind === 'password');
-      return breach.map(({ label }) => `${path}: ${label} on an appliance${isLog ? ' log' : ''}`);
+    switch (kind) {
+      case 'appliance log':
+        return found.map(({ label }) => `${path}: ${label} on an appliance log`);
+      case 'appliance':
+        return found.filter(({ kind: what }) => what === 'password').map(({ label }) => `${path}: ${label} on an appliance`);
+      case 'journal':
+        return [...found.map(({ label }) => `${path}: ${label} in a journal`), ...(ownerOnly ? [] : [`${path}: a journal of mode ${mode}`])];
+      case 'operator':
+        return ownerOnly ? [] : found.map(({ label }) => `${path}: ${label} in a file of mode ${mode}`);
     }
-    if (text.startsWith(JOURNAL_OPENING)) {
-      return [...found.map(({ label }) => `${path}: ${label} in a journal`), ...((stat.mode & 0o077) === 0 ? [] : [`${path}: a journal of mode ${mode}`])];
-    }
-    return (stat.mode & 0o077) === 0 ? [] : found.map(({ label }) => `${path}: ${label} in a file of mode ${mode}`);
   }
 
-  #count(path: string, onAppliance: boolean, text: string): void {
-    if (onAppliance) {
-      this.counts.applianceFiles++;
-      if (path.includes(`${sep}var${sep}log${sep}`)) this.counts.applianceLogs++;
-    } else {
-      this.counts.operatorFiles++;
-      if (text.startsWith(JOURNAL_OPENING)) this.counts.journals++;
-    }
+  #count(kind: FileKind): void {
+    if (kind === 'appliance log' || kind === 'appliance') this.counts.applianceFiles++;
+    else this.counts.operatorFiles++;
+    if (kind === 'appliance log') this.counts.applianceLogs++;
+    if (kind === 'journal') this.counts.journals++;
   }
 }
