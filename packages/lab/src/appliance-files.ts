@@ -68,7 +68,7 @@ export async function writeFmcFiles(root: string, layout: ApplianceLayout, fmc: 
   await commonTree(root, fmc.name);
   const f = layout.fmc;
   await put(root, f.caCertificate, pki.ca.certificate.pem);
-  await put(root, join(dirname(f.caCertificate), 'cakey.pem'), pki.caKeyPem, 0o600);
+  await put(root, f.caKey, pki.caKeyPem, 0o600);
   await put(root, f.caCrl, pki.crlPem);
   await put(root, f.sftunnelCertificate, pki.fmc.certificate.pem);
   await put(root, f.sftunnelKey, pki.fmc.privateKeyPem, 0o600);

@@ -111,7 +111,7 @@ export async function runGenerateCerts(params: GenerateCertsParams, io: Dialogue
   }
   const crl = await createCertificateRevocationList({ ca, now });
   await put(root, layout.fmc.caCertificate, ca.certificate.pem);
-  await put(root, posix.join(posix.dirname(layout.fmc.caCertificate), 'cakey.pem'), await ca.privateKeyPem(), 0o600);
+  await put(root, layout.fmc.caKey, await ca.privateKeyPem(), 0o600);
   await put(root, layout.fmc.caCrl, crl.pem);
   await put(root, layout.fmc.sftunnelCertificate, fmcIssued.certificate.pem);
   await put(root, layout.fmc.sftunnelKey, fmcIssued.privateKeyPem, 0o600);

@@ -10,6 +10,7 @@ describe('appliance layout', () => {
     expect(DEFAULT_APPLIANCE_LAYOUT.fmc).toEqual({
       caCertificate: '/etc/sf/ca_root/cacert.pem',
       caCrl: '/etc/sf/ca_root/crl.pem',
+      caKey: '/etc/sf/ca_root/cakey.pem',
       sftunnelCertificate: '/etc/sf/keys/sftunnel-cert.pem',
       sftunnelKey: '/etc/sf/keys/sftunnel-key.pem',
       sftunnelConf: '/etc/sf/sftunnel.conf',

@@ -8,6 +8,12 @@ export interface FmcLayout {
   readonly caCertificate: string;
   /** InternalCA's CRL. Default `/etc/sf/ca_root/crl.pem`. */
   readonly caCrl: string;
+  /**
+   * InternalCA's private key, with which the FMC signs the certificate of every device it registers.
+   * Default `/etc/sf/ca_root/cakey.pem` (the lab's; where a real FMC keeps it is not public: point
+   * this at it when it differs). A renewal installs the new CA's key here together with the CA.
+   */
+  readonly caKey: string;
   /** The FMC's own sftunnel certificate. Default `/etc/sf/keys/sftunnel-cert.pem`. */
   readonly sftunnelCertificate: string;
   /** The FMC's own sftunnel key. Default `/etc/sf/keys/sftunnel-key.pem`. */
@@ -99,6 +105,7 @@ export const DEFAULT_APPLIANCE_LAYOUT: ApplianceLayout = deepFreeze({
   fmc: {
     caCertificate: '/etc/sf/ca_root/cacert.pem',
     caCrl: '/etc/sf/ca_root/crl.pem',
+    caKey: '/etc/sf/ca_root/cakey.pem',
     sftunnelCertificate: '/etc/sf/keys/sftunnel-cert.pem',
     sftunnelKey: '/etc/sf/keys/sftunnel-key.pem',
     sftunnelConf: '/etc/sf/sftunnel.conf',
