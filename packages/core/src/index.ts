@@ -174,6 +174,7 @@ export {
   type InspectFmcOptions,
   type FmcInspection,
   type FmcLivePaths,
+  type InspectedCaKey,
   type InspectedCertificate,
   type InspectedDevice,
 } from './renewal/inspect.js';
@@ -187,6 +188,7 @@ export {
   type PlannedFile,
   type DeviceIdentity,
 } from './renewal/plan.js';
+export { assertPlanCoverage } from './renewal/coverage.js';
 export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
 export {
   prepareRenewal,
@@ -212,7 +214,7 @@ export {
 export type { DeviceRunOptions, FleetRunLimits } from './renewal/device-run.js';
 export { SFTUNNEL_RESTART_COMMAND } from './renewal/sftunnel-control.js';
 export { rollbackRenewal, type RollbackRenewalOptions } from './renewal/rollback.js';
-export { RenewalJournal, type JournalEntry, type JournalRun } from './renewal/journal.js';
+export { RenewalJournal, type JournalEntry, type JournalRun, type ReplacedFile } from './renewal/journal.js';
 export type {
   RenewalResult,
   DeviceResult,
@@ -242,8 +244,9 @@ export type {
   PreflightProbe,
 } from './preflight/preflight-probe.js';
 export type { PreflightFinding, PreflightReport } from './preflight/preflight-report.js';
-export { preflightRenewal, assertPreflightPassed, defaultPreflightProbes, type PreflightRenewalOptions } from './preflight/preflight-renewal.js';
+export { preflightRenewal, assertPreflightPassed, preflightUnreachable, defaultPreflightProbes, type PreflightRenewalOptions } from './preflight/preflight-renewal.js';
 export { fmcVersionProbe, type FmcVersionProbeOptions } from './preflight/fmc-version-probe.js';
 export { criticalTaskProbe } from './preflight/critical-task-probe.js';
+export { caKeyProbe } from './preflight/ca-key-probe.js';
 export { clockSkewProbes, type ClockSkewProbeOptions, type ClockSkewProbes } from './preflight/clock-skew-probe.js';
 export { freeDiskProbe, type FreeDiskProbeOptions } from './preflight/free-disk-probe.js';

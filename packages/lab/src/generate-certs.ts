@@ -98,15 +98,21 @@ export async function runGenerateCerts(params: GenerateCertsParams, io: Dialogue
   const now = clock.now();
   await log('generating a new InternalCA');
   const keys = params.keys;
-  // A new key for the new CA (never one the old CA may share), as the vendor's script makes one.
-  const ca = await renewInternalCA({ current, now, keys: await generateRsaKeyPair({ modulusLength: current.modulusLength }), firstSerial: 2n });
-  const reissue = async (path: string, index: number): Promise<IssuedCertificate> =>
-    reissueSftunnelCertificate({ ca, now, current: await readFile(onDisk(root, path), 'utf8'), keys: keys[index % keys.length] });
-  const fmcIssued = await reissue(layout.fmc.sftunnelCertificate, 0);
+  const readCertificate = async (path: string): Promise<Certificate> => Certificate.fromPem(await readFile(onDisk(root, path), 'utf8'), path);
+  const fmcCurrent = await readCertificate(layout.fmc.sftunnelCertificate);
+  const devicesCurrent: Certificate[] = [];
+  for (let i = 0; i < params.devices.length; i += 64) {
+    devicesCurrent.push(...(await Promise.all(params.devices.slice(i, i + 64).map((d) => readCertificate(fmcPushedFiles(layout, d.appliance.info.uuid).sftunnelCertificate)))));
+  }
+  // A new key for the new CA (never one the old CA may share), as the vendor's script makes one; serials continue above the old CA's.
+  const ca = await renewInternalCA({ current, now, keys: await generateRsaKeyPair({ modulusLength: current.modulusLength }), issued: [fmcCurrent, ...devicesCurrent] });
+  const reissue = (certificate: Certificate, index: number): Promise<IssuedCertificate> =>
+    reissueSftunnelCertificate({ ca, now, current: certificate, keys: keys[index % keys.length] });
+  const fmcIssued = await reissue(fmcCurrent, 0);
   const issued = new Map<string, IssuedCertificate>();
   for (let i = 0; i < params.devices.length; i += 64) {
     const batch = params.devices.slice(i, i + 64);
-    const made = await Promise.all(batch.map((d, j) => reissue(fmcPushedFiles(layout, d.appliance.info.uuid).sftunnelCertificate, i + j + 1)));
+    const made = await Promise.all(batch.map((d, j) => reissue(devicesCurrent[i + j] as Certificate, i + j + 1)));
     batch.forEach((d, j) => issued.set(d.appliance.info.uuid, made[j] as IssuedCertificate));
   }
   const crl = await createCertificateRevocationList({ ca, now });

@@ -8,6 +8,7 @@
 
 export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabTunnels } from './start-lab.js';
 export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
+export type { RegisterDeviceParams } from './register-device.js';
 export { LabClock } from './lab-clock.js';
 export { LAB_PASSWORD_PATTERN } from './lab-password.js';
 export type { LabCaState } from './lab-pki.js';

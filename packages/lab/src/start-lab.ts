@@ -11,6 +11,7 @@ import { labKeyPool } from './key-pool.js';
 import { LabClock } from './lab-clock.js';
 import { newLabPassword } from './lab-password.js';
 import { createLabPki, type LabCaState, type LabPki } from './lab-pki.js';
+import { registerLabDevice, type DeviceRegistrationSite, type RegisterDeviceParams } from './register-device.js';
 import { SftunnelEmulator, type TunnelStatus } from './sftunnel-emulator.js';
 import { SftunnelLog } from './sftunnel-log.js';
 import { sftunnelStatusText } from './sftunnel-status.js';
@@ -99,6 +100,26 @@ export interface Lab {
   dropTunnel(device: string, reason?: string): Promise<void>;
   /** Replaces an appliance's faults. */
   setFaults(name: string, faults: ApplianceFaults): Promise<void>;
+  /**
+   * Registers a new FTD with the lab's FMC (and its HA peer), as the appliance does when a device
+   * is added: each FMC signs the device's certificate with the CA key it holds at
+   * `layout.fmc.caKey` and writes its peer directory (`certs_pushed/`, `sftunnel.json`); the device
+   * gets an SSH endpoint on the next loopback address and its `/var/sf/peers/<FMC-UUID>/` files
+   * (the FMC's live `cacert.pem` and the new pair), and its tunnels connect with what each side
+   * holds. A CA key that is not the live CA's shows as a tunnel that fails (`NOT_ISSUED_BY_CA`).
+   * Registrations run one at a time.
+   *
+   * @param params - the device's name and UUID; default `FTD-<n>` and a random UUID
+   * @returns the new device, also in {@link Lab.devices}
+   * @throws SftunnelCaError `INVALID_ARGUMENT` for a name or UUID the lab already has, `CERTIFICATE_EXPIRED` when an FMC's InternalCA has expired
+   *
+   * @example
+   * ```ts
+   * const ftd = await lab.registerDevice({ name: 'FTD-NEW' });
+   * console.log(lab.tunnel(ftd.name).state); // 'connected' when the FMC signs with its live CA's key
+   * ```
+   */
+  registerDevice(params?: RegisterDeviceParams): Promise<LabAppliance>;
   /** Stops every listener and connection and removes the lab's directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -322,7 +343,41 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       if (down.has(name)) emulator.markDown(name, new Date(now.getTime() - 3_600_000));
       else await emulator.connect(name, { verifyAt: establishedAt, log: false });
     });
-    return new RunningLab({ dir, layout, clock, emulator, members, fmcNames: fmcIds.map((f) => f.name), deviceNames: specs.map((d) => d.name) });
+    const deviceNames = specs.map((d) => d.name);
+    const tunnels = emulator;
+    const labBlock = block;
+    const site: DeviceRegistrationSite = {
+      layout,
+      clock,
+      keys,
+      emulator: tunnels,
+      managers: fmcMembers.map((m) => m.runtime),
+      nameTaken: (name) => members.has(name) || FMC_NAMES.some((n) => n === name),
+      uuidTaken: (uuid) => specs.some((d) => d.uuid === uuid) || fmcIds.some((f) => f.uuid === uuid),
+      nextDevice: () => {
+        const index = specs.length;
+        let n = index + 1;
+        while (members.has(`FTD-${String(n).padStart(4, '0')}`)) n += 1;
+        return { name: `FTD-${String(n).padStart(4, '0')}`, address: deviceAddress(labBlock, index), index };
+      },
+      addDevice: (id, address) => {
+        const member = makeMember('ftd', { ...id }, address, fmcIds.map((f) => f.name));
+        members.set(id.name, member);
+        specs.push({ ...id });
+        deviceNames.push(id.name);
+        return member;
+      },
+      startSsh: async (registered) => {
+        const member = members.get(registered.runtime.info.name) as Member;
+        const server = await ApplianceSshServer.start(member.runtime, sshPort).catch((error: unknown) => {
+          if (sshPort !== 0) return ApplianceSshServer.start(member.runtime, 0);
+          throw error;
+        });
+        member.ssh = server;
+        Object.defineProperty(member.runtime.info, 'sshPort', { value: server.port, enumerable: true });
+      },
+    };
+    return new RunningLab({ dir, layout, clock, emulator, members, fmcNames: fmcIds.map((f) => f.name), deviceNames, register: (params) => registerLabDevice(site, params) });
   } catch (error) {
     await Promise.all([...members.values()].map((m) => m.ssh?.stop()));
     await emulator.stop();
@@ -342,6 +397,8 @@ class RunningLab implements Lab {
   readonly #members: ReadonlyMap<string, Member>;
   readonly #fmcNames: readonly string[];
   readonly #deviceNames: readonly string[];
+  readonly #register: (params: RegisterDeviceParams | undefined) => Promise<LabAppliance>;
+  #registering: Promise<unknown> = Promise.resolve();
   #stopping: Promise<void> | undefined;
 
   constructor(init: {
@@ -351,7 +408,9 @@ class RunningLab implements Lab {
     emulator: SftunnelEmulator;
     members: ReadonlyMap<string, Member>;
     fmcNames: readonly string[];
+    /** The devices' names, in order; registration appends to it. */
     deviceNames: readonly string[];
+    register: (params: RegisterDeviceParams | undefined) => Promise<LabAppliance>;
   }) {
     this.dir = init.dir;
     this.layout = init.layout;
@@ -360,6 +419,7 @@ class RunningLab implements Lab {
     this.#members = init.members;
     this.#fmcNames = init.fmcNames;
     this.#deviceNames = init.deviceNames;
+    this.#register = init.register;
   }
 
   get fmc(): LabAppliance {
@@ -425,8 +485,16 @@ class RunningLab implements Lab {
     await member.ssh?.applyFaults();
   }
 
+  registerDevice(params?: RegisterDeviceParams): Promise<LabAppliance> {
+    if (this.#stopping !== undefined) return Promise.reject(new SftunnelCaError('INVALID_ARGUMENT', 'the lab is stopped: no device can register with it', { step: 'register-device' }));
+    const next = this.#registering.then(() => this.#register(params));
+    this.#registering = next.catch(() => undefined);
+    return next;
+  }
+
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      await this.#registering;
       await Promise.all([...this.#members.values()].map((m) => m.ssh?.stop()));
       await this.#emulator.stop();
       await Promise.all([...this.#members.values()].map((m) => m.log.flush()));

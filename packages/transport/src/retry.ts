@@ -10,6 +10,12 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** A number in [0, 1) for the jitter; default `Math.random`. */
   readonly random?: () => number;
+  /**
+   * The failure codes worth another attempt; default {@link TRANSIENT_ERROR_CODES}. A fleet run
+   * leaves out `CONNECT_TIMEOUT`: a device that did not answer within the connect timeout costs
+   * that timeout once, not once per attempt.
+   */
+  readonly retryOn?: ReadonlySet<SftunnelCaErrorCode>;
 }
 
 /** The failures worth another attempt: the network, not the credentials or the host key. */
@@ -20,7 +26,7 @@ export const TRANSIENT_ERROR_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<S
 ]);
 
 /**
- * Runs `attempt` until it succeeds, it fails with a non-transient error, the attempts run out,
+ * Runs `attempt` until it succeeds, it fails with an error not worth retrying (see `retryOn`), the attempts run out,
  * or the signal aborts. Delays grow exponentially with full jitter.
  *
  * @param attempt - called with the 1-based attempt number
@@ -46,7 +52,7 @@ export async function retryTransient<T>(
     try {
       return await attempt(n);
     } catch (error) {
-      const transient = isSftunnelCaError(error) && TRANSIENT_ERROR_CODES.has(error.code);
+      const transient = isSftunnelCaError(error) && (options.retryOn ?? TRANSIENT_ERROR_CODES).has(error.code);
       if (!transient || n >= attempts || options.signal?.aborted === true) throw error;
       const delayMs = Math.round(Math.min(max, base * 2 ** (n - 1)) * (0.5 + random() / 2));
       onRetry?.({ attempt: n + 1, delayMs, error });

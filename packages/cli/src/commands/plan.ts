@@ -11,6 +11,7 @@ import { formatPreflightFindings } from '../preflight-findings.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
+import { parseBackdate } from '../backdate.js';
 
 /** The `schema` of `plan --json` documents. */
 export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';
@@ -26,6 +27,7 @@ interface PlanFlags extends SshFlags {
   readonly staging?: string;
   readonly preflight?: boolean;
   readonly allowUnreachable?: boolean;
+  readonly backdate?: string;
   readonly json?: boolean;
 }
 
@@ -44,6 +46,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .addOption(new Option('--staging <dir>', 'a renewal prepared in this FMC directory: also show each device’s old → new certificate (fingerprint, serial, notAfter)'))
     .addOption(new Option('--preflight', 'also run renew’s preflight (reaches every device of --devices; changes nothing) and report it; exit 3 when it would refuse'))
     .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal'))
+    .addOption(new Option('--backdate <duration>', 'preflight: the backdate renew will use (e.g. 12h, 1d, 2d; default 1d): a clock lagging by more fails'))
     .addOption(new Option('--json', `print one JSON document (schema ${PLAN_SCHEMA_ID}; ${PLAN_DIFF_SCHEMA_ID} with --staging or --preflight)`))
     .addHelpText(
       'after',
@@ -55,6 +58,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     )
     .action(async (flags: PlanFlags) => {
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
+      const backdateMs = parseBackdate(flags.backdate);
       if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
       const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
@@ -70,7 +74,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
         if (flags.preflight === true && rows !== undefined && devicesFile !== undefined) {
           const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
           const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
-          preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true });
+          preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...(backdateMs === undefined ? {} : { backdateMs }) });
         }
         const extras = { ...(diff === undefined ? {} : { diff }), ...(preflight === undefined ? {} : { preflight }) };
         if (flags.json === true) writeJson(io, diff === undefined && preflight === undefined ? PLAN_SCHEMA_ID : PLAN_DIFF_SCHEMA_ID, { fmc: flags.fmc, plan, ...extras });

@@ -7,6 +7,7 @@ import {
   inspectFmc,
   planRenewal,
   preflightRenewal,
+  preflightUnreachable,
   renewFleet,
   type RenewalEvent,
   type RenewalResult,
@@ -29,6 +30,7 @@ import { confirmRenewal } from '../renewal-confirmation.js';
 import { resumeCommand } from '../resume-command.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
+import { parseBackdate } from '../backdate.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';
@@ -44,6 +46,7 @@ interface RenewFlags extends SshFlags {
   readonly journal?: string;
   readonly staging?: string;
   readonly allowUnreachable?: boolean;
+  readonly backdate?: string;
   readonly json?: boolean;
 }
 
@@ -70,6 +73,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
     .addOption(new Option('--journal <file>', 'record each step in this file (mode 0600) and resume from it (default under ~/.local/state/sftunnel-ca/journals)'))
     .addOption(new Option('--staging <dir>', 'a copy run or a resume: deliver what an earlier renew staged in this FMC directory (no new CA)'))
     .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal (they are left to the copy step)'))
+    .addOption(new Option('--backdate <duration>', 'set the new certificates’ notBefore and the CRL’s lastUpdate this far back, for clocks that lag (e.g. 12h, 1d, 2d; default 1d)'))
     .addOption(new Option('--json', `print one JSON document (schema ${RENEW_SCHEMA_ID})`))
     .addHelpText(
       'after',
@@ -81,6 +85,8 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
     .action(async (flags: RenewFlags, self: Command) => {
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
+      const backdateMs = parseBackdate(flags.backdate);
+      const backdate = backdateMs === undefined ? {} : { backdateMs };
       const maxFailures = parseMaxFailures(flags.maxFailures);
       const devicesFile = await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
@@ -93,7 +99,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         const plan = planRenewal(inspection, { now, canary, only: [...rows.keys()], ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
         const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
         const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
-        const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...(concurrency === undefined ? {} : { concurrency }) });
+        const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...backdate, ...(concurrency === undefined ? {} : { concurrency }) });
         if (preflight.refused || preflight.counts.warn > 0) io.stderr.write(`${formatPreflightFindings(preflight)}\n`);
         assertPreflightPassed(preflight);
         if (flags.yes !== true) await confirmRenewal(io, formatRenewalPlan(plan).trimEnd(), expiryVerdict(inspection.ca.certificate, now));
@@ -115,11 +121,14 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
             // One go: key generation overlaps delivery; a staging directory (resume, copy run) is reused, never regenerated.
             return renewFleet(guarded, inspection, plan, {
               connect: progress.track(stop.guardConnect(connect, (device) => device.name), (device) => device.name),
+              // Devices preflight could not reach (--allow-unreachable) are not dialled again: failed with preflight's cause, to FAILED_PUSH.
+              unreachable: preflightUnreachable(preflight),
               now: io.now,
               onEvent,
               journal,
               ...(concurrency === undefined ? {} : { concurrency }),
               ...(maxFailures === undefined ? {} : { maxFailures }),
+              ...backdate,
             });
           });
         } catch (error) {

@@ -214,6 +214,30 @@ const TABLE = {
     meaning: 'The renewal journal on the operator’s machine cannot be read, belongs to another FMC or staging directory, or is not private (mode looser than 0600).',
     remedy: 'Pass the journal written by the run you resume, unedited and with mode 0600; start a new journal for a new run.',
   },
+  FMC_CA_KEY_MISSING: {
+    meaning: 'The InternalCA’s private key is not where the layout says (`fmc.caKey`, default /etc/sf/ca_root/cakey.pem): a renewal could not install the new CA’s key where the FMC signs with it.',
+    remedy: 'Point the layout at the file that holds the key (`fmc.caKey`; `--ca-key PATH` on the command line), or renew with the vendor’s generator (`--generator vendor`), which knows where the FMC keeps it.',
+  },
+  FMC_CA_KEY_MISMATCH: {
+    meaning: 'The file at the layout’s `fmc.caKey` is not the key of the live InternalCA (another key, or not a key): devices the FMC registers would get certificates its CA does not verify.',
+    remedy: 'Point `fmc.caKey` (`--ca-key PATH`) at the key of the live CA; if a renewal left an older key there, restore the matching key from its backup (`cakey.pem.backup`) first.',
+  },
+  RENEWAL_COVERAGE_INCOMPLETE: {
+    meaning: 'A run would switch the FMC to the new InternalCA while some devices it manages get no new files: they would drop at their next reconnect and could not come back.',
+    remedy: 'Add the devices named to the inventory, or name them with `--leave-out` (`leaveOut`) to leave them out on purpose: they are then listed in FAILED_PUSH with their staged files, for a copy run.',
+  },
+  DEVICE_LEFT_OUT: {
+    meaning: 'The operator left this device out of the run on purpose (`--leave-out`): it got no new files, is listed in FAILED_PUSH, and drops at its next reconnect once the FMC has switched, until it is copied.',
+    remedy: 'Copy its files as soon as it can be reached: `sftunnel-ca copy --failed-push <staging>/FAILED_PUSH …`.',
+  },
+  ROLLBACK_WOULD_STRAND: {
+    meaning: 'A rollback of some devices only was asked after the FMC switched to the new InternalCA: those devices would hold the old CA while the FMC holds the new one, and drop at their next restart.',
+    remedy: 'Roll back the whole fleet with the FMC (no device named), or pass `--force` (`force`) if you really want those devices on the old CA, and copy them the new files again soon.',
+  },
+  ROLLBACK_STALE: {
+    meaning: 'The live files are no longer what the run being rolled back wrote (a later renewal, a copy or a hand edit changed them since), or a backup no longer holds what the run recorded: restoring would not put back that run’s previous generation. Nothing was changed.',
+    remedy: 'Roll back the later run first (its own journal), or restore by hand from the backups the journal lists after checking their sha256.',
+  },
   // ── cli ─────────────────────────────────────────────────────────────────
   RUN_INTERRUPTED: {
     meaning: 'The operator interrupted a fleet run (Ctrl-C, SIGINT): no further device was started and the devices in flight finished; the FMC was not switched if it had not been.',

@@ -1,7 +1,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLNumber } from '@peculiar/asn1-x509';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import { sameName } from './certificate-signing.js';
+import { backdatedNotBefore, ONE_DAY_MS, sameName } from './certificate-signing.js';
 import { nativeCrypto, type CryptoProvider } from './crypto-provider.js';
 import type { InternalCA } from './internal-ca.js';
 import { encodePem, parsePem } from './pem.js';
@@ -13,7 +13,7 @@ import { x509 } from './x509-setup.js';
 export interface RevokedCertificate {
   /** Its serial number. */
   readonly serial: bigint;
-  /** When it was revoked; default the CRL's thisUpdate. */
+  /** When it was revoked; default the CRL's thisUpdate (backdated). */
   readonly revokedAt?: Date;
 }
 
@@ -21,8 +21,14 @@ export interface RevokedCertificate {
 export interface CreateCertificateRevocationListParams {
   /** The InternalCA that signs the CRL. */
   readonly ca: InternalCA;
-  /** The current time: thisUpdate. */
+  /** The current time: thisUpdate is `backdateMs` before it. */
   readonly now: Date;
+  /**
+   * How far thisUpdate (lastUpdate) is set before `now`, in ms, as the certificates' notBefore is,
+   * so that a device whose clock lags does not find the CRL "not yet valid"; never before the CA's
+   * notBefore. Default one day.
+   */
+  readonly backdateMs?: number;
   /**
    * nextUpdate; default the CA's notAfter. A device that checks the CRL fails the handshake once
    * nextUpdate has passed, so it must not come before the next planned renewal.
@@ -114,7 +120,8 @@ export class CertificateRevocationList {
 
 /**
  * Makes a CRL signed by the InternalCA, empty or listing revoked serials, with the cRLNumber and
- * authorityKeyIdentifier extensions, in the form `openssl crl` reads.
+ * authorityKeyIdentifier extensions, in the form `openssl crl` reads; thisUpdate is backdated like
+ * the certificates' notBefore.
  *
  * @param params - the CA, the clock, and what to list
  * @param crypto - the WebCrypto provider; default native
@@ -132,6 +139,7 @@ export async function createCertificateRevocationList(
   if (nextUpdate.getTime() <= params.now.getTime()) {
     throw new SftunnelCaError('INVALID_ARGUMENT', `nextUpdate ${nextUpdate.toISOString()} must come after now ${params.now.toISOString()}`);
   }
+  const thisUpdate = backdatedNotBefore(params.now, params.backdateMs ?? ONE_DAY_MS, params.ca.certificate.notBefore);
   const crlNumber = params.crlNumber ?? 1;
   if (!Number.isSafeInteger(crlNumber) || crlNumber < 0) {
     throw new SftunnelCaError('INVALID_ARGUMENT', `crlNumber must be a non-negative integer, got ${String(crlNumber)}`);
@@ -139,7 +147,7 @@ export async function createCertificateRevocationList(
   const crl = await x509.X509CrlGenerator.create(
     {
       issuer: sameName(params.ca.certificate.subjectDer),
-      thisUpdate: params.now,
+      thisUpdate,
       nextUpdate,
       signingAlgorithm: rsaSigningAlgorithm(params.ca.signatureHash),
       signingKey: params.ca.privateKey,
@@ -150,7 +158,7 @@ export async function createCertificateRevocationList(
       // A reason on every entry: @peculiar/x509 2.2 otherwise writes an empty crlEntryExtensions (not DER).
       entries: (params.revoked ?? []).map((entry) => ({
         serialNumber: serialToHex(entry.serial),
-        revocationDate: entry.revokedAt ?? params.now,
+        revocationDate: entry.revokedAt ?? thisUpdate,
         reason: x509.X509CrlReason.superseded,
       })),
     },

@@ -1,3 +1,5 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AuthorityKeyIdentifier, GeneralName, KeyIdentifier, Name as AsnName } from '@peculiar/asn1-x509';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { Certificate } from './certificate.js';
 import type { CryptoProvider, CryptoKey } from './crypto-provider.js';
@@ -46,13 +48,26 @@ export async function signCertificate(params: SignCertificateParams, crypto: Cry
   return Certificate.fromX509(certificate);
 }
 
+/** The certificate that signs a new one, as the new one's authorityKeyIdentifier names it. */
+export interface SigningAuthority {
+  /** Its public key: the keyIdentifier. */
+  readonly publicKey: CryptoKey;
+  /** The DER of its issuer's Name (its own subject, for a self-signed CA): the authorityCertIssuer. */
+  readonly issuerDer: Uint8Array;
+  /** Its serial number: the authorityCertSerialNumber. */
+  readonly serial: bigint;
+}
+
 /**
  * The extensions of `template` for a new certificate: every extension kept as it is, in its
- * order, except the key identifiers, which are computed again for the new keys.
+ * order, except the key identifiers, which are made again for the new keys: the
+ * subjectKeyIdentifier names the new subject key, the authorityKeyIdentifier the new signing
+ * authority (its key, and its issuer and serial where the template's named the old one's) — never
+ * the key or serial of the certificates being replaced.
  */
 export async function carryOverExtensions(
   template: Certificate,
-  keys: { readonly subjectPublicKey: CryptoKey; readonly issuerPublicKey: CryptoKey },
+  keys: { readonly subjectPublicKey: CryptoKey; readonly authority: SigningAuthority },
   crypto: CryptoProvider,
 ): Promise<x509.Extension[]> {
   return Promise.all(
@@ -61,11 +76,40 @@ export async function carryOverExtensions(
         return x509.SubjectKeyIdentifierExtension.create(keys.subjectPublicKey, extension.critical, crypto);
       }
       if (extension.type === AUTHORITY_KEY_IDENTIFIER) {
-        return x509.AuthorityKeyIdentifierExtension.create(keys.issuerPublicKey, extension.critical, crypto);
+        const form = AsnConvert.parse(extension.value, AuthorityKeyIdentifier);
+        const issuerAndSerial = form.authorityCertIssuer !== undefined || form.authorityCertSerialNumber !== undefined;
+        return authorityKeyIdentifier(keys.authority, { critical: extension.critical, keyIdentifier: form.keyIdentifier !== undefined || !issuerAndSerial, issuerAndSerial }, crypto);
       }
       return new x509.Extension(extension.rawData);
     }),
   );
+}
+
+/**
+ * An authorityKeyIdentifier naming `authority`: its key identifier (SHA-1 of its public key, as
+ * its subjectKeyIdentifier), and optionally its issuer's Name and its serial. With it OpenSSL picks
+ * the right issuer among CAs of the same name (an expired InternalCA and its renewal in one
+ * bundle), and `-x509_strict` asks for it on every certificate a CA issued.
+ */
+export async function authorityKeyIdentifier(
+  authority: SigningAuthority,
+  form: { readonly critical: boolean; readonly keyIdentifier: boolean; readonly issuerAndSerial: boolean },
+  crypto: CryptoProvider,
+): Promise<x509.Extension> {
+  const value = new AuthorityKeyIdentifier();
+  if (form.keyIdentifier) {
+    const { keyId } = await x509.SubjectKeyIdentifierExtension.create(authority.publicKey, false, crypto);
+    value.keyIdentifier = new KeyIdentifier(Buffer.from(keyId, 'hex'));
+  }
+  if (form.issuerAndSerial) {
+    const issuer = AsnConvert.parse(authority.issuerDer, AsnName);
+    if (!Buffer.from(AsnConvert.serialize(issuer)).equals(Buffer.from(authority.issuerDer))) {
+      throw new SftunnelCaError('PEM_INVALID', 'the issuing CA’s issuer name cannot be reproduced byte for byte (non-DER encoding)');
+    }
+    value.authorityCertIssuer = [new GeneralName({ directoryName: issuer })];
+    value.authorityCertSerialNumber = new Uint8Array(Buffer.from(serialToHex(authority.serial), 'hex')).buffer;
+  }
+  return new x509.Extension(AUTHORITY_KEY_IDENTIFIER, form.critical, AsnConvert.serialize(value));
 }
 
 /** A copy of a Name from its DER, so that a new certificate carries the same bytes. */

@@ -98,9 +98,9 @@ describe('renewal keeps what the appliance knows', () => {
   });
 
   it('re-issues an openssl-made sftunnel certificate with its subject byte-identical, signed by the renewed CA', async () => {
-    const renewedCa = await renewInternalCA({ current: await readFile(path('cacert.pem'), 'utf8'), now: new Date(), firstSerial: 16n });
-    await work.write('renewed-ca-2.pem', renewedCa.certificate.pem);
     const currentPem = await readFile(path('sftunnel-cert.pem'), 'utf8');
+    const renewedCa = await renewInternalCA({ current: await readFile(path('cacert.pem'), 'utf8'), issued: [Certificate.fromPem(currentPem)], now: new Date() });
+    await work.write('renewed-ca-2.pem', renewedCa.certificate.pem);
     const oldKeyPem = await readFile(path('sftunnel-key.pem'), 'utf8');
     expect(privateKeyPemForm(oldKeyPem)).toBe('pkcs1');
     const reissued = await reissueSftunnelCertificate({ ca: renewedCa, current: currentPem, now: new Date(), keyForm: privateKeyPemForm(oldKeyPem) });
@@ -108,7 +108,7 @@ describe('renewal keeps what the appliance knows', () => {
 
     expect(Buffer.from(reissued.certificate.subjectDer).equals(Buffer.from(Certificate.fromPem(currentPem).subjectDer))).toBe(true);
     expect(await subjectShape(path('reissued.pem'))).toEqual(await subjectShape(path('sftunnel-cert.pem')));
-    expect(reissued.certificate.serialNumber).toBe(16n);
+    expect(reissued.certificate.serialNumber).toBe(renewedCa.certificate.serialNumber + 1n);
     expect(reissued.privateKeyPem.startsWith('-----BEGIN RSA PRIVATE KEY-----')).toBe(true);
     const verify = await openssl(['verify', '-CAfile', path('renewed-ca-2.pem'), path('reissued.pem')]);
     expect(verify.stdout.trim()).toBe(`${path('reissued.pem')}: OK`);

@@ -27,6 +27,29 @@ export class SerialNumberSequence {
     this.#next = first;
   }
 
+  /**
+   * A sequence that continues above every serial in `seen`: it starts one above the largest (at 1
+   * when `seen` is empty). A renewed InternalCA keeps the name of the CA it replaces, and issuer and
+   * serial must name one certificate (RFC 5280; NSS refuses two with
+   * `SEC_ERROR_REUSED_ISSUER_AND_SERIAL`): so the new CA's own serial and every serial it hands out
+   * are taken from here, above the old CA's own and those of every certificate it issued.
+   *
+   * @param seen - the serial numbers already used under the issuer name
+   * @throws SftunnelCaError `SERIAL_EXHAUSTED` when the largest is the largest serial there is
+   * @example
+   * ```ts
+   * const serials = SerialNumberSequence.above([oldCa.serialNumber, ...issued.map((c) => c.serialNumber)]);
+   * ```
+   */
+  static above(seen: Iterable<bigint>): SerialNumberSequence {
+    let highest = 0n;
+    for (const serial of seen) if (serial > highest) highest = serial;
+    if (highest >= MAX_SERIAL) {
+      throw new SftunnelCaError('SERIAL_EXHAUSTED', `serial ${highest} is already the largest of 20 octets: no serial is left above it under this issuer name`);
+    }
+    return new SerialNumberSequence(highest + 1n);
+  }
+
   /** The serial {@link SerialNumberSequence.take} hands out next. */
   get next(): bigint {
     return this.#next;

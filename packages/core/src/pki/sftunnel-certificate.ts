@@ -1,7 +1,7 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { assertUuid } from '../identity/uuid.js';
 import { Certificate } from './certificate.js';
-import { backdatedNotBefore, carryOverExtensions, ONE_DAY_MS, sameName, signCertificate } from './certificate-signing.js';
+import { authorityKeyIdentifier, backdatedNotBefore, carryOverExtensions, ONE_DAY_MS, sameName, signCertificate, type SigningAuthority } from './certificate-signing.js';
 import { nativeCrypto, type CryptoProvider } from './crypto-provider.js';
 import { CISCO_ORGANIZATION, nameAttribute, sftunnelName } from './distinguished-name.js';
 import type { InternalCA } from './internal-ca.js';
@@ -51,9 +51,11 @@ export interface ReissueSftunnelCertificateParams extends SftunnelCertificatePar
 /**
  * Issues an sftunnel certificate as the FMC does: subject
  * `generationQualifier=sftunnel, title=<peer UUID>, O=…, OU=Intrusion Management System, CN=localhost`,
- * the CA's next small serial (never one twice), three extensions (basicConstraints CA:FALSE, keyUsage
- * digitalSignature + keyEncipherment, extendedKeyUsage serverAuth + clientAuth: the tunnel is
- * mutually authenticated), validity inside the CA's.
+ * the CA's next small serial (never one twice), the appliance's three extensions (basicConstraints
+ * CA:FALSE, keyUsage digitalSignature + keyEncipherment, extendedKeyUsage serverAuth + clientAuth:
+ * the tunnel is mutually authenticated) and an authorityKeyIdentifier naming the CA's key (so that
+ * OpenSSL picks the right one of two CAs of the same name, and `-x509_strict` accepts it), validity
+ * inside the CA's.
  *
  * @param params - the CA, the peer's UUID, the clock and the options
  * @param crypto - the WebCrypto provider; default native
@@ -73,14 +75,16 @@ export async function issueSftunnelCertificate(params: IssueSftunnelCertificateP
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], false),
+    await authorityKeyIdentifier(signingAuthority(params.ca), { critical: false, keyIdentifier: true, issuerAndSerial: false }, crypto),
   ];
   return issue(sftunnelName(peerUuid, organization), keys, extensions, params, crypto);
 }
 
 /**
  * Issues the certificate that replaces `current`, keeping what the appliance knows: the subject
- * Name byte for byte, the key size and the extension set (key identifiers computed again), signed
- * by `ca` with the CA's hash. A new key pair, a new serial from the CA's sequence.
+ * Name byte for byte, the key size and the extension set (key identifiers made again: the
+ * subject's for the new key, the authority's for `ca`, never the old CA), signed by `ca` with the
+ * CA's hash. A new key pair, a new serial from the CA's sequence.
  *
  * @param params - the CA, the current certificate, the clock and the options
  * @param crypto - the WebCrypto provider; default native
@@ -95,8 +99,12 @@ export async function reissueSftunnelCertificate(params: ReissueSftunnelCertific
     throw new SftunnelCaError('KEY_NOT_RSA', `the key of ${current.subject} is ${current.keyAlgorithm}, not RSA`);
   }
   const keys = params.keys ?? (await generateRsaKeyPair({ modulusLength: current.modulusLength, hash: params.ca.signatureHash }, crypto));
-  const extensions = await carryOverExtensions(current, { subjectPublicKey: keys.publicKey, issuerPublicKey: params.ca.publicKey }, crypto);
+  const extensions = await carryOverExtensions(current, { subjectPublicKey: keys.publicKey, authority: signingAuthority(params.ca) }, crypto);
   return issue(sameName(current.subjectDer), keys, extensions, params, crypto);
+}
+
+function signingAuthority(ca: InternalCA): SigningAuthority {
+  return { publicKey: ca.publicKey, issuerDer: ca.certificate.issuerDer, serial: ca.certificate.serialNumber };
 }
 
 async function issue(

@@ -22,6 +22,9 @@ const VERDICTS: Readonly<Record<FixedHotfixKind, PreflightVerdict>> = {
 
 const decoder = new TextDecoder();
 
+/** Where the FMC states its version, tried in order: the version alone, or `SWVERSION=` (with `SWBUILD=`). */
+export const DEFAULT_FMC_VERSION_FILES: readonly string[] = ['/etc/sf/sw_version', '/etc/sf/ims.conf'];
+
 /**
  * `fmc-version`: reads the FMC's version and gives the vendor's hotfix advice for it
  * ({@link fixedHotfixFor}). Never `fail`: sftunnel-ca renews without the vendor's scripts, but an
@@ -35,7 +38,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export function fmcVersionProbe(options: FmcVersionProbeOptions = {}): FmcPreflightProbe {
-  const files = options.versionFiles ?? ['/etc/sf/sw_version', '/etc/sf/ims.conf'];
+  const files = options.versionFiles ?? DEFAULT_FMC_VERSION_FILES;
   return {
     name: 'fmc-version',
     scope: 'fmc',
@@ -64,7 +67,7 @@ export function fmcVersionProbe(options: FmcVersionProbeOptions = {}): FmcPrefli
 }
 
 /** The version a file states: its first line, or its `SWVERSION=` (with `SWBUILD=`) lines. */
-function versionIn(text: string): string | undefined {
+export function versionIn(text: string): string | undefined {
   const variables = new Map([...text.matchAll(/^(\w+)=(.*)$/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim().replace(/^"|"$/g, '')]));
   const declared = variables.get('SWVERSION');
   if (declared !== undefined) return variables.has('SWBUILD') ? `${declared}-${variables.get('SWBUILD') ?? ''}` : declared;

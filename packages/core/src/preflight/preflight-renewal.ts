@@ -5,7 +5,7 @@ import { runBounded } from '../renewal/bounded-run.js';
 import { withDeviceHost, type DeviceRunOptions, type FleetRunLimits } from '../renewal/device-run.js';
 import type { FmcInspection } from '../renewal/inspect.js';
 import type { PlannedDevice, RenewalPlan } from '../renewal/plan.js';
-import { clockSkewProbes } from './clock-skew-probe.js';
+import { clockSkewProbes, type ClockSkewProbeOptions } from './clock-skew-probe.js';
 import { criticalTaskProbe } from './critical-task-probe.js';
 import { fmcVersionProbe } from './fmc-version-probe.js';
 import { freeDiskProbe } from './free-disk-probe.js';
@@ -22,6 +22,8 @@ export interface PreflightRenewalOptions extends FleetRunLimits, Pick<DeviceRunO
    * key is `fail` all the same. Default false.
    */
   readonly allowUnreachable?: boolean;
+  /** The backdate the renewal will use, in ms (`clock-skew` fails only a lag beyond it); default one day. Used by the default probes only. */
+  readonly backdateMs?: number;
 }
 
 /** Connection failures that `allowUnreachable` accepts: a device down, silent or not letting us in. Never a host key that changed. */
@@ -42,11 +44,13 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
  *
  * @example
  * ```ts
- * const probes = [...defaultPreflightProbes(), myProbe];
+ * const probes = [...defaultPreflightProbes({ backdateMs: 2 * 86_400_000 }), myProbe];
  * ```
+ *
+ * @param options - the backdate the renewal will use (see {@link ClockSkewProbeOptions.backdateMs})
  */
-export function defaultPreflightProbes(): PreflightProbe[] {
-  const clocks = clockSkewProbes();
+export function defaultPreflightProbes(options: Pick<ClockSkewProbeOptions, 'backdateMs'> = {}): PreflightProbe[] {
+  const clocks = clockSkewProbes(options);
   return [fmcVersionProbe(), criticalTaskProbe(), clocks.fmc, clocks.device, freeDiskProbe()];
 }
 
@@ -70,7 +74,7 @@ export function defaultPreflightProbes(): PreflightProbe[] {
  */
 export async function preflightRenewal(fmc: Host, inspection: FmcInspection, plan: RenewalPlan, options: PreflightRenewalOptions): Promise<PreflightReport> {
   const startedAt = options.now();
-  const probes = options.probes ?? defaultPreflightProbes();
+  const probes = options.probes ?? defaultPreflightProbes(options.backdateMs === undefined ? {} : { backdateMs: options.backdateMs });
   const fmcProbes = probes.filter((p): p is FmcPreflightProbe => p.scope === 'fmc');
   const deviceProbes = probes.filter((p): p is DevicePreflightProbe => p.scope === 'device');
   const base = { fmc, inspection, plan, now: options.now };
@@ -136,6 +140,31 @@ export function assertPreflightPassed(report: PreflightReport): void {
   const failed = report.findings.filter((f) => f.verdict === 'fail');
   const named = failed.slice(0, 5).map((f) => `${f.probe}${f.device === undefined ? '' : ` (${f.device.name})`}: ${f.message}`);
   throw new SftunnelCaError('PREFLIGHT_REFUSED', `preflight refused the renewal of ${report.fmc}: ${failed.length} failed — ${named.join('; ')}${failed.length > 5 ? '; …' : ''}`, { host: report.fmc, step: 'preflight' });
+}
+
+/**
+ * The devices a preflight could not reach, by UUID, each with the error it met (code and message
+ * of its `device-reachable` finding): the `unreachable` option of {@link deliverRenewal} and
+ * {@link renewFleet}, so that delivery records them failed (FAILED_PUSH) without dialling them again.
+ *
+ * @param report - from {@link preflightRenewal}, usually with `allowUnreachable`
+ * @returns an empty map when every device was reached
+ *
+ * @example
+ * ```ts
+ * const report = await preflightRenewal(fmc, inspection, plan, { connect, now, allowUnreachable: true });
+ * assertPreflightPassed(report);
+ * const result = await renewFleet(fmc, inspection, plan, { connect, now, unreachable: preflightUnreachable(report) });
+ * ```
+ */
+export function preflightUnreachable(report: PreflightReport): ReadonlyMap<string, SftunnelCaError> {
+  const unreachable = new Map<string, SftunnelCaError>();
+  for (const finding of report.findings) {
+    const uuid = finding.device?.uuid;
+    if (finding.probe !== 'device-reachable' || uuid === undefined || !report.unreachable.includes(uuid)) continue;
+    unreachable.set(uuid, new SftunnelCaError(finding.cause ?? 'COMMAND_FAILED', finding.message)); // the message names the device, its address and the error
+  }
+  return unreachable;
 }
 
 async function outcomeOf(run: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {

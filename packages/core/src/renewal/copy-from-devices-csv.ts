@@ -163,7 +163,7 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
   const log = (kind: CopyLogEventKind): void => {
     events.push({ kind, at: options.now() });
   };
-  const state: DeliveredFilesState = { before: UNKNOWN_FINGERPRINTS, backups: {}, alreadyDelivered: false };
+  const state: DeliveredFilesState = { before: UNKNOWN_FINGERPRINTS, backups: {}, alreadyDelivered: false, replaced: {} };
   let role: DevicesCsvCopyRecord['role'];
   let step = 'connect';
   let connected = false;

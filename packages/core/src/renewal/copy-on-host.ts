@@ -1,5 +1,6 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
+import type { ReplacedFile } from './journal.js';
 import { remoteDigests } from './remote-digest.js';
 import { shellWord } from './shell-word.js';
 
@@ -13,46 +14,72 @@ export interface HostCopy {
   readonly sha256: string;
   /** Permission bits of the destination, e.g. `0o600` for a key. */
   readonly mode: number;
-  /** Keep the replaced file as `<destination><suffix>` unless such a backup already exists (the first backup is the file before renewal). */
+  /**
+   * Keep the replaced file as `<destination><suffix>` (a backup of an earlier generation standing
+   * there is first moved to `<destination><suffix>.<unix-ms>`): the vendor's name always holds the
+   * previous set. Default: no backup (a rollback's copy).
+   */
   readonly backupSuffix?: string;
+}
+
+/** Options of {@link copyOnHost}. */
+export interface CopyOnHostOptions {
+  /** The step, for errors. */
+  readonly step: string;
+  /** The moment of the run: names a moved backup of an earlier generation. */
+  readonly now: Date;
 }
 
 const BATCH = 20;
 
 /**
  * Replaces many files of one host from files already on it (the FMC's switch from its staging
- * directory, a rollback from backups) in a few commands: per file, keep a backup once, copy to a
- * temporary file beside the destination, set its mode, rename it over the destination (readers
- * see the old or the new content); then check every destination's sha256. Commands name paths
- * only: no content, so no key, ever appears in a command line.
+ * directory, a rollback from backups) in a few commands: per file, keep a backup (see
+ * {@link HostCopy.backupSuffix}), copy to a temporary file beside the destination, set its mode,
+ * rename it over the destination (readers see the old or the new content); then check every
+ * destination's sha256. A destination that already holds its content is left alone with the
+ * backup it has (a switch run again after it was killed keeps the backups of the first attempt).
+ * Commands name paths only: no content, so no key, ever appears in a command line.
  *
  * @param host - the host, as root
  * @param copies - what to put where
- * @param step - the step for errors
- * @returns the backups kept, by destination
+ * @param options - the step and the run's moment
+ * @returns what was replaced, by destination: each backup with the sha256 it holds and of what was written
  * @throws SftunnelCaError `COMMAND_FAILED` when a copy fails, `INTEGRITY_MISMATCH` when a destination does not hold its source afterwards
  */
-export async function copyOnHost(host: Host, copies: readonly HostCopy[], step: string): Promise<Record<string, string>> {
-  const backups: Record<string, string> = {};
+export async function copyOnHost(host: Host, copies: readonly HostCopy[], options: CopyOnHostOptions): Promise<Record<string, ReplacedFile>> {
+  const { step } = options;
   for (let start = 0; start < copies.length; start += BATCH) {
     const batch = copies.slice(start, start + BATCH);
     const lines = batch.map((copy) => {
       const destination = shellWord(copy.destination);
       const temporary = shellWord(`${copy.destination}.sftunnel-ca.tmp`);
-      const keep = copy.backupSuffix === undefined ? 'true' : `{ [ ! -e ${destination} ] || [ -e ${shellWord(copy.destination + copy.backupSuffix)} ] || cp -p ${destination} ${shellWord(copy.destination + copy.backupSuffix)}; }`;
-      return `${keep} && cp ${shellWord(copy.source)} ${temporary} && chmod ${copy.mode.toString(8)} ${temporary} && mv -f ${temporary} ${destination} || { echo ${shellWord(copy.destination)} >&2; exit 3; }`;
+      const put = `cp ${shellWord(copy.source)} ${temporary} && chmod ${copy.mode.toString(8)} ${temporary} && mv -f ${temporary} ${destination}`;
+      const failed = `{ echo ${shellWord(copy.destination)} >&2; exit 3; }`;
+      if (copy.backupSuffix === undefined) return `${put} || ${failed}`;
+      const backup = shellWord(copy.destination + copy.backupSuffix);
+      const dated = shellWord(`${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`);
+      const keep = `{ [ ! -e ${destination} ] || { { [ ! -e ${backup} ] || { R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${backup} "$R"; }; } && cp -p ${destination} ${backup}; }; }`;
+      const done = `[ -e ${destination} ] && [ "$(sha256sum < ${destination} | cut -c1-64)" = ${copy.sha256} ]`;
+      return `if ${done}; then :; else ${keep} && ${put} || ${failed}; fi`;
     });
     const result = await host.run(lines.join('\n'));
     if (result.code !== 0) {
       throw new SftunnelCaError('COMMAND_FAILED', `copying on ${host.name} stopped at ${result.stderr.trim().split('\n').pop() ?? 'a file'} (exit ${result.code})`, { host: host.name, step });
     }
-    for (const copy of batch) if (copy.backupSuffix !== undefined) backups[copy.destination] = copy.destination + copy.backupSuffix;
   }
-  const digests = await remoteDigests(host, copies.map((c) => c.destination), step);
+  const withBackup = copies.filter((c) => c.backupSuffix !== undefined);
+  const digests = await remoteDigests(host, [...copies.map((c) => c.destination), ...withBackup.map((c) => c.destination + (c.backupSuffix ?? ''))], step);
   for (const copy of copies) {
     if (digests.get(copy.destination)?.sha256 !== copy.sha256) {
       throw new SftunnelCaError('INTEGRITY_MISMATCH', `${copy.destination} on ${host.name} does not hold ${copy.source} after copying`, { host: host.name, step, file: copy.destination });
     }
   }
-  return backups;
+  const replaced: Record<string, ReplacedFile> = {};
+  for (const copy of withBackup) {
+    const backup = copy.destination + (copy.backupSuffix ?? '');
+    const kept = digests.get(backup);
+    if (kept !== undefined && kept.sha256 !== copy.sha256) replaced[copy.destination] = { backup, backupSha256: kept.sha256, writtenSha256: copy.sha256 };
+  }
+  return replaced;
 }

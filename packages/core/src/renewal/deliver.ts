@@ -32,11 +32,12 @@ import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { runBounded } from './bounded-run.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
+import { assertPlanCoverage } from './coverage.js';
 import { preparedSource, type DeliverySource } from './delivery-source.js';
 import { deliverFiles } from './device-files.js';
 import { sha256 } from './sha256.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
-import type { RenewalJournal } from './journal.js';
+import type { RenewalJournal, ReplacedFile } from './journal.js';
 import type { RenewalPlan } from './plan.js';
 import type { PreparedRenewal } from './prepare.js';
 import type { RenewalResult } from './renewal-result.js';
@@ -120,10 +121,20 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
   const caPem = newCa.pem;
   options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: source.stagingDirectory, devices: plan.devices.length });
 
+  // A run that will switch the FMC must cover every device it manages: checked before anything is touched.
+  const switchedBefore = journal?.fmcSwitch !== undefined || plan.fmc.ca.fingerprintSha256 === newCa.fingerprintSha256;
+  if (!switchedBefore) assertPlanCoverage(plan);
+
   const runs = plan.devices.map((device) => {
     const delivered = journal?.delivered(device.uuid);
-    return createDeviceRun(device, delivered === undefined ? {} : { backups: delivered.backups, before: delivered.before });
+    return createDeviceRun(device, delivered === undefined ? {} : { backups: delivered.backups, before: delivered.before, replaced: delivered.replaced ?? {} });
   });
+  // Left out on purpose: staged, listed in FAILED_PUSH, never dialled.
+  for (const run of runs.filter((r) => r.device.leftOut && journal?.delivered(r.device.uuid) === undefined)) {
+    run.outcome = 'failed';
+    run.cause = 'DEVICE_LEFT_OUT';
+    run.message = `${run.device.name} was left out on purpose: it drops at its next reconnect once the FMC has switched, until its files are copied`;
+  }
 
   // ── 1. devices' files ──
   const budget = failureBudget(options.maxFailures, plan.devices.length);
@@ -144,7 +155,7 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
         const reopen = (restoreSignal: AbortSignal): Promise<Host> => options.connect(run.device, restoreSignal);
         await deliverFiles(host, run, files, { newCa, now: options.now(), signal, step, layout, reopen, onLiveWrite: () => timeline.liveWrite() });
         run.outcome = 'delivered';
-        await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before });
+        await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before, replaced: run.replaced });
       }),
     );
     if (run.outcome === 'failed') {
@@ -154,8 +165,9 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
     }
   };
   const mayStart = (): boolean => stopped === undefined;
-  await runBounded(runs.filter((r) => r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
-  await runBounded(runs.filter((r) => !r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
+  const toDeliver = runs.filter((r) => r.outcome === 'not-started');
+  await runBounded(toDeliver.filter((r) => r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
+  await runBounded(toDeliver.filter((r) => !r.device.canary), options.concurrency ?? 16, deliverOne, mayStart);
   for (const run of runs.filter((r) => r.outcome === 'not-started')) {
     run.cause = 'RENEWAL_STOPPED';
     run.message = stopped === 'canary-failed' ? 'a canary failed; no further device was started' : `${failures} devices failed (maxFailures); no further device was started`;
@@ -173,9 +185,10 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
     await timeline.span('switch', async () => {
       timeline.liveWrite();
-      const backups = await switchFmc(fmc, plan, prepared, layout);
+      const replaced = await switchFmc(fmc, plan, prepared, layout, options.now());
       await restartSftunnel(fmc, 'fmc-switch');
-      await journal?.record({ type: 'fmc-switched', backups });
+      const backups = Object.fromEntries(Object.entries(replaced).map(([path, file]) => [path, file.backup]));
+      await journal?.record({ type: 'fmc-switched', backups, replaced });
     });
     fmcSwitched = true;
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'done' });
@@ -228,11 +241,13 @@ async function updateFailedPush(fmc: Host, runs: readonly DeviceRun[], prepared:
 
 /**
  * Step 2: replace each device's `certs_pushed` pair (the FMC's record of what the device holds)
- * and the FMC's live files from the staging directory, keeping the first backups, in a few
- * commands; the CA last. Nothing here is read by sftunnel until the restart that follows. The new
- * CA's key stays in the staging directory (0600): where the FMC keeps its live CA key is not public.
+ * and the FMC's live files — CRL, its own pair, the InternalCA's key (`layout.fmc.caKey`, 0600:
+ * the FMC signs every device it registers later with it) and the InternalCA last — from the
+ * staging directory, in a few commands. Each replaced file is kept as `*.backup` (an earlier
+ * generation's backup moved aside), so a rollback of this run restores exactly what it replaced.
+ * Nothing here is read by sftunnel until the restart that follows.
  */
-async function switchFmc(fmc: Host, plan: RenewalPlan, prepared: PreparedRenewal, layout: ApplianceLayout): Promise<Record<string, string>> {
+async function switchFmc(fmc: Host, plan: RenewalPlan, prepared: PreparedRenewal, layout: ApplianceLayout, now: Date): Promise<Record<string, ReplacedFile>> {
   const backupSuffix = layout.backupSuffix;
   const planned = new Set(plan.devices.map((d) => d.uuid));
   const copies: HostCopy[] = prepared.devices
@@ -248,9 +263,10 @@ async function switchFmc(fmc: Host, plan: RenewalPlan, prepared: PreparedRenewal
     { source: prepared.crl.path, destination: plan.livePaths.caCrl, sha256: prepared.crl.sha256, mode: 0o644, backupSuffix },
     { source: prepared.fmc.key.path, destination: plan.livePaths.sftunnelKey, sha256: prepared.fmc.key.sha256, mode: 0o600, backupSuffix },
     { source: prepared.fmc.certificate.path, destination: plan.livePaths.sftunnelCertificate, sha256: prepared.fmc.certificate.sha256, mode: 0o644, backupSuffix },
+    { source: prepared.caKey.path, destination: layout.fmc.caKey, sha256: prepared.caKey.sha256, mode: 0o600, backupSuffix },
     { source: prepared.ca.path, destination: plan.livePaths.caCertificate, sha256: prepared.ca.sha256, mode: 0o644, backupSuffix },
   );
-  return copyOnHost(fmc, copies, 'fmc-switch');
+  return copyOnHost(fmc, copies, { step: 'fmc-switch', now });
 }
 
 function failureBudget(maxFailures: DeliverRenewalOptions['maxFailures'], devices: number): number {

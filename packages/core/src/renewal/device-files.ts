@@ -24,7 +24,7 @@ export interface DeviceFile {
 }
 
 /** What {@link deliverFiles} records of a device: what it held, the backups kept, whether it held the files already. */
-export type DeliveredFilesState = Pick<DeviceRun, 'before' | 'backups' | 'alreadyDelivered'>;
+export type DeliveredFilesState = Pick<DeviceRun, 'before' | 'backups' | 'alreadyDelivered' | 'replaced'>;
 
 /** What {@link deliverFiles} needs besides the host and the files. */
 export interface DeliverFilesContext {
@@ -89,7 +89,7 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
   const current = files.map((file) => held.get(file.destination));
   run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
   const changes: FileChange[] = files
-    .map((file, i) => ({ file, previous: current[i], backup: undefined }))
+    .map((file, i) => ({ file, previous: current[i], backup: undefined, rotated: undefined }))
     .filter((change) => change.previous === undefined || sha256(change.previous) !== change.file.sha256);
   run.alreadyDelivered = changes.length === 0;
   let live = false;
@@ -103,11 +103,24 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
       context.onLiveWrite?.();
       const renames = changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && ');
       await runChecked(host, underDeviceLock(deviceDirectory(changes), renames), 'write', signal);
-      for (const change of changes) if (change.backup !== undefined) run.backups[change.file.destination] = change.backup;
+      for (const { file, previous, backup } of changes) {
+        if (backup === undefined || previous === undefined) continue;
+        run.backups[file.destination] = backup;
+        run.replaced[file.destination] = { backup, backupSha256: sha256(previous), writtenSha256: file.sha256 };
+      }
     }
     // On the device: the bytes checked above, with the appliance's mode (two commands for the three files).
     step('verify');
-    const digests = await remoteDigests(host, files.map((f) => f.destination), 'verify');
+    // A device found holding the new set already (a resumed run) keeps the backups its earlier attempt made: found and recorded.
+    const found = run.alreadyDelivered ? files.filter((f) => run.replaced[f.destination] === undefined).map((f) => `${f.destination}${layout.backupSuffix}`) : [];
+    const digests = await remoteDigests(host, [...files.map((f) => f.destination), ...found], 'verify');
+    for (const file of files) {
+      const backup = `${file.destination}${layout.backupSuffix}`;
+      const kept = found.includes(backup) ? digests.get(backup) : undefined;
+      if (kept === undefined) continue;
+      run.backups[file.destination] = backup;
+      run.replaced[file.destination] = { backup, backupSha256: kept.sha256, writtenSha256: file.sha256 };
+    }
     for (const file of files) {
       const found = digests.get(file.destination);
       if (found?.sha256 !== file.sha256 || found.mode !== layout.peerFileMode) {
@@ -135,6 +148,8 @@ interface FileChange {
   readonly previous: string | undefined;
   /** Where the live file was copied before the switch, once it was. */
   backup: string | undefined;
+  /** Where the backup of an earlier generation that stood at the backup's name was moved, if one did. */
+  rotated: string | undefined;
 }
 
 /** The directory of a device's files (its three files share one). */
@@ -147,25 +162,27 @@ function pendingPath(file: DeviceFile): string {
 }
 
 /**
- * Copies each live file about to be replaced to `<file><suffix>` (keeping mode, owner and times),
- * or to `<file><suffix>.<unix-ms>` when such a backup exists already (a backup is never
- * overwritten), in one command. Nothing live changes.
+ * Keeps each live file about to be replaced as `<file><suffix>` (the vendor's `*.backup` name, which
+ * thus always holds the previous set), keeping mode, owner and times; a backup of an earlier
+ * generation standing at that name is first moved to `<file><suffix>.<unix-ms>` (never overwritten,
+ * never lost). One command; nothing live changes.
  */
 async function keepBackups(host: Host, changes: readonly FileChange[], suffix: string, now: Date, signal: AbortSignal): Promise<void> {
   const existing = changes.filter((c) => c.previous !== undefined);
   if (existing.length === 0) return;
   const script = existing
     .map(({ file }) => {
-      const destination = shellWord(file.destination);
       const first = shellWord(file.destination + suffix);
       const dated = shellWord(`${file.destination}${suffix}.${now.getTime()}`);
-      return `B=${first}; if [ -e "$B" ]; then B=${dated}; fi; cp -p ${destination} "$B" && echo "$B"`;
+      return `R=; if [ -e ${first} ]; then R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${first} "$R" || exit 3; fi; cp -p ${shellWord(file.destination)} ${first} && printf '%s\t%s\n' ${first} "$R"`;
     })
     .join(' && ');
   const result = await runChecked(host, script, 'write', signal);
   const kept = result.stdout.split('\n').filter((line) => line !== '');
   existing.forEach((change, i) => {
-    change.backup = kept[i];
+    const [backup, rotated] = (kept[i] ?? '').split('\t');
+    change.backup = backup === '' ? undefined : backup;
+    change.rotated = rotated === '' ? undefined : rotated;
   });
 }
 
@@ -184,6 +201,8 @@ async function restorePrevious(host: Host, changes: readonly FileChange[], conte
     // live ones go first, so one that starts later finds nothing to rename.
     const lines = [`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`];
     lines.push(...changes.map(({ file, backup }) => (backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`)));
+    // The earlier generation's backup goes back to the vendor's name (once: a restore run again finds it moved).
+    lines.push(...changes.flatMap(({ backup, rotated }) => (backup === undefined || rotated === undefined ? [] : [`{ [ ! -e ${shellWord(rotated)} ] || mv -f ${shellWord(rotated)} ${shellWord(backup)}; }`])));
     await runChecked(on, underDeviceLock(deviceDirectory(changes), lines.join(' && ')), 'restore', signal);
     const digests = await remoteDigests(on, changes.map((c) => c.file.destination), 'restore');
     for (const { file, previous } of changes) {

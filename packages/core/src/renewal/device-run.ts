@@ -3,6 +3,7 @@ import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.
 import type { Host } from '../host/host.js';
 import { runBounded } from './bounded-run.js';
 import type { PlannedDevice } from './plan.js';
+import type { ReplacedFile } from './journal.js';
 import type { RunTimeline } from './run-timeline.js';
 import type { RenewalReporter } from './renewal-event.js';
 import type { DeviceFingerprints, DeviceOutcome, DeviceResult, DeviceStep, RenewalResult } from './renewal-result.js';
@@ -26,6 +27,14 @@ export interface DeviceRunOptions extends FleetRunLimits {
   readonly connect: (device: PlannedDevice, signal: AbortSignal) => Promise<Host>;
   /** Receives the run's events. */
   readonly onEvent?: RenewalReporter;
+  /**
+   * Devices not to dial, by UUID, each with why it cannot be reached — typically
+   * {@link preflightUnreachable} of the preflight that has just tried them. Such a device is never
+   * connected to: it is recorded `failed` at step `connect` with that error's code (so it is listed
+   * in FAILED_PUSH, for the copy step), and a dead device costs the run one connect timeout, in
+   * preflight, instead of one more per phase. Default none: every device is dialled.
+   */
+  readonly unreachable?: ReadonlyMap<string, SftunnelCaError>;
 }
 
 /** One device's state during a run; becomes its {@link DeviceResult}. */
@@ -37,6 +46,8 @@ export interface DeviceRun {
   step: DeviceStep | undefined;
   alreadyDelivered: boolean;
   backups: Record<string, string>;
+  /** What this run replaced on the device, by live path: its journal record, for an exact rollback. */
+  replaced: Record<string, ReplacedFile>;
   startedAt: Date | undefined;
   finishedAt: Date | undefined;
   durationMs: number;
@@ -48,7 +59,7 @@ export interface DeviceRun {
 export const UNKNOWN_FINGERPRINTS: DeviceFingerprints = { caFingerprintSha256: undefined, certificateFingerprintSha256: undefined };
 
 /** A device's state before its first step. */
-export function createDeviceRun(device: PlannedDevice, seed: Partial<Pick<DeviceRun, 'backups' | 'before'>> = {}): DeviceRun {
+export function createDeviceRun(device: PlannedDevice, seed: Partial<Pick<DeviceRun, 'backups' | 'before' | 'replaced'>> = {}): DeviceRun {
   return {
     device,
     outcome: 'not-started',
@@ -57,6 +68,7 @@ export function createDeviceRun(device: PlannedDevice, seed: Partial<Pick<Device
     step: undefined,
     alreadyDelivered: false,
     backups: { ...seed.backups },
+    replaced: { ...seed.replaced },
     startedAt: undefined,
     finishedAt: undefined,
     durationMs: 0,
@@ -78,6 +90,15 @@ export async function runOnDevice(
   const { device } = run;
   const started = options.now();
   run.startedAt ??= started;
+  const known = options.unreachable?.get(device.uuid);
+  if (known !== undefined) {
+    // Not dialled again: the finding stands for this run (the copy step, or a resumed run, tries it afresh).
+    run.step = 'connect';
+    recordFailure(run, new SftunnelCaError(known.code, `not dialled again in this run: ${known.message}`, { host: device.name, step: 'connect', cause: known }));
+    run.finishedAt = options.now();
+    run.durationMs += run.finishedAt.getTime() - started.getTime();
+    return;
+  }
   const step = (next: DeviceStep): void => {
     run.step = next;
     options.onEvent?.({ type: 'device:step', uuid: device.uuid, name: device.name, step: next });

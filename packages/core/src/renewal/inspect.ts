@@ -6,6 +6,7 @@ import { isUuid } from '../identity/uuid.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
 import { expiryVerdict, type ExpiryVerdict } from '../pki/expiry-verdict.js';
+import { keyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { privateKeyPemForm, type PrivateKeyPemForm } from '../pki/rsa-key.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 
@@ -27,6 +28,18 @@ export interface FmcLivePaths {
   readonly sftunnelCertificate: string;
   /** `proxy_key`: the FMC's own sftunnel key. */
   readonly sftunnelKey: string;
+}
+
+/**
+ * The InternalCA's private key on the FMC (`layout.fmc.caKey`), with which the FMC signs the
+ * certificate of every device it registers: `matches` the live InternalCA, `missing`, or
+ * `mismatch` (another key, or not a key). The key itself is never kept.
+ */
+export interface InspectedCaKey {
+  /** Where it was looked for. */
+  readonly path: string;
+  /** What was found there. */
+  readonly state: 'matches' | 'missing' | 'mismatch';
 }
 
 /** A certificate read from an appliance, with its expiry verdict. */
@@ -69,6 +82,8 @@ export interface FmcInspection {
   readonly fmcCertificate: InspectedCertificate;
   /** The PEM form of the FMC's own key, kept when renewing. */
   readonly fmcKeyForm: PrivateKeyPemForm;
+  /** The InternalCA's key: a renewal installs the new one there, so it must be found and match first. */
+  readonly caKey: InspectedCaKey;
   /** The devices the FMC knows, by UUID order. */
   readonly devices: readonly InspectedDevice[];
   /** Peer directories that were skipped, with why (no certs_pushed, not a UUID…). */
@@ -102,12 +117,17 @@ export async function inspectFmc(host: Host, options: InspectFmcOptions): Promis
   const confPath = layout.fmc.sftunnelConf;
   const conf = SftunnelConf.parse(await readText(host, confPath), { file: confPath });
   const livePaths = livePathsOf(conf, layout, host.name);
-  const [caPem, fmcCertificatePem, fmcKeyPem] = await Promise.all([
+  const [caPem, fmcCertificatePem, fmcKeyPem, caKeyPem] = await Promise.all([
     readText(host, livePaths.caCertificate),
     readText(host, livePaths.sftunnelCertificate),
     readText(host, livePaths.sftunnelKey),
+    readText(host, layout.fmc.caKey).catch((error: unknown) => {
+      if (isSftunnelCaError(error, 'RENEWAL_FMC_INCOMPLETE')) return undefined;
+      throw error;
+    }),
   ]);
   const ca = inspected(livePaths.caCertificate, Certificate.fromPem(caPem, livePaths.caCertificate), now);
+  const caKey: InspectedCaKey = { path: layout.fmc.caKey, state: caKeyState(caKeyPem, ca.certificate) };
   const fmcUuid = ca.certificate.commonName ?? '';
   if (!isUuid(fmcUuid)) {
     throw new SftunnelCaError('RENEWAL_FMC_INCOMPLETE', `the InternalCA's CN is ${JSON.stringify(fmcUuid)}, not the FMC's UUID`, {
@@ -151,6 +171,7 @@ export async function inspectFmc(host: Host, options: InspectFmcOptions): Promis
     ca,
     fmcCertificate: inspected(livePaths.sftunnelCertificate, Certificate.fromPem(fmcCertificatePem, livePaths.sftunnelCertificate), now),
     fmcKeyForm: privateKeyPemForm(fmcKeyPem, livePaths.sftunnelKey),
+    caKey,
     devices,
     skipped,
   };
@@ -200,6 +221,17 @@ function livePathsOf(conf: SftunnelConf, layout: ApplianceLayout, host: string):
     });
   }
   return paths;
+}
+
+/** Whether the CA key file's text is the key of the CA; a file that is not an RSA key is a mismatch. */
+function caKeyState(keyPem: string | undefined, ca: Certificate): InspectedCaKey['state'] {
+  if (keyPem === undefined) return 'missing';
+  try {
+    return keyMatchesCertificate(keyPem, ca) ? 'matches' : 'mismatch';
+  } catch (error) {
+    if (isSftunnelCaError(error, 'PEM_INVALID') || isSftunnelCaError(error, 'KEY_NOT_RSA')) return 'mismatch';
+    throw error;
+  }
 }
 
 function inspected(path: string, certificate: Certificate, now: Date): InspectedCertificate {

@@ -10,13 +10,40 @@ export interface JournalRun {
   readonly stagingDirectory: string;
 }
 
+/**
+ * One file a run replaced, as its journal records it: where the previous content was kept and the
+ * sha256 of what the backup holds and of what the run wrote. A rollback of the run restores exactly
+ * that backup, and only while the live file still holds what the run wrote.
+ */
+export interface ReplacedFile {
+  /** The backup's path on the appliance (`<file>.backup`: the vendor's name holds the previous set). */
+  readonly backup: string;
+  /** sha256 of the backup's content (the file before the run), lowercase hex. */
+  readonly backupSha256: string;
+  /** sha256 of what the run wrote to the live file, lowercase hex. */
+  readonly writtenSha256: string;
+}
+
 /** One line of a journal. No secret and no key material ever appears in one. */
 export type JournalEntry =
   | ({ readonly type: 'start'; readonly at: string } & JournalRun)
-  | { readonly type: 'delivered'; readonly uuid: string; readonly backups: Readonly<Record<string, string>>; readonly before: DeviceFingerprints }
-  | { readonly type: 'fmc-switched'; readonly backups: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'delivered';
+      readonly uuid: string;
+      readonly backups: Readonly<Record<string, string>>;
+      readonly before: DeviceFingerprints;
+      /** What the run replaced on the device, by live path (journals of earlier versions lack it). */
+      readonly replaced?: Readonly<Record<string, ReplacedFile>>;
+    }
+  | {
+      readonly type: 'fmc-switched';
+      readonly backups: Readonly<Record<string, string>>;
+      /** What the run replaced on the FMC, by live path (journals of earlier versions lack it). */
+      readonly replaced?: Readonly<Record<string, ReplacedFile>>;
+    }
   | { readonly type: 'renewed'; readonly uuid: string }
-  | { readonly type: 'rolled-back'; readonly uuid: string };
+  | { readonly type: 'rolled-back'; readonly uuid: string }
+  | { readonly type: 'fmc-rolled-back' };
 
 /**
  * The journal of a renewal run on the operator's machine: one JSON line per step done, appended
@@ -96,10 +123,24 @@ export class RenewalJournal {
     return this.#last(uuid, (e): e is Extract<JournalEntry, { type: 'renewed' }> => e.type === 'renewed') !== undefined;
   }
 
-  /** The FMC switch record, when the FMC has switched. */
+  /** The FMC switch record, when the FMC has switched (and has not been rolled back since). */
   get fmcSwitch(): Extract<JournalEntry, { type: 'fmc-switched' }> | undefined {
-    const switches = this.#entries.filter((e): e is Extract<JournalEntry, { type: 'fmc-switched' }> => e.type === 'fmc-switched');
-    return switches[switches.length - 1];
+    for (let i = this.#entries.length - 1; i >= 0; i--) {
+      const entry = this.#entries[i] as JournalEntry;
+      if (entry.type === 'fmc-rolled-back') return undefined;
+      if (entry.type === 'fmc-switched') return entry;
+    }
+    return undefined;
+  }
+
+  /** The FMC switch record of the run, whether or not it was rolled back since: what the run replaced on the FMC. */
+  get fmcSwitchRecord(): Extract<JournalEntry, { type: 'fmc-switched' }> | undefined {
+    return this.#entries.findLast((e): e is Extract<JournalEntry, { type: 'fmc-switched' }> => e.type === 'fmc-switched');
+  }
+
+  /** The last delivery record of a device, whether or not it was rolled back since: what the run replaced on it. */
+  deliveryRecord(uuid: string): Extract<JournalEntry, { type: 'delivered' }> | undefined {
+    return this.#entries.findLast((e): e is Extract<JournalEntry, { type: 'delivered' }> => e.type === 'delivered' && e.uuid === uuid);
   }
 
   /**
@@ -164,15 +205,29 @@ function isJournalEntry(value: unknown): value is JournalEntry {
     case 'start':
       return typeof entry['fmcUuid'] === 'string' && typeof entry['stagingDirectory'] === 'string';
     case 'delivered':
-      return typeof entry['uuid'] === 'string' && isObject(entry['backups']) && isObject(entry['before']);
+      return typeof entry['uuid'] === 'string' && isObject(entry['backups']) && isObject(entry['before']) && isReplaced(entry['replaced']);
     case 'fmc-switched':
-      return isObject(entry['backups']);
+      return isObject(entry['backups']) && isReplaced(entry['replaced']);
+    case 'fmc-rolled-back':
+      return true;
     case 'renewed':
     case 'rolled-back':
       return typeof entry['uuid'] === 'string';
     default:
       return false;
   }
+}
+
+/** An absent `replaced` (an earlier version's journal), or one {@link ReplacedFile} per path. */
+function isReplaced(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const hex = (field: unknown): boolean => typeof field === 'string' && /^[0-9a-f]{64}$/.test(field);
+  return Object.values(value).every((file: unknown) => {
+    if (typeof file !== 'object' || file === null) return false;
+    const record = file as Record<string, unknown>;
+    return typeof record['backup'] === 'string' && hex(record['backupSha256']) && hex(record['writtenSha256']);
+  });
 }
 
 function startOf(entries: readonly JournalEntry[], path: string): JournalRun {

@@ -7,6 +7,8 @@ import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
 import { issueSftunnelCertificate } from '../pki/sftunnel-certificate.js';
 import { summarizeCertificate } from './certificate-summary.js';
 import type { FmcInspection } from './inspect.js';
+import { expectCodedError } from '../../test/expect-coded-error.js';
+import { assertPlanCoverage } from './coverage.js';
 import { formatRenewalPlan, planRenewal } from './plan.js';
 import type { PreparedRenewal } from './prepare.js';
 import { formatRenewalDiff, renewalDiff } from './renewal-diff.js';
@@ -34,6 +36,7 @@ describe('planRenewal', () => {
       ca: { path: '/etc/sf/ca_root/cacert.pem', certificate: ca.certificate, verdict: expiryVerdict(ca.certificate, now) },
       fmcCertificate: await inspected(FMC, '/etc/sf/keys/sftunnel-cert.pem'),
       fmcKeyForm: 'pkcs1',
+      caKey: { path: '/etc/sf/ca_root/cakey.pem', state: 'matches' },
       devices: await Promise.all(
         DEVICES.map(async (uuid, i) => ({
           uuid,
@@ -77,6 +80,27 @@ describe('planRenewal', () => {
     } catch (error) {
       expect(isSftunnelCaError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
+  });
+
+  it('names every managed device a subset leaves uncovered, and refuses to switch the FMC over them', () => {
+    const inventory = { [DEVICES[2] ?? '']: { name: 'FTD-3', address: '192.0.2.3' } };
+    const whole = planRenewal(inspection, { now, inventory });
+    expect(whole.uncovered).toEqual([]);
+    expect(() => assertPlanCoverage(whole)).not.toThrow();
+    const partial = planRenewal(inspection, { now, inventory, only: ['FTD-2'] });
+    expect(partial.uncovered.map((d) => d.name)).toEqual(['FTD-1', 'FTD-3']);
+    expect(formatRenewalPlan(partial)).toContain('NOT COVERED: 2 device(s) the FMC manages get no new files: FTD-1, FTD-3');
+    expect(expectCodedError(() => assertPlanCoverage(partial), 'RENEWAL_COVERAGE_INCOMPLETE').message).toMatch(/FTD-1 \(.*\), FTD-3 \(.*\).*Nothing was changed/);
+  });
+
+  it('stages the devices left out on purpose last, never as canaries, and covers them', () => {
+    const inventory = { [DEVICES[2] ?? '']: { name: 'FTD-3', address: '192.0.2.3' } };
+    const plan = planRenewal(inspection, { now, inventory, only: ['FTD-2'], leaveOut: ['FTD-1', DEVICES[2] ?? ''], canary: 3 });
+    expect(plan.devices.map((d) => [d.name, d.canary, d.leftOut])).toEqual([['FTD-2', true, false], ['FTD-1', false, true], ['FTD-3', false, true]]);
+    expect(plan.uncovered).toEqual([]);
+    expect(() => assertPlanCoverage(plan)).not.toThrow();
+    expect(formatRenewalPlan(plan)).toMatch(/LEFT OUT: FTD-1, FTD-3: staged and listed in FAILED_PUSH/);
+    expect(expectCodedError(() => planRenewal(inspection, { now, inventory, leaveOut: ['FTD-9'] }), 'INVALID_ARGUMENT').message).toMatch(/FTD-9/);
   });
 
   it('takes a staging directory only as a directory of its own under /var/tmp/certs: it will be made 0700 and hold keys', () => {

@@ -3,7 +3,7 @@ import type { PeerFileRole } from '../formats/failed-push.js';
 import { ftdPeerFiles } from '../layout/appliance-layout.js';
 import type { PrivateKeyPemForm } from '../pki/rsa-key.js';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
-import type { FmcInspection, FmcLivePaths } from './inspect.js';
+import type { FmcInspection, FmcLivePaths, InspectedDevice } from './inspect.js';
 import { SFTUNNEL_RESTART_COMMAND } from './sftunnel-control.js';
 import { stagedDeviceFiles, stagedFmcFiles, stagingDirectoryFor } from './staging-layout.js';
 
@@ -25,6 +25,14 @@ export interface PlanRenewalOptions {
   readonly inventory?: Readonly<Record<string, DeviceIdentity>>;
   /** Renew only these devices (UUIDs or names); default all the FMC knows. */
   readonly only?: readonly string[];
+  /**
+   * Devices left out on purpose (UUIDs or names): their new pair is generated and staged and the
+   * FMC's record of them (`certs_pushed`) switched with the FMC, but nothing is delivered to them;
+   * they are listed in FAILED_PUSH for a copy run and drop at their next reconnect until copied.
+   * Every device the FMC manages must be planned or left out before the FMC may switch
+   * ({@link assertPlanCoverage}).
+   */
+  readonly leaveOut?: readonly string[];
   /**
    * The staging directory; default `/var/tmp/certs/<unix-time of now>`. Give the directory of an
    * earlier prepare to resume it, or (with `only`) the directory of a FAILED_PUSH to copy the
@@ -55,6 +63,8 @@ export interface PlannedDevice {
   readonly address: string;
   /** Whether it is one of the canaries, delivered and verified before any other device starts. */
   readonly canary: boolean;
+  /** Whether it was left out on purpose: its files are staged and listed in FAILED_PUSH, not delivered. */
+  readonly leftOut: boolean;
   /** Its current certificate (the FMC's `certs_pushed` copy), the template of the new one. */
   readonly current: CertificateSummary;
   /** RSA modulus length of the new key (that of the current certificate). */
@@ -90,8 +100,14 @@ export interface RenewalPlan {
   readonly stagingDirectory: string;
   /** What is generated: one CA key, one FMC key, one key per device, a CRL. */
   readonly generate: { readonly caKeySize: number; readonly fmcKeySize: number; readonly deviceKeys: number; readonly crl: true };
-  /** The devices, in delivery order: canaries first. */
+  /** The devices, in delivery order: canaries first, those left out last. */
   readonly devices: readonly PlannedDevice[];
+  /**
+   * Devices the FMC manages that this plan neither delivers to nor leaves out on purpose: a run
+   * that switches the FMC strands them (refused by {@link assertPlanCoverage}); a copy run, whose
+   * FMC has switched already, may leave them for later.
+   */
+  readonly uncovered: readonly { readonly uuid: string; readonly name: string | undefined }[];
   /** The plan's moment, ISO 8601. */
   readonly plannedAt: string;
 }
@@ -121,18 +137,29 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
   if (!Number.isInteger(canary) || canary < 0) {
     throw new SftunnelCaError('INVALID_ARGUMENT', `canary must be a whole number of devices, not ${String(canary)}`, { step: 'plan' });
   }
+  const nameOf = (d: InspectedDevice): string | undefined => options.inventory?.[d.uuid]?.name ?? d.name;
+  const named =
+    (names: ReadonlySet<string>) =>
+    (d: InspectedDevice): boolean => {
+      const name = nameOf(d);
+      return names.has(d.uuid) || (name !== undefined && names.has(name));
+    };
   const only = options.only === undefined ? undefined : new Set(options.only);
-  const chosen = inspection.devices.filter((d) => {
-    if (only === undefined) return true;
-    const name = options.inventory?.[d.uuid]?.name ?? d.name;
-    return only.has(d.uuid) || (name !== undefined && only.has(name));
-  });
-  if (only !== undefined && chosen.length === 0) {
+  const leaveOut = new Set(options.leaveOut ?? []);
+  const unknownLeftOut = [...leaveOut].filter((entry) => !inspection.devices.some(named(new Set([entry]))));
+  if (unknownLeftOut.length > 0) {
+    throw new SftunnelCaError('INVALID_ARGUMENT', `leaveOut names ${unknownLeftOut.join(', ')}, not a device of ${inspection.host}`, { step: 'plan' });
+  }
+  const isLeftOut = named(leaveOut);
+  const chosen = inspection.devices.filter((d) => !isLeftOut(d) && (only === undefined || named(only)(d)));
+  if (only !== undefined && chosen.length === 0 && leaveOut.size === 0) {
     throw new SftunnelCaError('INVALID_ARGUMENT', `none of ${[...only].join(', ')} is a device of ${inspection.host}`, { step: 'plan' });
   }
+  const leftOut = inspection.devices.filter(isLeftOut);
+  const uncovered = inspection.devices.filter((d) => !isLeftOut(d) && !chosen.includes(d)).map((d) => ({ uuid: d.uuid, name: nameOf(d) }));
   const stagingDirectory = options.stagingDirectory ?? stagingDirectoryFor(layout, options.now);
   const stagedCa = stagedFmcFiles(stagingDirectory, layout).caCertificate; // checks a staging directory given as an option
-  const devices = chosen.map((device, index): PlannedDevice => {
+  const devices = [...chosen, ...leftOut].map((device, index): PlannedDevice => {
     const identity = options.inventory?.[device.uuid];
     const name = identity?.name ?? device.name;
     const address = identity?.address ?? device.address;
@@ -154,7 +181,8 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
       uuid: device.uuid,
       name,
       address,
-      canary: index < canary,
+      canary: index < canary && index < chosen.length,
+      leftOut: index >= chosen.length,
       current: summarizeCertificate(device.pushedCertificate.certificate, options.now),
       keySize: device.pushedCertificate.certificate.modulusLength,
       keyForm: device.keyForm,
@@ -180,6 +208,7 @@ export function planRenewal(inspection: FmcInspection, options: PlanRenewalOptio
       crl: true,
     },
     devices,
+    uncovered,
     plannedAt: options.now.toISOString(),
   };
 }
@@ -206,8 +235,16 @@ export function formatRenewalPlan(plan: RenewalPlan): string {
     `  2. switch the FMC: ${plan.livePaths.caCertificate}, ${plan.livePaths.caCrl}, ${plan.livePaths.sftunnelCertificate}, ${plan.livePaths.sftunnelKey}; ${SFTUNNEL_RESTART_COMMAND}`,
     `  3. restart the tunnel of each device not back up, and verify`,
   ];
+  if (plan.uncovered.length > 0) {
+    lines.push(`  NOT COVERED: ${plan.uncovered.length} device(s) the FMC manages get no new files: ${plan.uncovered.map((d) => d.name ?? d.uuid).join(', ')}`);
+    lines.push(`    switching the FMC would strand them; add them to the inventory or leave them out on purpose (--leave-out)`);
+  }
+  const leftOut = plan.devices.filter((d) => d.leftOut);
+  if (leftOut.length > 0) {
+    lines.push(`  LEFT OUT: ${leftOut.map((d) => d.name).join(', ')}: staged and listed in FAILED_PUSH, not delivered; they drop at their next reconnect until copied`);
+  }
   for (const device of plan.devices) {
-    lines.push(`device ${device.name} ${device.address} (${device.uuid})${device.canary ? ' [canary]' : ''}`);
+    lines.push(`device ${device.name} ${device.address} (${device.uuid})${device.canary ? ' [canary]' : ''}${device.leftOut ? ' [left out]' : ''}`);
     for (const file of device.files) lines.push(`  ${file.source} -> ${file.destination} (backup ${file.backup})`);
     lines.push(`  ${device.restart}`);
   }

@@ -10,6 +10,7 @@ import { InternalCA } from '../pki/internal-ca.js';
 import { renewInternalCA } from '../pki/internal-ca-generator.js';
 import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
+import { SerialNumberSequence } from '../pki/serial-number-sequence.js';
 import { hashToKeep } from '../pki/signature-hash.js';
 import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
 import { runBounded } from './bounded-run.js';
@@ -86,6 +87,12 @@ export interface PrepareRenewalOptions {
   readonly crypto?: CryptoProvider;
   /** Operations on the FMC at once; default 1 (one appliance serves the whole fleet: its commands are queued; the lab runs one mutating command at a time). */
   readonly fmcConcurrency?: number;
+  /**
+   * How far the new certificates' notBefore and the CRL's lastUpdate are set before `now`, in ms,
+   * so that appliances whose clocks lag by up to this accept them; default one day. Give the
+   * preflight the same value (`PreflightRenewalOptions.backdateMs`).
+   */
+  readonly backdateMs?: number;
 }
 
 /**
@@ -147,6 +154,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
   assertMatches(planBasis(plan), inspectionBasis(inspection), fmc.name, plan.stagingDirectory);
   const crypto = options.crypto ?? nativeCrypto;
   const { now } = options;
+  const backdate = options.backdateMs === undefined ? {} : { backdateMs: options.backdateMs };
   const templates = new Map(inspection.devices.map((d) => [d.uuid, d]));
   const hash = hashToKeep(inspection.ca.certificate.signatureHash); // the hash the new keys sign with: the CA's, SHA-256 at the least
   const total = plan.devices.length + 2;
@@ -176,9 +184,10 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
     const { certificate: caPem, key: caKeyPem } = await readStagedPair(fmc, { certificate: resumedCa, key: resumedCaKey });
     const pairs = await foundDevicePairs(fmc, plan, layout, found, now);
     const fmcCertificate = found.get(staged.sftunnelCertificate);
-    const serials = [...pairs.values()].map((p) => p.parsed.serialNumber);
+    // Above every serial in use under the CA's name: the old CA's and what it issued (as when generated), the new CA's own and what it staged.
+    const serials = [...seenSerials(inspection), Certificate.fromPem(caPem, resumedCa.path).serialNumber, ...[...pairs.values()].map((p) => p.parsed.serialNumber)];
     if (fmcCertificate !== undefined) serials.push(Certificate.fromPem(await readStagedFile(fmc, fmcCertificate), fmcCertificate.path).serialNumber);
-    ca = await InternalCA.fromPem(caPem, caKeyPem, { nextSerial: serials.reduce((a, b) => (a > b ? a : b), 0n) + 1n, certificateSource: resumedCa.path, keySource: resumedCaKey.path }, crypto);
+    ca = await InternalCA.fromPem(caPem, caKeyPem, { nextSerial: SerialNumberSequence.above(serials).next, certificateSource: resumedCa.path, keySource: resumedCaKey.path }, crypto);
     for (const [uuid, pair] of pairs) {
       await verifyIssuedBy(pair.parsed, ca.certificate, { now, source: pair.certificate.path });
       devicesFound.set(uuid, pair);
@@ -186,7 +195,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
     caFiles = { ca: resumedCa, caKey: resumedCaKey };
   } else {
     const caKeys = await timeline.span('generate', () => generate(plan.generate.caKeySize));
-    ca = await renewInternalCA({ current: inspection.ca.certificate, now, keys: caKeys }, crypto);
+    ca = await renewInternalCA({ current: inspection.ca.certificate, issued: issuedByLiveCa(inspection), now, keys: caKeys, ...backdate }, crypto);
     const [caFile, caKeyFile] = await Promise.all([stageOne(staged.caCertificate, ca.certificate.pem, 0o644), stageOne(staged.caKey, await ca.privateKeyPem(crypto), 0o600)]);
     caFiles = { ca: caFile, caKey: caKeyFile };
   }
@@ -195,14 +204,14 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
     fmcFound ??
     (await (async () => {
       const issued = await timeline.span('generate', async () =>
-        reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: await generate(plan.generate.fmcKeySize), keyForm: inspection.fmcKeyForm }, crypto),
+        reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: await generate(plan.generate.fmcKeySize), keyForm: inspection.fmcKeyForm, ...backdate }, crypto),
       );
       await checkIssued(issued, ca.certificate, now, staged.sftunnelCertificate);
       const [certificate, key] = await Promise.all([stageOne(staged.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(staged.sftunnelKey, issued.privateKeyPem, 0o600)]);
       return { certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
     })());
   const crlFound = resumedCa === undefined ? undefined : found.get(staged.caCrl);
-  const crlFile = crlFound ?? (await stageOne(staged.caCrl, (await createCertificateRevocationList({ ca, now }, crypto)).pem, 0o644));
+  const crlFile = crlFound ?? (await stageOne(staged.caCrl, (await createCertificateRevocationList({ ca, now, ...backdate }, crypto)).pem, 0o644));
 
   // ── each device's pair, in plan order, available as soon as it is staged ──
   const ready = new Map<string, Deferred<DevicePair>>(plan.devices.map((d) => [d.uuid, deferred<DevicePair>()]));
@@ -217,7 +226,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
       const template = templates.get(device.uuid);
       if (template === undefined) throw new Error(`unreachable: plan device ${device.uuid} was checked against the inspection`);
       const issued = await timeline.span('generate', async () =>
-        reissueSftunnelCertificate({ ca, current: template.pushedCertificate.certificate, now, keys: await generate(device.keySize), keyForm: device.keyForm }, crypto),
+        reissueSftunnelCertificate({ ca, current: template.pushedCertificate.certificate, now, keys: await generate(device.keySize), keyForm: device.keyForm, ...backdate }, crypto),
       );
       await checkIssued(issued, ca.certificate, now, device.uuid);
       const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
@@ -335,6 +344,16 @@ function assertMatches(expected: Basis, actual: Basis, host: string, stagingDire
       { host, step: 'prepare' },
     );
   }
+}
+
+/** The certificates the live InternalCA issued, as inspected: the FMC's and every device's `certs_pushed` one (planned or not). */
+function issuedByLiveCa(inspection: FmcInspection): Certificate[] {
+  return [inspection.fmcCertificate.certificate, ...inspection.devices.map((d) => d.pushedCertificate.certificate)];
+}
+
+/** Every serial the inspection saw under the InternalCA's name: the live CA's own and those it issued. */
+function seenSerials(inspection: FmcInspection): bigint[] {
+  return [inspection.ca.certificate, ...issuedByLiveCa(inspection)].map((certificate) => certificate.serialNumber);
 }
 
 function sortedUuids(devices: readonly { readonly uuid: string }[]): string[] {

@@ -8,12 +8,17 @@ import { queuedHost } from './queued-host.js';
 import type { RenewalResult } from './renewal-result.js';
 import { RunTimeline } from './run-timeline.js';
 
-/** Options of {@link renewFleet}: those of delivery, and of key generation. */
+/**
+ * Options of {@link renewFleet}: those of delivery (among them `unreachable`: the devices a preflight could not reach,
+ * from {@link preflightUnreachable}, which are recorded failed without being dialled again), and of key generation.
+ */
 export interface RenewFleetOptions extends DeliverRenewalOptions {
   /** Keys generated at once; default 16 (native WebCrypto runs them on the thread pool). */
   readonly keyConcurrency?: number;
   /** The WebCrypto provider; default native. */
   readonly crypto?: CryptoProvider;
+  /** How far the new certificates' notBefore and the CRL's lastUpdate are set back, in ms; default one day (see `PrepareRenewalOptions.backdateMs`). */
+  readonly backdateMs?: number;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function renewFleet(fmcHost: Host, inspection: FmcInspection, plan:
       ...(options.keyConcurrency === undefined ? {} : { keyConcurrency: options.keyConcurrency }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
       ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
+      ...(options.backdateMs === undefined ? {} : { backdateMs: options.backdateMs }),
     },
     timeline,
   );

@@ -1,11 +1,12 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
+import { Certificate } from '../pki/certificate.js';
 import { runBounded } from './bounded-run.js';
 import { copyOnHost } from './copy-on-host.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRunOptions } from './device-run.js';
-import type { RenewalJournal } from './journal.js';
-import type { RenewalPlan } from './plan.js';
+import type { RenewalJournal, ReplacedFile } from './journal.js';
+import type { PlannedDevice, RenewalPlan } from './plan.js';
 import type { RenewalResult } from './renewal-result.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
@@ -18,11 +19,21 @@ export interface RollbackRenewalOptions extends DeviceRunOptions {
   readonly only?: readonly string[];
   /**
    * Restore the FMC's live files too (and restart its sftunnel); default true when every device of
-   * the plan is rolled back, false otherwise (devices then wait on the FMC's old CA: use it only
-   * while the FMC has not switched).
+   * the plan is rolled back, false otherwise.
    */
   readonly fmc?: boolean;
-  /** The run's journal: where backups were kept (default `<file>.backup`); rollbacks are recorded. */
+  /**
+   * Roll back devices without the FMC although they would then hold another CA than the FMC's
+   * (`ROLLBACK_WOULD_STRAND` otherwise): they drop at their next restart until they get the FMC's
+   * files again. Default false.
+   */
+  readonly force?: boolean;
+  /**
+   * The run's journal: what the run replaced, where it kept each backup and the sha256 of both.
+   * With it, exactly that run is undone — only while the live files still hold what it wrote
+   * (`ROLLBACK_STALE` otherwise) — and the rollback is recorded. Without it (journals of earlier
+   * versions lack the sha256), each file is restored from `<file>.backup`: the previous generation.
+   */
   readonly journal?: RenewalJournal;
   /** Appliance paths; default the vendor's. */
   readonly layout?: ApplianceLayout;
@@ -30,16 +41,33 @@ export interface RollbackRenewalOptions extends DeviceRunOptions {
   readonly fmcConcurrency?: number;
 }
 
+/** One file to put back: the live path, the backup, and — from a journal — the sha256 of what the run wrote and of the backup. */
+interface Restore {
+  readonly path: string;
+  readonly backup: string;
+  readonly mode: number;
+  readonly recorded: ReplacedFile | undefined;
+}
+
 /**
  * Puts the files a renewal replaced back, byte for byte, from their backups, in the same order as
  * a delivery and for the same reason: devices first without restarting them (their tunnels stay
- * up), then the FMC's live files and one FMC restart, then a restart of each device whose tunnel
- * did not come back. Works while the old CA is still valid; an expired old CA brings no tunnel back.
+ * up), then the FMC's live files (its CA, CA key, CRL and pair, and each rolled-back device's
+ * `certs_pushed`) and one FMC restart, then a restart of each device whose tunnel did not come
+ * back. Works while the old CA is still valid; an expired old CA brings no tunnel back.
+ *
+ * With the run's journal the rollback is exact: every file is checked first (the live file must
+ * hold what the run wrote, the backup what the run kept — by sha256); the FMC's files are checked
+ * before any device is touched, and a mismatch refuses the whole rollback with nothing changed. A
+ * file that already holds its backup counts as rolled back, so a rollback interrupted midway is
+ * simply run again. Rolling back some devices while the FMC keeps the new CA is refused unless
+ * `force`.
  *
  * @param fmcHost - the FMC, as root (its operations are queued, see `fmcConcurrency`)
  * @param plan - the plan of the renewal to undo
  * @param options - how to reach devices, which ones, the journal
  * @returns one record per device (`rolled-back`, `failed` or `not-started`)
+ * @throws SftunnelCaError `ROLLBACK_WOULD_STRAND` for a subset after the FMC switched, `ROLLBACK_STALE` when the FMC's files are no longer what the run wrote (nothing changed)
  *
  * @example
  * ```ts
@@ -51,51 +79,102 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
   const fmc = queuedHost(fmcHost, options.fmcConcurrency ?? 1);
   const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
   const startedAt = options.now();
-  const only = options.only === undefined ? undefined : new Set(options.only);
-  const devices = plan.devices.filter((d) => only === undefined || only.has(d.uuid) || only.has(d.name));
-  const restoreFmc = options.fmc ?? devices.length === plan.devices.length;
   const { journal } = options;
+  const only = options.only === undefined ? undefined : new Set(options.only);
+  const named = plan.devices.filter((d) => only === undefined || only.has(d.uuid) || only.has(d.name));
+  // With a journal, the devices its run changed; without one, those named.
+  const devices = journal === undefined ? named : named.filter((d) => journal.deliveryRecord(d.uuid) !== undefined);
+  const restoreFmc = options.fmc ?? named.length === plan.devices.length;
+  const fmcRecord = journal?.fmcSwitchRecord;
+  if (!restoreFmc && options.force !== true && journal?.fmcSwitch !== undefined) {
+    throw new SftunnelCaError(
+      'ROLLBACK_WOULD_STRAND',
+      `the FMC ${fmc.name} switched to the new InternalCA in this run: rolling back ${devices.map((d) => d.name).join(', ')} alone would leave them on the old CA, and they would drop at their next restart. Nothing was changed`,
+      { host: fmc.name, step: 'rollback' },
+    );
+  }
+
+  // The FMC's files to put back: checked before any device is touched.
+  const pushed = (device: PlannedDevice): Restore[] => {
+    const files = fmcPushedFiles(layout, device.uuid);
+    return [restoreOf(files.sftunnelCertificate, 0o644), restoreOf(files.sftunnelKey, 0o600)];
+  };
+  const restoreOf = (path: string, mode: number): Restore => {
+    const recorded = fmcRecord?.replaced?.[path];
+    return { path, mode, recorded, backup: recorded?.backup ?? fmcRecord?.backups[path] ?? `${path}${layout.backupSuffix}` };
+  };
+  const live = plan.livePaths;
+  const fmcFiles = [restoreOf(live.caCrl, 0o644), restoreOf(live.sftunnelCertificate, 0o644), restoreOf(live.sftunnelKey, 0o600), restoreOf(layout.fmc.caKey, 0o600), restoreOf(live.caCertificate, 0o644)];
+  // A journal whose run never switched the FMC: the FMC's files are not that run's to restore.
+  const fmcOwned = journal === undefined || fmcRecord !== undefined;
+  const pushedFiles = new Map(fmcOwned ? devices.map((d) => [d.uuid, pushed(d)] as const) : []);
+  // A journal that records what its run replaced: exactly those files, none that it did not replace.
+  const replacedOnly = (restores: readonly Restore[], exact: boolean): Restore[] => restores.filter((r) => !exact || r.recorded !== undefined);
+  const candidates = fmcOwned ? replacedOnly([...[...pushedFiles.values()].flat(), ...(restoreFmc ? fmcFiles : [])], fmcRecord?.replaced !== undefined) : [];
+  const fmcPlan = await checkRestores(fmc, candidates, 'rollback');
+  if (fmcPlan.stale.length > 0) {
+    throw new SftunnelCaError(
+      'ROLLBACK_STALE',
+      `the FMC's ${fmcPlan.stale.join(', ')} no longer hold what the run of ${journal?.path ?? 'this journal'} wrote (or the backup is not what it kept): a later renewal or copy changed them. Nothing was changed`,
+      { host: fmc.name, step: 'rollback' },
+    );
+  }
   options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: plan.stagingDirectory, devices: devices.length });
-  const runs = devices.map((device) => createDeviceRun(device, { backups: journal?.delivered(device.uuid)?.backups ?? {} }));
-  const backupOf = (backups: Readonly<Record<string, string>>, key: string, path: string): string => backups[key] ?? `${path}${layout.backupSuffix}`;
+  const runs = devices.map((device) => createDeviceRun(device, { backups: journal?.deliveryRecord(device.uuid)?.backups ?? {} }));
 
   await runBounded(runs, options.concurrency ?? 16, (run) =>
     runOnDevice(run, options, async (host, signal, step) => {
+      step('inspect');
+      const record = journal?.deliveryRecord(run.device.uuid);
+      const restores = replacedOnly(
+        run.device.files.map((file): Restore => {
+          const recorded = record?.replaced?.[file.destination];
+          return { path: file.destination, mode: layout.peerFileMode, recorded, backup: recorded?.backup ?? run.backups[file.destination] ?? `${file.destination}${layout.backupSuffix}` };
+        }),
+        record?.replaced !== undefined,
+      );
+      const checked = await checkRestores(host, restores, 'rollback', signal);
+      if (checked.missing.length > 0) {
+        throw new SftunnelCaError('FILE_NOT_FOUND', `${host.name} has no backup ${checked.missing.join(', ')} to restore; nothing was changed on it`, { host: host.name, step: 'rollback' });
+      }
+      if (checked.stale.length > 0) {
+        throw new SftunnelCaError('ROLLBACK_STALE', `${checked.stale.join(', ')} on ${host.name} no longer hold what the run wrote (or the backup is not what it kept); nothing was changed on it`, { host: host.name, step: 'rollback' });
+      }
+      const originals = new Map<string, Uint8Array>();
+      for (const restore of checked.todo) originals.set(restore.path, await host.readFile(restore.backup, { signal }));
+      const caPath = run.device.files.find((file) => file.role === 'caCertificate')?.destination;
+      const caBackup = caPath === undefined ? undefined : originals.get(caPath);
+      if (!restoreFmc && options.force !== true && caBackup !== undefined && Certificate.fromPem(new TextDecoder().decode(caBackup), caPath).fingerprintSha256 !== plan.fmc.ca.fingerprintSha256) {
+        throw new SftunnelCaError('ROLLBACK_WOULD_STRAND', `the backup of ${host.name}'s cacert.pem is not the FMC's live InternalCA: rolled back alone it would drop at its next restart; nothing was changed on it`, { host: host.name, step: 'rollback' });
+      }
       step('write');
-      for (const file of run.device.files) {
-        const original = await host.readFile(backupOf(run.backups, file.destination, file.destination), { signal });
-        await host.writeFileAtomic(file.destination, original, { signal, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
+      for (const restore of checked.todo) {
+        const original = originals.get(restore.path) ?? new Uint8Array();
+        await host.writeFileAtomic(restore.path, original, { signal, mode: layout.peerFileMode, owner: layout.peerFileOwner, group: layout.peerFileGroup });
         step('verify');
-        if ((await host.stat(file.destination, { signal })).sha256 !== sha256(original)) {
-          throw new SftunnelCaError('INTEGRITY_MISMATCH', `${file.destination} on ${host.name} does not hold its backup after the rollback`, { host: host.name, step: 'verify', file: file.destination });
+        if ((await host.stat(restore.path, { signal })).sha256 !== sha256(original)) {
+          throw new SftunnelCaError('INTEGRITY_MISMATCH', `${restore.path} on ${host.name} does not hold its backup after the rollback`, { host: host.name, step: 'verify', file: restore.path });
         }
       }
+      run.alreadyDelivered = checked.todo.length === 0;
       run.outcome = 'delivered';
     }),
   );
 
-  // The FMC's record of each rolled-back device, and with `fmc` its live files: from their backups, where there are any.
-  const fmcBackups = journal?.fmcSwitch?.backups ?? {};
-  const restores = runs
-    .filter((r) => r.outcome === 'delivered')
-    .flatMap((r) => {
-      const pushed = fmcPushedFiles(layout, r.device.uuid);
-      return [pushed.sftunnelCertificate, pushed.sftunnelKey].map((path) => ({ path, mode: path === pushed.sftunnelKey ? 0o600 : 0o644 }));
-    });
-  if (restoreFmc) {
-    const live = plan.livePaths;
-    restores.push(...[live.caCrl, live.sftunnelCertificate, live.caCertificate].map((path) => ({ path, mode: 0o644 })), { path: live.sftunnelKey, mode: 0o600 });
-  }
-  const sources = restores.map((r) => ({ ...r, backup: backupOf(fmcBackups, r.path, r.path) }));
-  const digests = await remoteDigests(fmc, sources.map((s) => s.backup), 'rollback');
-  const copies = sources.flatMap((s) => {
-    const digest = digests.get(s.backup);
-    return digest === undefined ? [] : [{ source: s.backup, destination: s.path, sha256: digest.sha256, mode: s.mode }];
+  // The FMC's record of each rolled-back device, and with `fmc` its live files.
+  const notRolledBack = new Set(runs.filter((r) => r.outcome !== 'delivered').flatMap((r) => pushedFiles.get(r.device.uuid) ?? []));
+  const fmcTodo = fmcPlan.todo.filter((restore) => !notRolledBack.has(restore));
+  const digests = await remoteDigests(fmc, fmcTodo.map((r) => r.backup), 'rollback');
+  const copies = fmcTodo.flatMap((r) => {
+    const digest = digests.get(r.backup);
+    return digest === undefined ? [] : [{ source: r.backup, destination: r.path, sha256: digest.sha256, mode: r.mode }];
   });
-  if (restoreFmc) options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
-  await copyOnHost(fmc, copies, 'rollback');
-  if (restoreFmc) {
+  const fmcRestored = restoreFmc && fmcOwned;
+  if (fmcRestored) options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
+  await copyOnHost(fmc, copies, { step: 'rollback', now: options.now() });
+  if (fmcRestored) {
     await restartSftunnel(fmc, 'rollback');
+    await journal?.record({ type: 'fmc-rolled-back' });
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'done' });
   }
   await bringTunnelsUp(
@@ -107,5 +186,41 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
       await journal?.record({ type: 'rolled-back', uuid: run.device.uuid });
     },
   );
-  return finishRun({ fmc: fmc.name, stagingDirectory: plan.stagingDirectory, fmcSwitched: !restoreFmc && journal?.fmcSwitch !== undefined, stopped: undefined, failedPushPath: undefined }, runs, startedAt, options);
+  return finishRun(
+    { fmc: fmc.name, stagingDirectory: plan.stagingDirectory, fmcSwitched: !fmcRestored && journal?.fmcSwitch !== undefined, stopped: undefined, failedPushPath: undefined },
+    runs,
+    startedAt,
+    options,
+  );
+}
+
+/**
+ * Sorts files to put back by what the host holds (one round trip for all): `todo` (the live file
+ * holds what the run wrote, or no sha256 was recorded, and a backup exists), already done (the
+ * live file holds the backup's recorded content), `stale` (neither, or the backup is not what
+ * was kept) or `missing` (no record and no backup: nothing to restore from).
+ */
+async function checkRestores(host: Host, restores: readonly Restore[], step: string, signal?: AbortSignal): Promise<{ todo: Restore[]; stale: string[]; missing: string[] }> {
+  if (restores.length === 0) return { todo: [], stale: [], missing: [] };
+  signal?.throwIfAborted();
+  const digests = await remoteDigests(host, restores.flatMap((r) => [r.path, r.backup]), step);
+  const todo: Restore[] = [];
+  const stale: string[] = [];
+  const missing: string[] = [];
+  for (const restore of restores) {
+    const live = digests.get(restore.path)?.sha256;
+    const kept = digests.get(restore.backup)?.sha256;
+    const { recorded } = restore;
+    if (recorded === undefined) {
+      if (kept !== undefined) todo.push(restore);
+      else missing.push(restore.backup);
+    } else if (live === recorded.backupSha256) {
+      continue; // rolled back already
+    } else if (live === recorded.writtenSha256 && kept === recorded.backupSha256) {
+      todo.push(restore);
+    } else {
+      stale.push(restore.path);
+    }
+  }
+  return { todo, stale, missing };
 }
