@@ -1,12 +1,14 @@
 import { assertPreflightPassed, inspectFmc, isSftunnelCaError, planRenewal, preflightRenewal, type PreflightReport } from '@sftunnel-ca/core';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { labConnect, labInventory, useLabFmc, type LabFmcFixture } from './lab-fleet.js';
 
 const DISK_FULL = 'FTD-0002';
+const HOUR_MS = 3_600_000;
 const SILENT = 'FTD-0003';
 
 /** Preflight of a lab FMC's whole renewal; the operator's clock is the lab's, shifted by `skewMs`. */
-async function preflight(fleet: LabFmcFixture, options: { readonly skewMs?: number; readonly allowUnreachable?: boolean } = {}): Promise<PreflightReport> {
+async function preflight(fleet: LabFmcFixture, options: { readonly skewMs?: number; readonly allowUnreachable?: boolean; readonly backdateMs?: number } = {}): Promise<PreflightReport> {
   const { lab, fmc } = fleet;
   const now = lab.clock.now();
   const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
@@ -15,6 +17,7 @@ async function preflight(fleet: LabFmcFixture, options: { readonly skewMs?: numb
     connect: labConnect(lab, 'direct', 2_000),
     now: () => new Date(lab.clock.now().getTime() + (options.skewMs ?? 0)),
     allowUnreachable: options.allowUnreachable ?? false,
+    ...(options.backdateMs === undefined ? {} : { backdateMs: options.backdateMs }),
   });
 }
 
@@ -30,23 +33,66 @@ describe('preflight › a clean fleet', () => {
     expect(report.refused).toBe(false);
     expect(report.findings.find((f) => f.probe === 'fmc-version')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('7.2.9.99-4') });
     expect(verdictOf(report, 'critical-task')).toBe('pass');
+    expect(verdictOf(report, 'ca-key')).toBe('pass');
     expect(verdictOf(report, 'clock-skew')).toBe('pass');
     for (const device of fleet.lab.devices) {
       for (const probe of ['device-reachable', 'clock-skew', 'free-disk']) expect(verdictOf(report, probe, device.name), `${probe} ${device.name}`).toBe('pass');
     }
-    expect(report.counts).toEqual({ pass: 2 + 3 * 4, warn: 1, fail: 0 });
+    expect(report.counts).toEqual({ pass: 3 + 3 * 4, warn: 1, fail: 0 });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(() => assertPreflightPassed(report)).not.toThrow();
     // generate_certs.pl was answered no: the FMC's CA is the one it had.
     expect(await fleet.lab.readFile(fleet.lab.fmc.name, '/etc/sf/ca_root/cacert.pem')).toBe(caBefore);
   });
 
-  it('fails the clock of every appliance when the operator’s clock is ten minutes ahead', async () => {
-    const report = await preflight(fleet, { skewMs: 600_000 });
+  it('lets every appliance 12 h behind the operator through with a warning: the default one-day backdate covers the lag', async () => {
+    const report = await preflight(fleet, { skewMs: 12 * HOUR_MS });
+    expect(report.refused).toBe(false);
+    const clocks = report.findings.filter((f) => f.probe === 'clock-skew');
+    expect(clocks).toHaveLength(5);
+    for (const clock of clocks) {
+      expect(clock.verdict).toBe('warn');
+      expect(clock.message).toMatch(/−43[12]\d\d s from the operator’s: 12 h behind, within the 1 d the new certificates are backdated by/);
+    }
+  });
+
+  it('refuses appliances 2 days behind, saying the lag, the backdate and what to do; a 3-day backdate lets them through', async () => {
+    const report = await preflight(fleet, { skewMs: 48 * HOUR_MS });
     expect(report.refused).toBe(true);
     const clocks = report.findings.filter((f) => f.probe === 'clock-skew');
     expect(clocks).toHaveLength(5);
-    expect(clocks.every((f) => f.verdict === 'fail' && /−\d+ s from the operator/.test(f.message))).toBe(true);
+    for (const clock of clocks) {
+      expect(clock.verdict).toBe('fail');
+      expect(clock.message).toMatch(/−172[78]\d\d s from the operator’s: 2 d behind, more than the 1 d the new certificates and CRL are backdated by, so it would find them not yet valid/);
+      expect(clock.remedy).toMatch(/NTP.*--backdate, e\.g\. 3d/);
+    }
+    const covered = await preflight(fleet, { skewMs: 48 * HOUR_MS, backdateMs: 72 * HOUR_MS });
+    expect(covered.refused).toBe(false);
+    expect(covered.findings.filter((f) => f.probe === 'clock-skew').map((f) => f.verdict)).toEqual(['warn', 'warn', 'warn', 'warn', 'warn']);
+  });
+});
+
+describe('preflight › the InternalCA’s key', () => {
+  const fleet = useLabFmc({ devices: 1, caState: 'expiring', direct: true });
+
+  it('refuses when the key is missing or is not the live CA’s, saying where it looked and how to point the layout at it', async () => {
+    const { lab } = fleet;
+    const path = lab.path(lab.fmc.name, lab.layout.fmc.caKey);
+    const key = await readFile(path, 'utf8');
+    try {
+      await rm(path);
+      const missing = await preflight(fleet);
+      expect(missing.refused).toBe(true);
+      expect(missing.findings.find((f) => f.probe === 'ca-key')).toMatchObject({ verdict: 'fail', cause: 'FMC_CA_KEY_MISSING', message: expect.stringContaining(lab.layout.fmc.caKey), remedy: expect.stringContaining('--ca-key') });
+      // Another RSA key (the FMC's own sftunnel key) where the CA key should be.
+      await writeFile(path, await lab.readFile(lab.fmc.name, lab.layout.fmc.sftunnelKey), { mode: 0o600 });
+      const mismatch = await preflight(fleet);
+      expect(mismatch.findings.find((f) => f.probe === 'ca-key')).toMatchObject({ verdict: 'fail', cause: 'FMC_CA_KEY_MISMATCH' });
+      expect(() => assertPreflightPassed(mismatch)).toThrow(expect.objectContaining({ code: 'PREFLIGHT_REFUSED', message: expect.stringContaining('ca-key') }));
+    } finally {
+      await writeFile(path, key, { mode: 0o600 });
+    }
+    expect(verdictOf(await preflight(fleet), 'ca-key')).toBe('pass');
   });
 });
 

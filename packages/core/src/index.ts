@@ -155,6 +155,7 @@ export {
   DEFAULT_APPLIANCE_LAYOUT,
   defineApplianceLayout,
   ftdPeerFiles,
+  fmcHaPeerFiles,
   fmcPushedFiles,
   failedPushPath,
   type ApplianceLayout,
@@ -188,7 +189,7 @@ export {
   type PlannedFile,
   type DeviceIdentity,
 } from './renewal/plan.js';
-export { assertPlanCoverage } from './renewal/coverage.js';
+export { assertPlanCoverage, fmcSwitchPending } from './renewal/coverage.js';
 export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
 export {
   prepareRenewal,
@@ -201,6 +202,18 @@ export {
 export { parsePreparedManifest } from './renewal/prepared-manifest.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
 export { renewFleet, type RenewFleetOptions } from './renewal/renew-fleet.js';
+export {
+  GENERATE_CERTS_SCRIPT,
+  probeVendorGenerator,
+  chooseRenewalGenerator,
+  formatRenewalGeneratorChoice,
+  renewalGeneratorProbe,
+  type RenewalGenerator,
+  type RenewalGeneratorChoice,
+  type VendorGeneratorProbe,
+  type ProbeVendorGeneratorOptions,
+} from './renewal/vendor-generator.js';
+export { renewWithVendorGenerator, type VendorRenewalOptions } from './renewal/vendor-renewal.js';
 export type { RenewalPhase, PhaseSpan } from './renewal/run-timeline.js';
 export { SFTUNNEL_PORT, type SftunnelTlsProbe, type SftunnelTlsProbeTarget } from './renewal/sftunnel-tls-probe.js';
 /** The copy step from a jump server (`copy_sftunnel_certs_jumpserver.py devices.csv`): see {@link copyFromDevicesCsv}. */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '@sftunnel-ca/core';
+import { fmcHaPeerFiles, fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '@sftunnel-ca/core';
 import type { LabPki } from './lab-pki.js';
 
 /** A device or FMC as the files name it. */
@@ -110,6 +110,25 @@ export async function writeFmcPeerIdentities(root: string, layout: ApplianceLayo
       ),
     );
   }
+}
+
+/**
+ * Writes, on an FMC of an HA pair, what it holds to talk sftunnel to its HA peer, as it holds it for
+ * a manager on an FTD: `/var/sf/peers/<peer-UUID>/` with the peer's InternalCA (`cacert.pem`), the
+ * certificate and key the peer issued for this FMC (`sftunnel-cert.pem`, `sftunnel-key.pem`, mode
+ * 644) and `sftunnel.json` naming the peer (role `ha-peer`). The same directory holds the
+ * `certs_pushed/` pair this FMC made for the peer ({@link writeFmcFiles}).
+ *
+ * @param root - the FMC's directory on disk (its `/`)
+ * @param layout - the appliance paths
+ * @param peer - the HA peer FMC and what this FMC holds for it
+ */
+export async function writeHaPeerFiles(root: string, layout: ApplianceLayout, peer: ManagerFiles): Promise<void> {
+  const files = fmcHaPeerFiles(layout, peer.uuid);
+  await put(root, files.caCertificate, peer.caCertificatePem);
+  await put(root, files.sftunnelCertificate, peer.certificatePem);
+  await put(root, files.sftunnelKey, peer.keyPem);
+  await put(root, join(files.directory, 'sftunnel.json'), `${JSON.stringify({ peer_uuid: peer.uuid, peer_name: peer.name, peer_ip: peer.address, port: 8305, role: 'ha-peer' }, null, 2)}\n`);
 }
 
 /**

@@ -163,6 +163,7 @@ export class ApplianceSshServer {
   #servers: { readonly normal: ssh2.Server; readonly changed: ssh2.Server } | undefined;
   #port = 0;
   #listening = false;
+  #accepted = 0;
 
   private constructor(appliance: ApplianceRuntime) {
     this.#appliance = appliance;
@@ -187,6 +188,11 @@ export class ApplianceSshServer {
   /** The SSH port. */
   get port(): number {
     return this.#port;
+  }
+
+  /** TCP connections accepted on the SSH port since the start, whatever the faults then did with them. */
+  get accepted(): number {
+    return this.#accepted;
   }
 
   /** Applies a change of the `unreachable` fault: stops or resumes listening on the same port. */
@@ -249,6 +255,7 @@ export class ApplianceSshServer {
   }
 
   #accept(socket: Socket): void {
+    this.#accepted += 1;
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
     noteApplianceEvent(this.#appliance, { event: 'connection' });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_APPLIANCE_LAYOUT, ftdPeerFiles, SftunnelCaError, type ApplianceLayout, type RsaKeyPair } from '@sftunnel-ca/core';
-import { onDisk, writeFmcFiles, writeFmcPeerIdentities, writeFtdFiles, type ApplianceIdentity } from './appliance-files.js';
+import { DEFAULT_APPLIANCE_LAYOUT, fmcHaPeerFiles, ftdPeerFiles, SftunnelCaError, type ApplianceLayout, type RsaKeyPair } from '@sftunnel-ca/core';
+import { onDisk, writeFmcFiles, writeFmcPeerIdentities, writeFtdFiles, writeHaPeerFiles, type ApplianceIdentity } from './appliance-files.js';
 import type { ApplianceRole, ApplianceRuntime, ApplianceServices, LabAppliance, LoginShell } from './appliance.js';
 import type { ApplianceFaults, LabFaults } from './faults.js';
 import { runGenerateCerts } from './generate-certs.js';
@@ -34,6 +34,16 @@ export interface StartLabOptions {
   readonly devices: number | readonly LabDeviceSpec[];
   /** Add an HA peer FMC (`FMCsec`) with its own InternalCA that manages the same devices. Default false. */
   readonly ha?: boolean;
+  /**
+   * With `ha`: the two FMCs are also sftunnel peers of each other, as the FMCs of an HA pair are on
+   * the appliance. Each FMC has a peer directory for the other (`/var/sf/peers/<peer-UUID>/`) with
+   * the `certs_pushed/` pair it made for the peer and the files it holds to talk to the peer (the
+   * peer's `cacert.pem`, and the `sftunnel-cert.pem` and `sftunnel-key.pem` the peer made for it,
+   * `sftunnel.json` with role `ha-peer`), and a tunnel to the peer; each FMC's inspection then
+   * lists the other as a peer, so renewal and the copy step cover it. The lab's
+   * `generate_certs.pl` leaves the HA peer out. Default false: the FMCs know only the devices.
+   */
+  readonly haTunnel?: boolean;
   /** The InternalCA at the lab's start: `valid` (a year old; default), `expiring` or `expired`. */
   readonly caState?: LabCaState;
   /** For `expiring`, days left (default 20); for `expired`, days since expiry (default 5). */
@@ -94,6 +104,11 @@ export interface Lab {
   tunnel(device: string, manager?: string): TunnelStatus;
   /** Every tunnel. */
   tunnels(): readonly TunnelStatus[];
+  /**
+   * How many TCP connections an appliance's SSH endpoint has accepted since the lab started (each
+   * dial that reached it, `silent` ones included; none while it is `unreachable`, whose dials are refused).
+   */
+  sshConnections(name: string): number;
   /** `pmtool restartbyid sftunnel` on an appliance: drops its tunnels and reconnects them with the files as they are now. */
   restartTunnel(name: string): Promise<void>;
   /** Drops a device's tunnels (a network blip); they stay down until restarted. */
@@ -195,8 +210,10 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     const fmcCount = options.ha === true ? 2 : 1;
     const fmcIds = FMC_NAMES.slice(0, fmcCount).map((name) => ({ name, uuid: randomUUID() }));
     const pkis: LabPki[] = [];
+    // With haTunnel each FMC also issues a pair for its HA peer, as for a device.
+    const haPeersOf = (fmc: { uuid: string }): { name: string; uuid: string }[] => (options.haTunnel === true ? fmcIds.filter((f) => f.uuid !== fmc.uuid) : []);
     for (const fmc of fmcIds) {
-      pkis.push(await createLabPki({ fmcUuid: fmc.uuid, deviceUuids: specs.map((d) => d.uuid), now, caState, caDays: options.caDays, keys }));
+      pkis.push(await createLabPki({ fmcUuid: fmc.uuid, deviceUuids: [...specs, ...haPeersOf(fmc)].map((d) => d.uuid), now, caState, caDays: options.caDays, keys }));
     }
     const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
     const sshPort = options.sshPort ?? (uid === 0 ? 22 : 0);
@@ -205,8 +222,10 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       clock,
       layout,
       restartSftunnel: async (appliance) => {
-        if (appliance.info.role === 'fmc') await emulator.restartManager(appliance.info.name, (device) => members.get(device)?.runtime.faults.reconnectsOnlyWhenRestarted !== true);
-        else await emulator.restartDevice(appliance.info.name);
+        if (appliance.info.role === 'fmc') {
+          await emulator.restartManager(appliance.info.name, (device) => members.get(device)?.runtime.faults.reconnectsOnlyWhenRestarted !== true);
+          await emulator.restartDevice(appliance.info.name); // its own tunnel to its HA peer, if any (haTunnel)
+        } else await emulator.restartDevice(appliance.info.name);
       },
       sftunnelStatus: (appliance, peer) => {
         const fmc = appliance.info.role === 'fmc';
@@ -264,7 +283,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     };
 
     // The FMCs first: their sftunnel listeners claim the lab's address block.
-    await Promise.all(fmcIds.map((fmc, i) => writeFmcFiles(join(dir, fmc.name), layout, { ...fmc, address: '' }, pkis[i] as LabPki, specs.map((d) => ({ ...d, address: '' })))));
+    await Promise.all(fmcIds.map((fmc, i) => writeFmcFiles(join(dir, fmc.name), layout, { ...fmc, address: '' }, pkis[i] as LabPki, [...specs, ...haPeersOf(fmc)].map((d) => ({ ...d, address: '' })))));
     const blocks = options.addressBlock !== undefined ? [options.addressBlock] : [0, ...Array.from({ length: 8 }, () => 1 + Math.floor(Math.random() * 250))];
     let block: number | undefined;
     for (const candidate of blocks) {
@@ -324,6 +343,28 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
         });
       }
     }
+    // haTunnel: each FMC holds what its HA peer made for it, and keeps a tunnel to the peer (the peer as its manager).
+    for (const fmc of fmcMembers) {
+      const { info } = fmc.runtime;
+      for (const peerId of haPeersOf(info)) {
+        const peerPki = pkis[fmcIds.findIndex((f) => f.uuid === peerId.uuid)] as LabPki;
+        const issued = peerPki.devices.get(info.uuid);
+        await writeHaPeerFiles(info.root, layout, {
+          uuid: peerId.uuid,
+          name: peerId.name,
+          address: (members.get(peerId.name) as Member).runtime.info.address,
+          caCertificatePem: peerPki.ca.certificate.pem,
+          certificatePem: issued?.certificate.pem ?? '',
+          keyPem: issued?.privateKeyPem ?? '',
+        });
+        const files = fmcHaPeerFiles(layout, peerId.uuid);
+        emulator.addTunnel({ name: info.name, address: info.address, log: fmc.log }, peerId.name, {
+          caCertificate: onDisk(info.root, files.caCertificate),
+          certificate: onDisk(info.root, files.sftunnelCertificate),
+          key: onDisk(info.root, files.sftunnelKey),
+        });
+      }
+    }
     const all = [...fmcMembers, ...devices];
     await inBatches(all, 64, async (member) => {
       const server = await ApplianceSshServer.start(member.runtime, sshPort).catch((error: unknown) => {
@@ -343,6 +384,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       if (down.has(name)) emulator.markDown(name, new Date(now.getTime() - 3_600_000));
       else await emulator.connect(name, { verifyAt: establishedAt, log: false });
     });
+    if (options.haTunnel === true) for (const fmc of fmcMembers) await emulator.connect(fmc.runtime.info.name, { verifyAt: establishedAt, log: false });
     const deviceNames = specs.map((d) => d.name);
     const tunnels = emulator;
     const labBlock = block;
@@ -467,6 +509,10 @@ class RunningLab implements Lab {
 
   tunnels(): readonly TunnelStatus[] {
     return this.#emulator.all();
+  }
+
+  sshConnections(name: string): number {
+    return this.#member(name).ssh?.accepted ?? 0;
   }
 
   async restartTunnel(name: string): Promise<void> {

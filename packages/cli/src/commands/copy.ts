@@ -46,8 +46,9 @@ export function copyCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .description(
       'The copy step of the vendor’s procedure (copy_sftunnel_certs.py / copy_sftunnel_certs_jumpserver.py): connect to each ' +
         'appliance of the inventory over SSH, copy the FMC’s InternalCA and that device’s certificate and key (backups kept, ' +
-        'root:root 644), restart its sftunnel and check its tunnel on the FMC. An FMC row that is not the HA peer is skipped, ' +
-        'as the vendor’s script does. Without --fmc the inventory’s first row is the FMC (the jump-server script); with --fmc ' +
+        'root:root 644), restart its sftunnel and check its tunnel on the FMC. The HA peer FMC (the FMC has a peer directory ' +
+        'for it) gets them in its own peers directory the same way; an FMC row that is not the HA peer is skipped, as the ' +
+        'vendor’s script does. A row that fails says why, in the log too. Without --fmc the inventory’s first row is the FMC (the jump-server script); with --fmc ' +
         'every row is a target (the script run on the FMC). With --failed-push only the devices a FAILED_PUSH lists are done, ' +
         'from the staging directory it is in when a renew prepared it, else from the FMC’s live files. The inventory is the ' +
         'vendor’s devices.csv as it is (name, ip, admin user, password), or with the columns port, key file, jump host and role ' +

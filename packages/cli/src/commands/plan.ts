@@ -1,4 +1,5 @@
 import { formatRenewalDiff, formatRenewalPlan, inspectFmc, loadPreparedRenewal, planRenewal, preflightRenewal, renewalDiff } from '@sftunnel-ca/core';
+import { chooseRenewalGenerator, defaultPreflightProbes, formatRenewalGeneratorChoice, probeVendorGenerator, renewalGeneratorProbe, type RenewalGenerator } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
@@ -12,6 +13,8 @@ import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
+import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
+import { collect, parseDeviceNames } from '../device-names.js';
 
 /** The `schema` of `plan --json` documents. */
 export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';
@@ -28,6 +31,9 @@ interface PlanFlags extends SshFlags {
   readonly preflight?: boolean;
   readonly allowUnreachable?: boolean;
   readonly backdate?: string;
+  readonly leaveOut?: readonly string[];
+  readonly caKey?: string;
+  readonly generator?: RenewalGenerator;
   readonly json?: boolean;
 }
 
@@ -47,6 +53,9 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .addOption(new Option('--preflight', 'also run renew’s preflight (reaches every device of --devices; changes nothing) and report it; exit 3 when it would refuse'))
     .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal'))
     .addOption(new Option('--backdate <duration>', 'preflight: the backdate renew will use (e.g. 12h, 1d, 2d; default 1d): a clock lagging by more fails'))
+    .addOption(new Option('--leave-out <names>', 'devices the FMC manages to leave out on purpose, as renew --leave-out (comma-separated, repeatable)').argParser(collect))
+    .addOption(caKeyOption())
+    .addOption(new Option('--generator <own|vendor>', 'the generator renew --generator would use: said with why; with --preflight, refused where the FMC lacks it').choices(['own', 'vendor']))
     .addOption(new Option('--json', `print one JSON document (schema ${PLAN_SCHEMA_ID}; ${PLAN_DIFF_SCHEMA_ID} with --staging or --preflight)`))
     .addHelpText(
       'after',
@@ -64,22 +73,31 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();
-        const inspection = await inspectFmc(fmc, { now });
+        const inspection = await inspectFmc(fmc, { now, layout: layoutWithCaKey(flags.caKey) });
         const rows = devicesFile === undefined ? undefined : matchDevicesToFmc(devicesFile, inspection);
         const only = rows === undefined ? undefined : [...rows.keys()];
-        const plan = planRenewal(inspection, { now, canary, ...(only === undefined ? {} : { only }), ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        const plan = planRenewal(inspection, { now, canary, leaveOut: parseDeviceNames(flags.leaveOut), ...(only === undefined ? {} : { only }), ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        if (plan.uncovered.length > 0) {
+          io.stderr.write(
+            `sftunnel-ca: warning: RENEWAL_COVERAGE_INCOMPLETE: ${plan.uncovered.length} device(s) the FMC manages are not in ${flags.devices ?? 'the inventory'}: ${plan.uncovered.map((d) => d.name ?? d.uuid).join(', ')}.\n` +
+              '  renew would refuse to switch the FMC over them (exit 2): add them to the inventory, or leave them out on purpose with --leave-out.\n',
+          );
+        }
+        // Which generator renew would use, and why: printed first (on stderr with --json).
+        const generator = chooseRenewalGenerator(await probeVendorGenerator(fmc), flags.generator);
+        if (flags.json === true) io.stderr.write(`${formatRenewalGeneratorChoice(generator)}\n`);
         // Old → new needs the new certificates: only a prepared renewal has them (core's renewalDiff).
         const diff = flags.staging === undefined ? undefined : renewalDiff(plan, await loadPreparedRenewal(fmc, inspection, flags.staging));
         let preflight;
         if (flags.preflight === true && rows !== undefined && devicesFile !== undefined) {
           const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
           const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
-          preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...(backdateMs === undefined ? {} : { backdateMs }) });
+          preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, probes: [...defaultPreflightProbes(backdateMs === undefined ? {} : { backdateMs }), renewalGeneratorProbe(generator)], allowUnreachable: flags.allowUnreachable === true, ...(backdateMs === undefined ? {} : { backdateMs }) });
         }
         const extras = { ...(diff === undefined ? {} : { diff }), ...(preflight === undefined ? {} : { preflight }) };
         if (flags.json === true) writeJson(io, diff === undefined && preflight === undefined ? PLAN_SCHEMA_ID : PLAN_DIFF_SCHEMA_ID, { fmc: flags.fmc, plan, ...extras });
         else {
-          const sections = [formatRenewalPlan(plan)];
+          const sections = [`${formatRenewalGeneratorChoice(generator)}\n${formatRenewalPlan(plan)}`];
           if (diff !== undefined) sections.push(`Differences (old -> new):\n${formatRenewalDiff(diff)}`);
           if (preflight !== undefined) sections.push(formatPreflightFindings(preflight, true));
           writeText(io, sections.join('\n'));

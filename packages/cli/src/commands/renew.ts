@@ -1,6 +1,8 @@
 import {
   RenewalJournal,
+  assertPlanCoverage,
   assertPreflightPassed,
+  fmcSwitchPending,
   isSftunnelCaError,
   expiryVerdict,
   formatRenewalPlan,
@@ -11,6 +13,15 @@ import {
   renewFleet,
   type RenewalEvent,
   type RenewalResult,
+} from '@sftunnel-ca/core';
+import {
+  chooseRenewalGenerator,
+  defaultPreflightProbes,
+  formatRenewalGeneratorChoice,
+  probeVendorGenerator,
+  renewalGeneratorProbe,
+  renewWithVendorGenerator,
+  type RenewalGenerator,
 } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
@@ -31,6 +42,9 @@ import { resumeCommand } from '../resume-command.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
+import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
+import { collect, parseDeviceNames } from '../device-names.js';
+import { assertJournalOfRun, peekJournalOption } from '../journal-check.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';
@@ -47,6 +61,9 @@ interface RenewFlags extends SshFlags {
   readonly staging?: string;
   readonly allowUnreachable?: boolean;
   readonly backdate?: string;
+  readonly leaveOut?: readonly string[];
+  readonly caKey?: string;
+  readonly generator?: RenewalGenerator;
   readonly json?: boolean;
 }
 
@@ -59,8 +76,11 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         'files over SSH (backups kept), switch the FMC and bring every tunnel back on the new CA. Devices are reached with ' +
         'the devices.csv rows (name or address, user, port, password inline, env:VAR or file:PATH). Asks the vendor’s two ' +
         'confirmations on a terminal; elsewhere pass --yes. First a preflight checks the FMC (version, critical tasks, clock) ' +
-        'and reaches every device as root (clock, free disk): any failure refuses the run (exit 3) with each probe’s message ' +
-        'and what to do; --allow-unreachable leaves devices that cannot be reached to the copy step. On a terminal a live list shows the devices in flight. Ctrl-C ' +
+        'and reaches every device as root (clock, free disk, the CA key): any failure refuses the run (exit 3) with each probe’s message ' +
+        'and what to do; --allow-unreachable leaves devices that cannot be reached to the copy step. Every device the FMC manages ' +
+        'must be in the inventory or named with --leave-out: a run that would strand one is refused (exit 2, naming it). The ' +
+        'FMC switches its CA, CA key, CRL and own pair together, each replaced file kept as *.backup (an older *.backup moved ' +
+        'to *.backup.<time>). On a terminal a live list shows the devices in flight. Ctrl-C ' +
         'stops starting devices, lets those in flight finish, leaves the FMC unswitched and prints the command that resumes ' +
         '(every run keeps a journal). Exit 0 all done, 1 some devices failed (see FAILED_PUSH), 3 preflight refused, 4 interrupted.',
     )
@@ -74,13 +94,19 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
     .addOption(new Option('--staging <dir>', 'a copy run or a resume: deliver what an earlier renew staged in this FMC directory (no new CA)'))
     .addOption(new Option('--allow-unreachable', 'preflight: devices that cannot be reached are a warning, not a refusal (they are left to the copy step)'))
     .addOption(new Option('--backdate <duration>', 'set the new certificates’ notBefore and the CRL’s lastUpdate this far back, for clocks that lag (e.g. 12h, 1d, 2d; default 1d)'))
+    .addOption(new Option('--leave-out <names>', 'devices the FMC manages that this run leaves out on purpose (comma-separated, repeatable): staged and listed in FAILED_PUSH for a copy run; they drop at their next reconnect until copied').argParser(collect))
+    .addOption(caKeyOption())
+    .addOption(
+      new Option('--generator <own|vendor>', 'what makes the new CA: sftunnel-ca’s own (default), or the FMC’s generate_certs.pl (fixed hotfix only), then delivered, verified and journaled alike').choices(['own', 'vendor']),
+    )
     .addOption(new Option('--json', `print one JSON document (schema ${RENEW_SCHEMA_ID})`))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --password-file ~/.fmc-password --devices devices.csv\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --yes --canary 2 --max-failures 10% --journal renew.journal --json\n' +
-        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices failed.csv --yes --staging /var/tmp/certs/1767225600\n',
+        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices failed.csv --yes --staging /var/tmp/certs/1767225600\n' +
+        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --leave-out FTD-0007,FTD-0012 --yes\n',
     )
     .action(async (flags: RenewFlags, self: Command) => {
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
@@ -88,18 +114,27 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       const backdateMs = parseBackdate(flags.backdate);
       const backdate = backdateMs === undefined ? {} : { backdateMs };
       const maxFailures = parseMaxFailures(flags.maxFailures);
+      const leaveOut = parseDeviceNames(flags.leaveOut);
+      const layout = layoutWithCaKey(flags.caKey);
       const devicesFile = await readDevicesFile(flags.devices);
+      const journalRun = await peekJournalOption(flags.journal, flags.staging);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       // Listening for Ctrl-C from the first change on: before it, Ctrl-C ends the command at once, as usual.
       let interruption: FleetInterruption | undefined;
       try {
         const now = io.now();
-        const inspection = await inspectFmc(fmc, { now });
+        const inspection = await inspectFmc(fmc, { now, layout });
         const rows = matchDevicesToFmc(devicesFile, inspection);
-        const plan = planRenewal(inspection, { now, canary, only: [...rows.keys()], ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        const plan = planRenewal(inspection, { now, canary, only: [...rows.keys()], leaveOut, ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
+        if (journalRun !== undefined && flags.journal !== undefined) assertJournalOfRun(flags.journal, journalRun, inspection.fmcUuid, plan.stagingDirectory);
+        // Every device the FMC manages is renewed or left out on purpose before it switches: refused (exit 2) before any device is reached.
+        if (await fmcSwitchPending(fmc, plan, layout)) assertPlanCoverage(plan);
+        // Which generator makes the new CA, and why (the vendor's only where the FMC has the fixed generate_certs.pl; refused by preflight otherwise).
+        const generator = chooseRenewalGenerator(await probeVendorGenerator(fmc), flags.generator);
+        io.stderr.write(`${formatRenewalGeneratorChoice(generator)}\n`);
         const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
         const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
-        const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, allowUnreachable: flags.allowUnreachable === true, ...backdate, ...(concurrency === undefined ? {} : { concurrency }) });
+        const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, probes: [...defaultPreflightProbes(backdate), renewalGeneratorProbe(generator)], allowUnreachable: flags.allowUnreachable === true, ...backdate, ...(concurrency === undefined ? {} : { concurrency }) });
         if (preflight.refused || preflight.counts.warn > 0) io.stderr.write(`${formatPreflightFindings(preflight)}\n`);
         assertPreflightPassed(preflight);
         if (flags.yes !== true) await confirmRenewal(io, formatRenewalPlan(plan).trimEnd(), expiryVerdict(inspection.ca.certificate, now));
@@ -119,7 +154,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
           result = await progress.run(async () => {
             const journal = await RenewalJournal.open(journalPath, { fmcUuid: inspection.fmcUuid, stagingDirectory: plan.stagingDirectory }, now);
             // One go: key generation overlaps delivery; a staging directory (resume, copy run) is reused, never regenerated.
-            return renewFleet(guarded, inspection, plan, {
+            return (generator.generator === 'vendor' ? renewWithVendorGenerator : renewFleet)(guarded, inspection, plan, {
               connect: progress.track(stop.guardConnect(connect, (device) => device.name), (device) => device.name),
               // Devices preflight could not reach (--allow-unreachable) are not dialled again: failed with preflight's cause, to FAILED_PUSH.
               unreachable: preflightUnreachable(preflight),
@@ -129,6 +164,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
               ...(concurrency === undefined ? {} : { concurrency }),
               ...(maxFailures === undefined ? {} : { maxFailures }),
               ...backdate,
+              layout,
             });
           });
         } catch (error) {
@@ -143,7 +179,9 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
           setExitCode(EXIT_CODES.INTERRUPTED);
           return;
         }
-        setExitCode(result !== undefined && result.counts.renewed === result.devices.length ? EXIT_CODES.OK : EXIT_CODES.FAILED);
+        // Devices left out on purpose are what was asked for: the summary says they wait for a copy run.
+        const asked = result?.devices.filter((d) => d.cause !== 'DEVICE_LEFT_OUT') ?? [];
+        setExitCode(result !== undefined && asked.every((d) => d.outcome === 'renewed') ? EXIT_CODES.OK : EXIT_CODES.FAILED);
       } finally {
         interruption?.dispose();
         await fmc.close();
@@ -158,6 +196,10 @@ function formatRenewResult(result: RenewalResult, flags: RenewFlags): string {
     .map(([outcome, count]) => `${count} ${outcome}`)
     .join(', ');
   const lines = [`${result.fmc}: ${counts} of ${result.devices.length} devices in ${(result.durationMs / 1000).toFixed(1)}s`];
+  const leftOut = result.devices.filter((d) => d.cause === 'DEVICE_LEFT_OUT').map((d) => d.name);
+  if (leftOut.length > 0 && result.fmcSwitched) {
+    lines.push(`LEFT OUT on purpose: ${leftOut.join(', ')}. The FMC is on the new InternalCA: they will drop at their next reconnect until their files are copied (they are in FAILED_PUSH).`);
+  }
   if (result.failedPushPath !== undefined) {
     lines.push(
       `FAILED_PUSH: ${result.failedPushPath} lists the devices not done; their files stay staged in ${result.stagingDirectory}.`,

@@ -1,4 +1,4 @@
-import { inspectFmc } from '@sftunnel-ca/core';
+import { inspectFmc, type InspectedCaKey } from '@sftunnel-ca/core';
 import { SshHost, runPool } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
@@ -12,6 +12,7 @@ import { readFmcTunnels } from '../fmc-tunnels.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
+import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
 
 /** The `schema` of `verify --json` documents. */
 export const VERIFY_SCHEMA_ID = 'sftunnel-ca/verify/v1';
@@ -21,6 +22,7 @@ interface VerifyFlags extends SshFlags {
   readonly fmc: string;
   readonly devices: string;
   readonly concurrency?: string;
+  readonly caKey?: string;
   readonly json?: boolean;
 }
 
@@ -32,11 +34,13 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
       'After a renew or a copy, check each device of the inventory over SSH: its cacert.pem, sftunnel-cert.pem and ' +
         'sftunnel-key.pem hold the FMC’s current InternalCA and the certificate and key the FMC made for it (sha256), the ' +
         'certificate is issued by the current InternalCA and valid now, the key is the certificate’s, and the FMC shows its ' +
-        'tunnel up. Reads only; nothing is changed. Exit 0 when every device passes, 1 otherwise.',
+        'tunnel up; and on the FMC, that the InternalCA’s key (--ca-key) belongs to the live CA, since the FMC signs every ' +
+        'device it registers with it. Reads only; nothing is changed. Exit 0 when every check passes, 1 otherwise.',
     )
     .addOption(new Option('--fmc <user@host[:port]>', 'the FMC, over SSH').makeOptionMandatory())
     .addOption(new Option('--devices <inventory>', 'the devices to check and how to reach them: a devices.csv, or a YAML/JSON inventory').makeOptionMandatory())
     .addOption(new Option('--concurrency <n>', 'devices checked at once (default 16)'))
+    .addOption(caKeyOption())
     .addOption(new Option('--json', `print one JSON document (schema ${VERIFY_SCHEMA_ID})`))
     .addHelpText(
       'after',
@@ -49,9 +53,11 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
       const devicesFile = await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       let devices: DeviceVerification[];
+      let caKey: InspectedCaKey;
       const now = io.now();
       try {
-        const inspection = await inspectFmc(fmc, { now });
+        const inspection = await inspectFmc(fmc, { now, layout: layoutWithCaKey(flags.caKey) });
+        caKey = inspection.caKey;
         const rows = matchDevicesToFmc(devicesFile, inspection);
         const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
         const tunnels = new Map((await readFmcTunnels(fmc)).map((peer) => [peer.address, peer.state]));
@@ -84,9 +90,9 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
         await fmc.close();
       }
       const passed = devices.filter((device) => device.ok).length;
-      if (flags.json === true) writeJson(io, VERIFY_SCHEMA_ID, { fmc: flags.fmc, checkedAt: now.toISOString(), passed, failed: devices.length - passed, devices });
-      else writeText(io, formatVerification(flags.fmc, devices, passed));
-      setExitCode(passed === devices.length ? EXIT_CODES.OK : EXIT_CODES.FAILED);
+      if (flags.json === true) writeJson(io, VERIFY_SCHEMA_ID, { fmc: flags.fmc, checkedAt: now.toISOString(), caKey, passed, failed: devices.length - passed, devices });
+      else writeText(io, `${formatCaKey(caKey)}\n${formatVerification(flags.fmc, devices, passed)}`);
+      setExitCode(passed === devices.length && caKey.state === 'matches' ? EXIT_CODES.OK : EXIT_CODES.FAILED);
     });
   return addSshOptions(command);
 }
@@ -96,6 +102,12 @@ function unreachable(device: { uuid: string; name: string; address: string }, tu
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   return { uuid: device.uuid, name: device.name, address: device.address, ok: false, files: failed, chain: failed, key: failed, tunnel, error: typeof code === 'string' ? `${code}: ${message}` : message };
+}
+
+/** The FMC's own check: the InternalCA's key where the layout says, belonging to the live CA (it signs every device registered later). */
+function formatCaKey(caKey: InspectedCaKey): string {
+  const said = { matches: 'ok (belongs to the live InternalCA)', missing: 'FAIL: missing (FMC_CA_KEY_MISSING)', mismatch: 'FAIL: not the live InternalCA’s key (FMC_CA_KEY_MISMATCH)' }[caKey.state];
+  return `  FMC CA key ${caKey.path}: ${said}`;
 }
 
 function formatVerification(fmc: string, devices: readonly DeviceVerification[], passed: number): string {

@@ -26,7 +26,7 @@ const DEVICE_OUTCOMES = ['renewed', 'delivered', 'rolled-back', 'failed', 'not-s
 /** A renewal plan (core's `RenewalPlan`): plan/v1 and plan/v2 print it. */
 const RENEWAL_PLAN = {
   type: 'object',
-  required: ['version', 'fmc', 'livePaths', 'stagingDirectory', 'generate', 'devices', 'plannedAt'],
+  required: ['version', 'fmc', 'livePaths', 'stagingDirectory', 'generate', 'devices', 'uncovered', 'plannedAt'],
   properties: {
     version: { const: 1 },
     fmc: {
@@ -45,12 +45,13 @@ const RENEWAL_PLAN = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['uuid', 'name', 'address', 'canary', 'current', 'keySize', 'keyForm', 'files', 'restart'],
+        required: ['uuid', 'name', 'address', 'canary', 'leftOut', 'current', 'keySize', 'keyForm', 'files', 'restart'],
         properties: {
           uuid: { type: 'string' },
           name: { type: 'string' },
           address: { type: 'string' },
           canary: { type: 'boolean' },
+          leftOut: { type: 'boolean' },
           current: { type: 'object' },
           keySize: { type: 'integer' },
           keyForm: { type: 'string' },
@@ -58,6 +59,10 @@ const RENEWAL_PLAN = {
           restart: { type: 'string' },
         },
       },
+    },
+    uncovered: {
+      type: 'array',
+      items: { type: 'object', required: ['uuid'], properties: { uuid: { type: 'string' }, name: { type: 'string' } } },
     },
     plannedAt: { type: 'string', format: 'date-time' },
   },
@@ -355,8 +360,9 @@ export const JSON_SCHEMAS = {
                 additionalProperties: false,
                 required: ['kind', 'at'],
                 properties: {
-                  kind: { enum: ['attempting', 'connected', 'not-ha-peer', 'copying', 'copied', 'restarting', 'closing', 'could-not-connect'] },
+                  kind: { enum: ['attempting', 'connected', 'not-ha-peer', 'copying', 'copied', 'restarting', 'closing', 'could-not-connect', 'failed'] },
                   at: { type: 'string', format: 'date-time' },
+                  reason: { type: 'string' },
                 },
               },
             },
@@ -377,6 +383,12 @@ export const JSON_SCHEMAS = {
     properties: {
       schema: { const: 'sftunnel-ca/verify/v1' },
       fmc: { type: 'string' },
+      caKey: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'state'],
+        properties: { path: { type: 'string' }, state: { enum: ['matches', 'missing', 'mismatch'] } },
+      },
       checkedAt: { type: 'string', format: 'date-time' },
       passed: { type: 'integer', minimum: 0 },
       failed: { type: 'integer', minimum: 0 },

@@ -206,6 +206,22 @@ const TABLE = {
     meaning: 'The live TLS probe of verify could not complete a TLS 1.2 handshake with the device’s sftunnel port using the FMC’s new certificate and key, verified against the new InternalCA.',
     remedy: 'Read the TLS error in the message; check that the device holds the new files and that its sftunnel restarted (`pmtool restartbyid sftunnel`), then run verify again.',
   },
+  VENDOR_GENERATOR_UNAVAILABLE: {
+    meaning: 'The vendor’s generator was asked for (`--generator vendor`), but the FMC has no fixed generate_certs.pl: its root shell does not find the script, or its release line has no fixed hotfix (7.1.x, 6.x). Nothing was changed.',
+    remedy: 'Install the fixed hotfix the message names (no FMC reboot needed), or renew with sftunnel-ca’s own generator (`--generator own`, the default).',
+  },
+  VENDOR_GENERATOR_REFUSED: {
+    meaning: 'generate_certs.pl refused to run before asking its first question: a critical task is under way on the FMC (smart licensing registration, backup/restore, rule or VDB update, domain task, HA task, upgrade). The script changed nothing.',
+    remedy: 'Wait until the task the message quotes has completed (the FMC’s task status), then run the renewal again.',
+  },
+  VENDOR_GENERATOR_FAILED: {
+    meaning: 'generate_certs.pl did not complete, or the set it left on the FMC is not a renewal sftunnel-ca can deliver (the InternalCA unchanged, its key not at the layout’s `fmc.caKey`, a certificate not issued by the new CA or not matching its key). The FMC may have switched already; its previous files are kept as `*.backup`.',
+    remedy: 'Read the message and /var/log/sf/sfca_generation.log on the FMC; point the layout at the files the script writes if they are elsewhere, then run the renewal again, or roll back from the backups.',
+  },
+  VENDOR_BACKUP_FAILED: {
+    meaning: 'Before running generate_certs.pl, which pushes to every device whose tunnel is up without keeping a backup there, the files of such a device could not be backed up over SSH. The FMC was not changed.',
+    remedy: 'Make the devices named reachable as root (or fix their credentials) and run the renewal again, or renew with sftunnel-ca’s own generator, which backs up each device as it delivers.',
+  },
   PREFLIGHT_REFUSED: {
     meaning: 'A renewal was asked to run although its preflight report has a failed probe (a critical task, an unreachable device, a clock skew, a full disk…); nothing was changed.',
     remedy: 'Read each failed probe’s remedy in the report, fix it (or pass `allowUnreachable` for devices left to the copy step) and run the preflight again.',

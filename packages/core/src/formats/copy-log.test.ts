@@ -38,6 +38,19 @@ describe('formatCopyLog', () => {
     expect(first).toBe('2024-11-12 15:07:36 - Attempting connection to FMCpri');
   });
 
+  it('does write why a device failed on a line of its own, and reads it back', () => {
+    const failed: CopyLogRecord = {
+      device: 'FMCsec',
+      events: [...events(['attempting', '14:07:36'], ['connected', '14:07:40']), { kind: 'failed', at: at('14:07:41'), reason: 'RENEWAL_DEVICE_UNKNOWN: FMCpri has no peer directory' }, ...events(['closing', '14:07:41'])],
+    };
+    const log = formatCopyLog([failed]);
+    expect(log.split('\n')[4]).toBe('2024-11-12 14:07:41 - Failed to copy certificates to FMCsec: RENEWAL_DEVICE_UNKNOWN: FMCpri has no peer directory');
+    expect(parseCopyLog(log)).toEqual([failed]);
+    for (const reason of [undefined, '', 'two\nlines']) {
+      expectCodedError(() => formatCopyLog([{ device: 'x', events: [...events(['attempting', '14:07:36']), { kind: 'failed', at: at('14:07:37'), ...(reason === undefined ? {} : { reason }) }] }]), 'INVALID_ARGUMENT');
+    }
+  });
+
   it('does write a lone separator for an empty run', () => {
     expect(formatCopyLog([])).toBe('=====\n');
   });

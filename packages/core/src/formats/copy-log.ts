@@ -1,7 +1,11 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 
-/** The steps copy_sftunnel_certs.py logs for a device, in the order it takes them. */
-export type CopyLogEventKind = 'attempting' | 'connected' | 'not-ha-peer' | 'copying' | 'copied' | 'restarting' | 'closing' | 'could-not-connect';
+/**
+ * The steps copy_sftunnel_certs.py logs for a device, in the order it takes them; and `failed`, our
+ * line saying why a device was not copied (`Failed to copy certificates to <name>: <reason>`), just
+ * before its `closing` or `could-not-connect` line.
+ */
+export type CopyLogEventKind = 'attempting' | 'connected' | 'not-ha-peer' | 'copying' | 'copied' | 'restarting' | 'closing' | 'could-not-connect' | 'failed';
 
 /** One timestamped line of the copy log. */
 export interface CopyLogEvent {
@@ -9,6 +13,8 @@ export interface CopyLogEvent {
   readonly kind: CopyLogEventKind;
   /** When it happened (the log shows whole seconds). */
   readonly at: Date;
+  /** For `failed`: why, on one line, e.g. `CONNECT_TIMEOUT: …`; absent for the other kinds. */
+  readonly reason?: string;
 }
 
 /** One device's section of the copy log: the result record of one device of a copy run. */
@@ -26,7 +32,7 @@ export interface CopyLogOptions {
 }
 
 const SEPARATOR = '=====';
-const MESSAGES: Readonly<Record<CopyLogEventKind, (device: string) => string>> = {
+const MESSAGES: Readonly<Record<CopyLogEventKind, (device: string, reason?: string) => string>> = {
   attempting: (device) => `Attempting connection to ${device}`,
   connected: (device) => `Connected to ${device}`,
   'not-ha-peer': (device) => `${device} is not an HA-peer. Certificates will not be copied`,
@@ -35,9 +41,14 @@ const MESSAGES: Readonly<Record<CopyLogEventKind, (device: string) => string>> =
   restarting: (device) => `Restarting sftunnel for ${device}`,
   closing: (device) => `Closing connection with ${device}`,
   'could-not-connect': (device) => `Could not connect to ${device}`,
+  failed: (device, reason) => `${failedPrefix(device)}${reason ?? ''}`,
 };
 const KINDS = Object.keys(MESSAGES) as CopyLogEventKind[];
 const ATTEMPTING = MESSAGES.attempting('');
+
+function failedPrefix(device: string): string {
+  return `Failed to copy certificates to ${device}: `;
+}
 const EVENT_LINE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) - (.*)$/;
 
 /**
@@ -47,7 +58,8 @@ const EVENT_LINE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) - (.*)$/;
  * @param records - one record per device, in run order
  * @param options - the clock's offset from UTC
  * @throws SftunnelCaError `INVALID_ARGUMENT` for a record without events, one that does not
- *   start with `attempting`, a name with a line break, or an invalid date
+ *   start with `attempting`, a name with a line break, an invalid date, or a `failed` event
+ *   without a one-line reason
  *
  * @example
  * ```ts
@@ -62,12 +74,15 @@ export function formatCopyLog(records: readonly CopyLogRecord[], options: CopyLo
     if (device === '' || device.includes('\n') || events[0]?.kind !== 'attempting') {
       throw new SftunnelCaError('INVALID_ARGUMENT', `a copy log record needs a one-line device name and starts with an attempting event; ${JSON.stringify(device)} does not`);
     }
-    const lines = events.map(({ kind, at }) => {
+    const lines = events.map(({ kind, at, reason }) => {
       const written = Number.isNaN(at.getTime()) ? '' : timestamp(at, offset);
       if (!KINDS.includes(kind) || !/^[1-9]\d{3}-/.test(written)) {
         throw new SftunnelCaError('INVALID_ARGUMENT', `the copy log record of ${JSON.stringify(device)} has an unknown event or a date outside the years 1000–9999`);
       }
-      return `${written} - ${MESSAGES[kind](device)}\n`;
+      if (kind === 'failed' && (reason === undefined || reason === '' || /[\r\n\u2028\u2029]/.test(reason))) {
+        throw new SftunnelCaError('INVALID_ARGUMENT', `the failed event of ${JSON.stringify(device)} needs a reason on one line`);
+      }
+      return `${written} - ${MESSAGES[kind](device, reason)}\n`;
     });
     return `\n${lines.join('')}\n${SEPARATOR}\n`;
   });
@@ -113,7 +128,12 @@ export function parseCopyLog(text: string, options: CopyLogOptions & { readonly 
         if (!text.startsWith(ATTEMPTING) || text.length === ATTEMPTING.length) fail(index, `a device section starts with \`${ATTEMPTING}<name>\``);
         device = text.slice(ATTEMPTING.length);
       }
-      const kind = KINDS.find((k) => MESSAGES[k](device) === text) ?? fail(index, `not a message the copy script logs for ${JSON.stringify(device)}`);
+      const failed = text.startsWith(failedPrefix(device)) && text.length > failedPrefix(device).length ? text.slice(failedPrefix(device).length) : undefined;
+      if (failed !== undefined) {
+        events.push(Object.freeze({ kind: 'failed' as const, at, reason: failed }));
+        continue;
+      }
+      const kind = KINDS.find((k) => k !== 'failed' && MESSAGES[k](device) === text) ?? fail(index, `not a message the copy script logs for ${JSON.stringify(device)}`);
       events.push(Object.freeze({ kind, at }));
     }
     if (events.length === 0) fail(index, 'a device section holds at least one event line');

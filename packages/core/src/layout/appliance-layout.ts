@@ -193,6 +193,25 @@ export function ftdPeerFiles(layout: ApplianceLayout, fmcUuid: string): FtdPeerF
 }
 
 /**
+ * The directory an FMC of an HA pair keeps for its HA peer FMC, and the three files the peer's
+ * copy step delivers into it (the peer's InternalCA, and the certificate and key the peer made for
+ * this FMC): the FMC's peers directory, the same files an FTD holds for its FMC.
+ *
+ * @param layout - the appliance layout
+ * @param peerFmcUuid - the HA peer FMC's UUID (the CN of its InternalCA)
+ * @throws SftunnelCaError `INVALID_UUID` when `peerFmcUuid` is not a UUID
+ *
+ * @example
+ * ```ts
+ * fmcHaPeerFiles(DEFAULT_APPLIANCE_LAYOUT, 'cdb123c8-4347-11ef-aca1-f3aa241412a1').caCertificate;
+ * // '/var/sf/peers/cdb123c8-4347-11ef-aca1-f3aa241412a1/cacert.pem' (on the other FMC of the pair)
+ * ```
+ */
+export function fmcHaPeerFiles(layout: ApplianceLayout, peerFmcUuid: string): FtdPeerFiles {
+  return ftdPeerFiles({ ...layout, ftd: { ...layout.ftd, peersDirectory: layout.fmc.peersDirectory } }, peerFmcUuid);
+}
+
+/**
  * Where the FMC keeps the certificate and key it made for one device.
  *
  * @param layout - the appliance layout

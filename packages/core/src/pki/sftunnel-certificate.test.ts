@@ -24,11 +24,17 @@ describe('issueSftunnelCertificate', () => {
     );
   });
 
-  it('has exactly three extensions and a key that matches', async () => {
+  it('has the appliance’s three extensions plus an authority key identifier naming the CA, and a key that matches', async () => {
     const issued = await issueSftunnelCertificate({ ca: fixture.ca, peerUuid: FTD_UUID, now: NOW });
     const certPath = await fixture.work.write('three.pem', issued.certificate.pem);
     const text = (await openssl(['x509', '-in', certPath, '-noout', '-text'])).stdout;
-    expect(text.match(/X509v3 (?!extensions)[A-Za-z ]+:/g)).toEqual(['X509v3 Basic Constraints:', 'X509v3 Key Usage:', 'X509v3 Extended Key Usage:']);
+    expect(text.match(/X509v3 (?!extensions)[A-Za-z ]+:/g)).toEqual(['X509v3 Basic Constraints:', 'X509v3 Key Usage:', 'X509v3 Extended Key Usage:', 'X509v3 Authority Key Identifier:']);
+    const caText = (await openssl(['x509', '-in', fixture.caPath, '-noout', '-text'])).stdout;
+    const caKeyId = /X509v3 Subject Key Identifier: ?\s*\n\s+([0-9A-F:]+)/.exec(caText)?.[1];
+    expect(caKeyId).toBeDefined();
+    expect(text).toMatch(new RegExp(`X509v3 Authority Key Identifier: ?\\s*\\n\\s+(keyid:)?${caKeyId ?? 'none'}\\n`));
+    const strict = await openssl(['verify', '-x509_strict', '-attime', String(NOW.getTime() / 1000), '-CAfile', fixture.caPath, certPath]);
+    expect(strict.stdout.trim(), strict.stderr).toBe(`${certPath}: OK`);
     expect(text).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
     expect(issued.privateKeyPem.startsWith('-----BEGIN RSA PRIVATE KEY-----')).toBe(true);
     const keyPath = await fixture.work.write('three-key.pem', issued.privateKeyPem);

@@ -6,6 +6,7 @@ import { withDeviceHost, type DeviceRunOptions, type FleetRunLimits } from '../r
 import type { FmcInspection } from '../renewal/inspect.js';
 import type { PlannedDevice, RenewalPlan } from '../renewal/plan.js';
 import { clockSkewProbes, type ClockSkewProbeOptions } from './clock-skew-probe.js';
+import { caKeyProbe } from './ca-key-probe.js';
 import { criticalTaskProbe } from './critical-task-probe.js';
 import { fmcVersionProbe } from './fmc-version-probe.js';
 import { freeDiskProbe } from './free-disk-probe.js';
@@ -39,7 +40,7 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
 
 /**
  * The built-in probes: `fmc-version` (hotfix advice), `critical-task` (generate_certs.pl's own
- * check), `clock-skew` (FMC and every device against the operator), `free-disk` (every device's
+ * check), `ca-key` (the InternalCA's key found and matching the CA), `clock-skew` (FMC and every device against the operator), `free-disk` (every device's
  * peer directory).
  *
  * @example
@@ -51,7 +52,7 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
  */
 export function defaultPreflightProbes(options: Pick<ClockSkewProbeOptions, 'backdateMs'> = {}): PreflightProbe[] {
   const clocks = clockSkewProbes(options);
-  return [fmcVersionProbe(), criticalTaskProbe(), clocks.fmc, clocks.device, freeDiskProbe()];
+  return [fmcVersionProbe(), criticalTaskProbe(), caKeyProbe(), clocks.fmc, clocks.device, freeDiskProbe()];
 }
 
 /**

@@ -3,10 +3,11 @@ import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.
 import { formatCopyLog, type CopyLogEvent, type CopyLogEventKind, type CopyLogOptions } from '../formats/copy-log.js';
 import { planCopyRun, type CopyRunTarget, type DeviceRow } from '../formats/devices-csv.js';
 import type { Host } from '../host/host.js';
-import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
+import { DEFAULT_APPLIANCE_LAYOUT, fmcHaPeerFiles, fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
 import { runBounded } from './bounded-run.js';
 import { deliverFiles, type DeliveredFilesState, type DeviceFile } from './device-files.js';
+import { isUuid } from '../identity/uuid.js';
 import { sha256 } from './sha256.js';
 import { UNKNOWN_FINGERPRINTS, withDeviceHost, type FleetRunLimits } from './device-run.js';
 import { inspectFmc, type FmcInspection, type InspectedDevice } from './inspect.js';
@@ -160,8 +161,8 @@ async function fmcFiles(fmc: Host, inspection: FmcInspection, stagingDirectory: 
 async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspection, files: FmcFiles, options: CopyFromDevicesCsvOptions, layout: ApplianceLayout): Promise<DevicesCsvCopyRecord> {
   const { row } = target;
   const events: CopyLogEvent[] = [];
-  const log = (kind: CopyLogEventKind): void => {
-    events.push({ kind, at: options.now() });
+  const log = (kind: CopyLogEventKind, reason?: string): void => {
+    events.push({ kind, at: options.now(), ...(reason === undefined ? {} : { reason }) });
   };
   const state: DeliveredFilesState = { before: UNKNOWN_FINGERPRINTS, backups: {}, alreadyDelivered: false, replaced: {} };
   let role: DevicesCsvCopyRecord['role'];
@@ -184,19 +185,24 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
       async (host, signal) => {
         step = 'inspect';
         const isFmc = await host.exists(layout.fmc.caCertificate, { signal });
-        const peer = target.action === 'copy' ? peerOf(inspection.devices, row) : undefined;
+        // An FMC is the HA peer when the FMC copied from has a peer directory for it: found by the UUID its own InternalCA names, else as an FTD is.
+        const fmcUuid = isFmc ? await ownUuid(host, layout, signal) : undefined;
+        const peer = target.action === 'copy' ? peerOf(inspection.devices, row, fmcUuid) : undefined;
         if (peer === undefined && (target.action === 'skip-not-ha-peer' || (isFmc && row.role === undefined))) {
           role = 'fmc';
           log('not-ha-peer');
           return;
         }
         if (peer === undefined) {
-          throw new SftunnelCaError('RENEWAL_DEVICE_UNKNOWN', `${inspection.host} has no peer directory whose sftunnel.json names ${row.name} or ${row.address}`, { host: row.name, step, line: row.line });
+          const which = fmcUuid === undefined ? `${row.name} or ${row.address}` : `${row.name}, ${row.address} or the FMC ${fmcUuid}`;
+          const remedy = isFmc ? `: it is not the HA peer of ${inspection.host} (or the pair's registration is incomplete); put the FMC whose devices these are first` : '';
+          throw new SftunnelCaError('RENEWAL_DEVICE_UNKNOWN', `${inspection.host} has no peer directory whose sftunnel.json names ${which}${remedy}`, { host: row.name, step, line: row.line });
         }
         role = isFmc ? 'ha-peer' : 'ftd';
         log('copying');
         const pair = await files.pair(peer.uuid);
-        const destinations = ftdPeerFiles(layout, inspection.fmcUuid);
+        // The HA peer FMC keeps the files for this FMC in its own peers directory, as an FTD does.
+        const destinations = role === 'ha-peer' ? fmcHaPeerFiles(layout, inspection.fmcUuid) : ftdPeerFiles(layout, inspection.fmcUuid);
         const content: readonly DeviceFile[] = [
           { destination: destinations.caCertificate, content: files.caPem, sha256: sha256(files.caPem) },
           { destination: destinations.sftunnelCertificate, content: pair.certificate, sha256: sha256(pair.certificate) },
@@ -216,6 +222,8 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
     );
   } catch (error) {
     failure = error;
+    // The reason on the row's own line of the log, before its last.
+    log('failed', `${isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').trim());
   }
   log(connected ? 'closing' : 'could-not-connect');
   const finishedAt = options.now();
@@ -236,7 +244,18 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
   };
 }
 
-/** The peer of the FMC a row names: by address, else by name (from the peers' `sftunnel.json`). */
-function peerOf(devices: readonly InspectedDevice[], row: DeviceRow): InspectedDevice | undefined {
-  return devices.find((d) => d.address === row.address) ?? devices.find((d) => d.name === row.name);
+/** The peer of the FMC a row names: by UUID (an FMC's, from its InternalCA), else by address, else by name (from the peers' `sftunnel.json`). */
+function peerOf(devices: readonly InspectedDevice[], row: DeviceRow, uuid: string | undefined): InspectedDevice | undefined {
+  return (uuid === undefined ? undefined : devices.find((d) => d.uuid.toLowerCase() === uuid.toLowerCase())) ?? devices.find((d) => d.address === row.address) ?? devices.find((d) => d.name === row.name);
+}
+
+/** An FMC's UUID: the CN of the InternalCA it holds; `undefined` when that file does not say one. */
+async function ownUuid(host: Host, layout: ApplianceLayout, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const uuid = Certificate.fromPem(decoder.decode(await host.readFile(layout.fmc.caCertificate, { signal })), layout.fmc.caCertificate).commonName;
+    return uuid !== undefined && isUuid(uuid) ? uuid : undefined;
+  } catch (error) {
+    if (isSftunnelCaError(error, 'PEM_INVALID')) return undefined; // an unreadable CA names no peer: the row is matched by address or name
+    throw error;
+  }
 }

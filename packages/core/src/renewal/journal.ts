@@ -172,6 +172,9 @@ async function readEntries(path: string): Promise<JournalEntry[] | undefined> {
   let text: string;
   try {
     const info = await stat(path);
+    if (!info.isFile()) {
+      throw new SftunnelCaError('JOURNAL_INVALID', `${path} is not a regular file: a journal is a file the run writes (mode 0600)`, { file: path, step: 'journal' });
+    }
     if ((info.mode & 0o077) !== 0) {
       throw new SftunnelCaError('JOURNAL_INVALID', `${path} has mode ${(info.mode & 0o777).toString(8)}; a journal must be 600`, { file: path, step: 'journal' });
     }

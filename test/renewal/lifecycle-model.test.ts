@@ -1,0 +1,123 @@
+/**
+ * Issue 20's lifecycle model test: random sequences of what an FMC lives through — renewals (the
+ * whole fleet; one device unreachable with `--allow-unreachable`; one left out with `--leave-out`;
+ * one missing from the inventory and not named, which must be refused), a renewal killed (SIGKILL)
+ * mid-run and resumed with the same `--journal`, rollbacks (the fleet; one device with `--force`
+ * after the switch, refused without it), `pmtool restartbyid sftunnel` everywhere, and a device
+ * registered with the FMC after a renewal — against a lab, through the built CLI, devices reached
+ * over `expert`. After every step (lifecycle-model-lab.ts): the FMC's CA key is its CA's; every
+ * managed device's tunnel comes back after a restart unless the current FAILED_PUSH lists it;
+ * rollback restores the previous generation by sha256; no device holds a mix of sets; no private
+ * key outside the staging directory and the live paths. A second property does the same with an
+ * HA pair (each FMC renewed and rolled back on its own).
+ *
+ * Seeded: `LIFECYCLE_SEED` (default fixed), replay a failure with the `LIFECYCLE_SEED`,
+ * `LIFECYCLE_PATH` and `LIFECYCLE_REPLAY_PATH` printed with it. `LIFECYCLE_COMMANDS=renew,restart,…`
+ * limits the commands (to look at one failure without the others); `LIFECYCLE_RUNS` sets the number
+ * of sequences. The normal suite runs 3 short
+ * sequences of 3–4 devices (2 for the HA pair); `SOAK=1` (`pnpm test:soak`) runs hundreds.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RegisterCommand, RenewCommand, RestartCommand, RollbackDeviceCommand, RollbackFleetCommand, assertStep, initialModel, type LifecycleCommand } from './lifecycle-model-commands.js';
+import { LifecycleLab } from './lifecycle-model-lab.js';
+
+const SOAK = process.env['SOAK'] === '1';
+const SEED = Number(process.env['LIFECYCLE_SEED'] ?? 20_2020);
+const PATH = process.env['LIFECYCLE_PATH'];
+const REPLAY_PATH = process.env['LIFECYCLE_REPLAY_PATH'];
+const ONLY = process.env['LIFECYCLE_COMMANDS']?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+const RUNS = Number(process.env['LIFECYCLE_RUNS'] ?? (SOAK ? 200 : 3));
+const HA_RUNS = Number(process.env['LIFECYCLE_RUNS'] ?? (SOAK ? 100 : 2));
+const MAX_COMMANDS = SOAK ? 12 : 6;
+/** A budget for the whole property, shrinking included: a failure found is reported with the smallest sequence shrunk so far. */
+const BUDGET_MS = SOAK ? 6 * 3_600_000 : 480_000;
+
+/** The steps of each sequence run, printed at the end (what the property covered). */
+const sequences: string[] = [];
+
+/** The commands by name (the names `LIFECYCLE_COMMANDS` takes). */
+function commandArbitraries(fmcIndex: fc.Arbitrary<number>): Array<[string, fc.Arbitrary<LifecycleCommand>]> {
+  return [
+    ['renew', fmcIndex.map((f) => new RenewCommand('fleet', 0, f))],
+    ['renew-unreachable', fc.tuple(fc.nat(7), fmcIndex).map(([pick, f]) => new RenewCommand('unreachable', pick, f))],
+    ['renew-leave-out', fc.tuple(fc.nat(7), fmcIndex).map(([pick, f]) => new RenewCommand('leave-out', pick, f))],
+    ['renew-partial-inventory', fc.tuple(fc.nat(7), fmcIndex).map(([pick, f]) => new RenewCommand('partial-inventory', pick, f))],
+    ['kill-and-resume', fc.tuple(fc.nat(40), fmcIndex).map(([kill, f]) => new RenewCommand('fleet', 0, f, kill))],
+    ['rollback', fmcIndex.map((f) => new RollbackFleetCommand(f))],
+    ['rollback-device', fc.tuple(fc.nat(7), fmcIndex).map(([pick, f]) => new RollbackDeviceCommand(pick, f))],
+    ['restart', fc.constant(new RestartCommand())],
+    ['register', fc.constant(new RegisterCommand())],
+  ];
+}
+
+function chosen(all: Array<[string, fc.Arbitrary<LifecycleCommand>]>, names: readonly string[]): Array<fc.Arbitrary<LifecycleCommand>> {
+  const wanted = all.filter(([name]) => names.includes(name) && (ONLY === undefined || ONLY.includes(name)));
+  return wanted.map(([, arbitrary]) => arbitrary);
+}
+
+/**
+ * Runs a model property and fails with fast-check's report (seed, path, the shrunk sequence and
+ * the breach) and the line that replays it.
+ */
+async function assertLifecycle(property: fc.IAsyncPropertyWithHooks<[number, Iterable<LifecycleCommand>]>, numRuns: number): Promise<void> {
+  const details = await fc.check(property, {
+    seed: SEED,
+    numRuns,
+    includeErrorInReport: true,
+    ...(PATH === undefined ? {} : { path: PATH }),
+    plugins: [fc.interruptAfterTimeLimit(BUDGET_MS)],
+  });
+  if (details.failed) {
+    const replayPath = /replayPath="([^"]*)"/.exec(fc.stringify(details.counterexample))?.[1] ?? /replayPath="([^"]*)"/.exec(fc.defaultReportMessage(details) ?? '')?.[1];
+    const replay = `LIFECYCLE_SEED=${details.seed} LIFECYCLE_PATH=${details.counterexamplePath ?? ''}${replayPath === undefined ? '' : ` LIFECYCLE_REPLAY_PATH=${replayPath}`} npx vitest run test/renewal/lifecycle-model.test.ts`;
+    throw new Error(`${fc.defaultReportMessage(details) ?? 'the property failed'}\n\nreplay: ${replay}`);
+  }
+  expect(details.numRuns).toBeGreaterThan(0);
+}
+
+describe(`renewal › lifecycle model (seed ${SEED}): random lives of an FMC and its fleet through the CLI, invariants after every step`, () => {
+  afterAll(() => {
+    if (sequences.length > 0) console.log(`lifecycle model, ${sequences.length} sequences of one step or more passed (shrinking's included):\n${sequences.map((s) => `  ${s}`).join('\n')}`);
+  });
+
+  const commands = chosen(commandArbitraries(fc.constant(0)), ['renew', 'renew-unreachable', 'renew-leave-out', 'renew-partial-inventory', 'kill-and-resume', 'rollback', 'rollback-device', 'restart', 'register']);
+  it.skipIf(commands.length === 0)(`holds the invariants over ${RUNS} sequences of up to ${MAX_COMMANDS} steps (fleets of 3–4 devices)`, { timeout: BUDGET_MS + 120_000 }, async () => {
+    const property = fc.asyncProperty(
+      fc.integer({ min: 3, max: 4 }),
+      fc.commands(commands, { maxCommands: MAX_COMMANDS, ...(REPLAY_PATH === undefined ? {} : { replayPath: REPLAY_PATH }) }),
+      async (size, sequence) => {
+        const world = await LifecycleLab.start({ devices: size, caState: 'expiring', caDays: 20 });
+        try {
+          const model = initialModel(world, size + 2);
+          await assertStep(model, world, 'the lab’s start');
+          await fc.asyncModelRun(() => ({ model, real: world }), sequence);
+          if (world.trace.length > 0) sequences.push(`${world.fmcs.length > 1 ? 'HA, ' : ''}${size} devices: ${world.trace.join(' → ')}`);
+        } finally {
+          await world.stop();
+        }
+      },
+    );
+    await assertLifecycle(property, RUNS);
+  });
+
+  const haCommands = chosen(commandArbitraries(fc.integer({ min: 0, max: 1 })), ['renew', 'rollback', 'restart', 'register']);
+  it.skipIf(haCommands.length === 0)(`holds them with an HA pair, each FMC renewed and rolled back on its own (${HA_RUNS} sequences)`, { timeout: BUDGET_MS + 120_000 }, async () => {
+    const property = fc.asyncProperty(
+      fc.constant(2),
+      fc.commands(haCommands, { maxCommands: SOAK ? 8 : 5, ...(REPLAY_PATH === undefined ? {} : { replayPath: REPLAY_PATH }) }),
+      async (size, sequence) => {
+        const world = await LifecycleLab.start({ devices: size, ha: true, caState: 'expiring', caDays: 20 });
+        try {
+          const model = initialModel(world, size + 1);
+          await assertStep(model, world, 'the lab’s start');
+          await fc.asyncModelRun(() => ({ model, real: world }), sequence);
+          if (world.trace.length > 0) sequences.push(`${world.fmcs.length > 1 ? 'HA, ' : ''}${size} devices: ${world.trace.join(' → ')}`);
+        } finally {
+          await world.stop();
+        }
+      },
+    );
+    await assertLifecycle(property, HA_RUNS);
+  });
+});
