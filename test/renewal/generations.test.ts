@@ -67,6 +67,7 @@ function nextSecond(lab: Lab): void {
 
 describe('renewal › generations: the CA key installed, a second renewal rolled back to the first', () => {
   const fleet = useLabFmc({ devices: 4, caState: 'expired', direct: true });
+  let originalSet: Map<string, string>;
   let firstSet: Map<string, string>;
   let first: { plan: RenewalPlan; journal: RenewalJournal };
 
@@ -74,6 +75,7 @@ describe('renewal › generations: the CA key installed, a second renewal rolled
     const { lab, fmc } = fleet;
     const caKeyPath = lab.layout.fmc.caKey;
     const originalKey = await lab.readFile(lab.fmc.name, caKeyPath);
+    originalSet = await liveSet(lab);
     const { plan, journal, result } = await journaledRenewal(lab, fmc, 'r1.journal');
     expect(result.counts.renewed).toBe(4);
     const ca = Certificate.fromPem(await lab.readFile(lab.fmc.name, lab.layout.fmc.caCertificate));
@@ -134,6 +136,13 @@ describe('renewal › generations: the CA key installed, a second renewal rolled
     expect(again.counts['rolled-back']).toBe(4);
     expect(again.devices.every((d) => d.alreadyDelivered)).toBe(true);
     expect(changed(firstSet, await liveSet(lab))).toEqual([]);
+  });
+
+  it('then rolls the first renewal back too, from the backups the second one moved aside: the originals, byte for byte', async () => {
+    const { lab, fmc } = fleet;
+    const rollback = await rollbackRenewal(fmc, first.plan, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal: first.journal, tunnelTimeoutMs: 2_000 });
+    expect(rollback.devices.every((d) => d.step === 'tunnel' || d.outcome === 'rolled-back')).toBe(true);
+    expect(changed(originalSet, await liveSet(lab))).toEqual([]);
   });
 });
 

@@ -87,7 +87,12 @@ export async function assertStep(model: LifecycleModel, world: LifecycleLab, ste
 }
 
 function describeRun(run: CliRun): string {
-  const tail = (text: string): string => text.trim().split('\n').slice(-3).join(' ⏎ ').slice(0, 1500);
+  // A crash prints its stack and the Node version last: show where it was thrown, else the last lines.
+  const tail = (text: string): string => {
+    const lines = text.trim().split('\n');
+    const thrown = lines.findIndex((line) => /^\S*Error\b|^\s+throw |Uncaught/.test(line));
+    return (thrown >= 0 ? lines.slice(Math.max(0, thrown - 2), thrown + 6) : lines.slice(-3)).join(' ⏎ ').slice(0, 1500);
+  };
   return `exit ${run.code ?? 'killed'}${run.stderr.trim() === '' ? '' : `, stderr: ${tail(run.stderr)}`}`;
 }
 
@@ -181,7 +186,11 @@ export class RenewCommand implements LifecycleCommand {
     }
 
     const expectedCodes = this.kind === 'fleet' ? [0] : this.kind === 'unreachable' ? [1] : [0, 1];
-    if (run.code === undefined || !expectedCodes.includes(run.code)) own.push(`[renew] exit ${run.code ?? 'killed'}, expected ${expectedCodes.join(' or ')} (${describeRun(run)})`);
+    if (run.code === undefined || !expectedCodes.includes(run.code)) {
+      own.push(`[renew] exit ${run.code ?? 'killed'}, expected ${expectedCodes.join(' or ')} (${describeRun(run)})`);
+      // Refused before it changed anything: no new generation; the invariants still hold or not.
+      if (snapshotDifferences(before, after, '').length === 0) return assertStep(model, world, step, own);
+    }
     const document = renewDocument(run);
     const failedPush = document.result?.failedPushPath;
     const stranded = new Set(target === undefined || this.kind === 'fleet' ? [] : [target]);

@@ -26,6 +26,7 @@ import {
 import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../cli-usage-error.js';
 import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
 import { resolveDeviceCredentials } from '../device-credentials.js';
 import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
@@ -115,6 +116,9 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       const backdate = backdateMs === undefined ? {} : { backdateMs };
       const maxFailures = parseMaxFailures(flags.maxFailures);
       const leaveOut = parseDeviceNames(flags.leaveOut);
+      if (leaveOut.length > 0 && flags.generator === 'vendor') {
+        throw new CliUsageError('--leave-out cannot be honoured with --generator vendor: generate_certs.pl pushes the new files to every device whose tunnel is up. Leave devices out with our own generator (the default)');
+      }
       const layout = layoutWithCaKey(flags.caKey);
       const devicesFile = await readDevicesFile(flags.devices);
       const journalRun = await peekJournalOption(flags.journal, flags.staging);

@@ -232,7 +232,7 @@ const TABLE = {
   },
   FMC_CA_KEY_MISSING: {
     meaning: 'The InternalCA’s private key is not where the layout says (`fmc.caKey`, default /etc/sf/ca_root/cakey.pem): a renewal could not install the new CA’s key where the FMC signs with it.',
-    remedy: 'Point the layout at the file that holds the key (`fmc.caKey`; `--ca-key PATH` on the command line), or renew with the vendor’s generator (`--generator vendor`), which knows where the FMC keeps it.',
+    remedy: 'Point the layout at the file that holds the key (`fmc.caKey`; `--ca-key PATH` on the command line): a renewal installs the new CA’s key there, and a rollback puts the old one back.',
   },
   FMC_CA_KEY_MISMATCH: {
     meaning: 'The file at the layout’s `fmc.caKey` is not the key of the live InternalCA (another key, or not a key): devices the FMC registers would get certificates its CA does not verify.',

@@ -23,7 +23,7 @@ export function caKeyProbe(): FmcPreflightProbe {
         case 'matches':
           return Promise.resolve({ verdict: 'pass', message: `the InternalCA's key ${path} belongs to ${inspection.ca.path}` });
         case 'missing':
-          return Promise.resolve({ verdict: 'fail', cause: 'FMC_CA_KEY_MISSING', message: `the InternalCA's key is not at ${path} on the FMC`, remedy: `${pointAt}, or use the vendor's generator (--generator vendor), which knows where the FMC keeps it` });
+          return Promise.resolve({ verdict: 'fail', cause: 'FMC_CA_KEY_MISSING', message: `the InternalCA's key is not at ${path} on the FMC`, remedy: `${pointAt}; the renewal installs the new CA's key there, so it must be the file the FMC signs with` });
         case 'mismatch':
           return Promise.resolve({ verdict: 'fail', cause: 'FMC_CA_KEY_MISMATCH', message: `${path} on the FMC is not the key of the InternalCA ${inspection.ca.path}`, remedy: `${pointAt}; if an earlier renewal left an old key there, restore the key that matches the live CA first` });
       }

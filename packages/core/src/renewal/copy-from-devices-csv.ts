@@ -79,15 +79,18 @@ const decoder = new TextDecoder();
  * (`copy_sftunnel_certs_jumpserver.py devices.csv`), with bounded concurrency. The first row is
  * the FMC whose certificates are copied; every other row is connected to and:
  *
- * - an FTD, or the HA peer FMC, that the FMC knows (a peer directory whose `sftunnel.json`
- *   names its address or name) gets the FMC's InternalCA and its own pair from the FMC's
- *   `certs_pushed/<UUID>/` (or from `stagingDirectory`) in the FMC's peer directory, with
- *   backups, atomically, keeping the appliance's owner and mode; then
- *   `pmtool restartbyid sftunnel`, and its tunnel is checked on the FMC;
+ * - an FTD, or the HA peer FMC, that the FMC knows (a peer directory named by the UUID of the
+ *   appliance's own InternalCA, for an FMC, or whose `sftunnel.json` names its address or name)
+ *   gets the FMC's InternalCA and its own pair from the FMC's `certs_pushed/<UUID>/` (or from
+ *   `stagingDirectory`) in its peer directory for the FMC (an FTD's `ftd.peersDirectory`, the HA
+ *   peer's `fmc.peersDirectory`: {@link fmcHaPeerFiles}), with backups, atomically, keeping the
+ *   appliance's owner and mode; then `pmtool restartbyid sftunnel`, and its tunnel is checked on the FMC;
  * - an FMC that is not the HA peer (role `fmc`, or an appliance with an InternalCA of its own
- *   that the FMC does not know) is skipped with the vendor's message.
+ *   that the FMC does not know) is skipped with the vendor's message; one given role `ha-peer`
+ *   fails (`RENEWAL_DEVICE_UNKNOWN`).
  *
- * The run changes nothing on the FMC. A row's failure is recorded (cause code), never thrown.
+ * The run changes nothing on the FMC. A row's failure is recorded (cause code), never thrown, and
+ * logged with its reason (a `failed` event: `Failed to copy certificates to <name>: <CODE>: <message>`).
  *
  * @param rows - devices.csv, from {@link parseDevicesCsv}
  * @param options - how to reach each row, the clock, limits, the files' source
@@ -195,7 +198,7 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
         }
         if (peer === undefined) {
           const which = fmcUuid === undefined ? `${row.name} or ${row.address}` : `${row.name}, ${row.address} or the FMC ${fmcUuid}`;
-          const remedy = isFmc ? `: it is not the HA peer of ${inspection.host} (or the pair's registration is incomplete); put the FMC whose devices these are first` : '';
+          const remedy = isFmc ? `: it is not the HA peer of ${inspection.host} (or the pair's registration is incomplete); remove the row, or give it role fmc to skip it` : '';
           throw new SftunnelCaError('RENEWAL_DEVICE_UNKNOWN', `${inspection.host} has no peer directory whose sftunnel.json names ${which}${remedy}`, { host: row.name, step, line: row.line });
         }
         role = isFmc ? 'ha-peer' : 'ftd';

@@ -12,6 +12,7 @@ import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
 import { sha256 } from './sha256.js';
+import { shellWord } from './shell-word.js';
 
 /** Options of {@link rollbackRenewal}. */
 export interface RollbackRenewalOptions extends DeviceRunOptions {
@@ -197,30 +198,42 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
 /**
  * Sorts files to put back by what the host holds (one round trip for all): `todo` (the live file
  * holds what the run wrote, or no sha256 was recorded, and a backup exists), already done (the
- * live file holds the backup's recorded content), `stale` (neither, or the backup is not what
- * was kept) or `missing` (no record and no backup: nothing to restore from).
+ * live file holds the backup's recorded content), `stale` (neither, or no backup holds what was
+ * kept) or `missing` (no record and no backup: nothing to restore from). A backup that a later run
+ * moved aside (`<backup>.<unix-ms>`) is found among the generations by its sha256, so a run can be
+ * rolled back after the later one was.
  */
 async function checkRestores(host: Host, restores: readonly Restore[], step: string, signal?: AbortSignal): Promise<{ todo: Restore[]; stale: string[]; missing: string[] }> {
   if (restores.length === 0) return { todo: [], stale: [], missing: [] };
   signal?.throwIfAborted();
-  const digests = await remoteDigests(host, restores.flatMap((r) => [r.path, r.backup]), step);
+  const generations = await backupGenerations(host, restores.filter((r) => r.recorded !== undefined).map((r) => r.backup), signal);
+  const digests = await remoteDigests(host, [...restores.flatMap((r) => [r.path, r.backup]), ...[...generations.values()].flat()], step);
   const todo: Restore[] = [];
   const stale: string[] = [];
   const missing: string[] = [];
   for (const restore of restores) {
     const live = digests.get(restore.path)?.sha256;
-    const kept = digests.get(restore.backup)?.sha256;
     const { recorded } = restore;
     if (recorded === undefined) {
-      if (kept !== undefined) todo.push(restore);
+      if (digests.has(restore.backup)) todo.push(restore);
       else missing.push(restore.backup);
-    } else if (live === recorded.backupSha256) {
-      continue; // rolled back already
-    } else if (live === recorded.writtenSha256 && kept === recorded.backupSha256) {
-      todo.push(restore);
-    } else {
-      stale.push(restore.path);
+      continue;
     }
+    if (live === recorded.backupSha256) continue; // rolled back already
+    const kept = [restore.backup, ...(generations.get(restore.backup) ?? [])].find((path) => digests.get(path)?.sha256 === recorded.backupSha256);
+    if (live === recorded.writtenSha256 && kept !== undefined) todo.push({ ...restore, backup: kept });
+    else stale.push(restore.path);
   }
   return { todo, stale, missing };
+}
+
+/** The backups later runs moved aside (`<backup>.<unix-ms>[.<n>]`), by backup path, in one command. */
+async function backupGenerations(host: Host, backups: readonly string[], signal?: AbortSignal): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (backups.length === 0) return found;
+  const script = backups.map((backup) => `for f in ${shellWord(backup)}.*; do [ -e "$f" ] && printf '%s\\n' "$f"; done`).join('; ');
+  const result = await host.run(`${script}; true`, signal === undefined ? {} : { signal });
+  const lines = result.stdout.split('\n').filter((line) => line !== '');
+  for (const backup of backups) found.set(backup, lines.filter((line) => line.startsWith(`${backup}.`) && /^\.\d+(\.\d+)?$/.test(line.slice(backup.length))));
+  return found;
 }

@@ -20,6 +20,7 @@
  */
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
+import { assertPlanCoverage } from './coverage.js';
 import { deliverFrom, type DeliverRenewalOptions } from './deliver.js';
 import { preparedSource } from './delivery-source.js';
 import type { FmcInspection } from './inspect.js';
@@ -93,6 +94,15 @@ export async function renewWithVendorGenerator(fmcHost: Host, inspection: FmcIns
   }
   if (plan.fmc.uuid !== inspection.fmcUuid || plan.fmc.ca.fingerprintSha256 !== inspection.ca.certificate.fingerprintSha256) {
     throw new SftunnelCaError('RENEWAL_PREPARED_STALE', `the plan of ${plan.stagingDirectory} was not made from this inspection of ${fmc.name}: plan again`, { host: fmc.name, step: 'generator' });
+  }
+  assertPlanCoverage(plan);
+  const leftOut = plan.devices.filter((d) => d.leftOut);
+  if (leftOut.length > 0) {
+    throw new SftunnelCaError(
+      'INVALID_ARGUMENT',
+      `${GENERATE_CERTS_SCRIPT} pushes the new files to every device whose tunnel is up: ${leftOut.map((d) => d.name).join(', ')} cannot be left out with the vendor's generator; use our own generator (the default) to leave devices out. Nothing was changed`,
+      { host: fmc.name, step: 'generator' },
+    );
   }
 
   // ── 1. the script is there and would run: nothing changes before this ──
