@@ -85,7 +85,8 @@ export async function preflightRenewal(fmc: Host, inspection: FmcInspection, pla
   for (const probe of fmcProbes) findings.push({ probe: probe.name, ...(await outcomeOf(() => probe.run({ ...base, signal: controller.signal }))) });
 
   const unreachable: string[] = [];
-  const perDevice = await runBounded(plan.devices, options.concurrency ?? 16, async (device) => {
+  // Devices left out on purpose are never dialled: they get nothing in this run.
+  const perDevice = await runBounded(plan.devices.filter((d) => !d.leftOut), options.concurrency ?? 16, async (device) => {
     const found: PreflightFinding[] = [];
     const about = { uuid: device.uuid, name: device.name, address: device.address };
     try {
