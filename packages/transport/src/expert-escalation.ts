@@ -1,3 +1,4 @@
+import { DEFAULT_SCRATCH_PARENT, scratchSetupCommands } from './session-scratch.js';
 import { stripAnsi } from './strip-ansi.js';
 
 /**
@@ -36,6 +37,11 @@ export interface ExpertEscalationParams {
   readonly prompts?: Partial<ExpertPrompts>;
   /** Stop at the first prompt unless it is the CLI (the `auto` strategy); default `false`. */
   readonly onlyFromCli?: boolean;
+  /**
+   * The directory in which the session makes its scratch directory (an absolute path of plain
+   * characters, already checked); default `/tmp`.
+   */
+  readonly scratchParent?: string;
 }
 
 /** The state of the login: where the shell is now. */
@@ -110,6 +116,7 @@ export class ExpertEscalation {
   readonly #nonce: string;
   readonly #onlyFromCli: boolean;
   readonly #pinned: RegExp;
+  readonly #scratchParent: string;
   #state: EscalationState = 'start';
   #buffer = '';
   #passwordSent = false;
@@ -122,6 +129,7 @@ export class ExpertEscalation {
     this.#escalation = params.escalation ?? 'sudo su';
     this.#nonce = params.nonce;
     this.#onlyFromCli = params.onlyFromCli === true;
+    this.#scratchParent = params.scratchParent ?? DEFAULT_SCRATCH_PARENT;
     this.#pinned = new RegExp(`^SFTCA${params.nonce}(?:#|\\\\\\$) ?$`);
   }
 
@@ -142,8 +150,9 @@ export class ExpertEscalation {
 
   /**
    * The line sent once root: pins `PS1` to a prompt made of the nonce, turns off echo,
-   * line editing and history, sets `PAGER=cat` and `LC_ALL=C`, and makes a private work
-   * directory `$__sftca_d`.
+   * line editing and history, sets `PAGER=cat` and `LC_ALL=C`, and makes the session's private
+   * scratch directory `$__sftca_d` under `umask 077` (see `session-scratch.ts`). Commands run
+   * with `umask 022`, as before, so what the appliance's own tools create is unchanged.
    */
   get setupCommand(): string {
     return [
@@ -151,8 +160,7 @@ export class ExpertEscalation {
       'stty -echo -onlcr 2>/dev/null',
       'unset HISTFILE PROMPT_COMMAND',
       'export PAGER=cat SYSTEMD_PAGER=cat LC_ALL=C TERM=dumb',
-      'umask 022',
-      '__sftca_d=$(mktemp -d /tmp/.sftunnel-ca.XXXXXXXX)',
+      ...scratchSetupCommands(this.#scratchParent),
       "PS2=''",
       `PS1='SFTCA${this.#nonce}\\$ '\n`,
     ].join('; ');
