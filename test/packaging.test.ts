@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
 const names = await readdir(packagesDir);
@@ -23,7 +26,7 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.files[0]).toBe('dist');
-    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin'] : []);
+    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin', 'schemas', 'LICENSE'] : name === 'core' ? ['errors.md', 'LICENSE'] : ['LICENSE']);
     const root = manifest.exports['.'];
     expect(typeof root).toBe('object');
     if (typeof root !== 'object') return;
@@ -44,4 +47,122 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
     expect(Object.keys(esm).length).toBeGreaterThan(0);
     expect(Object.keys(cjs).filter((key) => key !== '__esModule').sort()).toEqual(Object.keys(esm).sort());
   });
+});
+
+// The release path (issue 23): `pnpm pack` turns `workspace:*` into versions; the tarballs install
+// with plain npm (no pnpm) into an empty directory, as a user on a jump server would. The CLI
+// runs there without the simulator, refuses `demo` with the install command, and runs it once the
+// lab is installed beside it. Needs the npm registry for third-party dependencies.
+describe('the packed tarballs, installed with npm into an empty directory', () => {
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const order = ['core', 'transport', 'exporter', 'cli'] as const;
+  let work: string;
+  let install: string;
+  const tarballs = new Map<string, string>();
+  // npm, not pnpm: nothing of the workspace's pnpm run (npm_config_*, npm_package_*) leaks into it.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_|^PNPM_/i.test(key)));
+  const run = (file: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string; code: number }> =>
+    new Promise((resolve) => {
+      execFile(file, [...args], { cwd, env: { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ stdout, stderr, code });
+      });
+    });
+  const cli = (...args: string[]) => run(process.execPath, [join(install, 'node_modules', '@sftunnel-ca', 'cli', 'bin', 'sftunnel-ca.js'), ...args], install);
+  const npmInstall = async (...names: string[]): Promise<void> => {
+    const result = await run('npm', ['install', '--no-save', ...names.map((name) => tarballs.get(name) ?? name)], install);
+    expect(result.code, result.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'sftunnel-ca-pack-'));
+    install = join(work, 'install');
+    await mkdir(install);
+    await writeFile(join(install, 'package.json'), '{ "private": true }\n');
+    for (const name of [...order, 'lab']) {
+      const packed = await run('npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', work], join(repo, 'packages', name));
+      expect(packed.code, packed.stderr).toBe(0);
+      tarballs.set(name, join(work, `sftunnel-ca-${name}-0.1.0.tgz`));
+    }
+    await npmInstall(...order);
+  }, 900_000);
+
+  afterAll(async () => {
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  it('ships LICENSE, metadata and versions instead of workspace:* in every tarball', async () => {
+    const license = await readFile(join(repo, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License');
+    for (const name of [...order, 'lab']) {
+      const unpacked = join(work, `unpacked-${name}`);
+      await mkdir(unpacked);
+      expect((await run('tar', ['-xzf', tarballs.get(name) ?? '', '-C', unpacked], work)).code).toBe(0);
+      expect(await readFile(join(unpacked, 'package', 'LICENSE'), 'utf8'), name).toBe(license);
+      const text = await readFile(join(unpacked, 'package', 'package.json'), 'utf8');
+      expect(text, name).not.toContain('workspace:');
+      const manifest = JSON.parse(text) as Record<string, unknown>;
+      expect(manifest['license'], name).toBe('Apache-2.0');
+      for (const field of ['repository', 'homepage', 'bugs', 'keywords']) expect(manifest[field], `${name}: ${field}`).toBeDefined();
+    }
+  });
+
+  it('installs the CLI without the simulator, and transport with the types its public API names', async () => {
+    await expect(stat(join(install, 'node_modules', '@sftunnel-ca', 'lab'))).rejects.toThrow();
+    const transport = JSON.parse(await readFile(join(install, 'node_modules', '@sftunnel-ca', 'transport', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(transport.dependencies)).toContain('@types/ssh2');
+    expect((await stat(join(install, 'node_modules', '@types', 'ssh2', 'index.d.ts'))).isFile()).toBe(true);
+  });
+
+  it('runs sftunnel-ca --version and check --file', async () => {
+    const version = await cli('--version');
+    expect(version.stdout.trim()).toBe('0.1.0');
+    const check = await cli('check', '--file', join(repo, 'examples', 'fixtures', 'cacert.pem'), '--at', '2030-01-01', '--json');
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ schema: 'sftunnel-ca/check/v1', verdict: 'valid' });
+  });
+
+  it('ships the error catalogue with core where --help says, and the JSON schemas as files', async () => {
+    const help = await cli('--help');
+    expect(help.stdout).toContain('node_modules/@sftunnel-ca/core/errors.md');
+    expect(await readFile(join(install, 'node_modules', '@sftunnel-ca', 'core', 'errors.md'), 'utf8')).toBe(await readFile(join(repo, 'docs', 'errors.md'), 'utf8'));
+    const schemaOf = await run(process.execPath, ['-e', "process.stdout.write(JSON.stringify(require('@sftunnel-ca/cli/schemas/check-v1.json')))"], install);
+    expect(schemaOf.code, schemaOf.stderr).toBe(0);
+    const { JSON_SCHEMAS } = await import('../packages/cli/src/schemas/json-schemas.js');
+    expect(JSON.parse(schemaOf.stdout)).toEqual(JSON_SCHEMAS['sftunnel-ca/check/v1']);
+    const files = (await readdir(join(install, 'node_modules', '@sftunnel-ca', 'cli', 'schemas'))).sort();
+    expect(files).toEqual(Object.keys(JSON_SCHEMAS).map((id) => `${id.split('/').slice(1).join('-')}.json`).sort());
+    for (const file of files) {
+      const schema = JSON.parse(await readFile(join(install, 'node_modules', '@sftunnel-ca', 'cli', 'schemas', file), 'utf8')) as { $id: string };
+      expect(`${schema.$id.split('/').slice(1).join('-')}.json`).toBe(file);
+    }
+  });
+
+  it('imports core from ESM and from CommonJS with the same exports', async () => {
+    const esm = await run(process.execPath, ['--input-type=module', '-e', "const core = await import('@sftunnel-ca/core'); console.log(JSON.stringify([typeof core.Certificate, Object.keys(core).sort()]))"], install);
+    const cjs = await run(process.execPath, ['-e', "const core = require('@sftunnel-ca/core'); console.log(JSON.stringify([typeof core.Certificate, Object.keys(core).filter((k) => k !== '__esModule').sort()]))"], install);
+    expect(esm.code, esm.stderr).toBe(0);
+    expect(cjs.code, cjs.stderr).toBe(0);
+    const [esmType, esmKeys] = JSON.parse(esm.stdout) as [string, string[]];
+    expect(esmType).toBe('function');
+    expect(JSON.parse(cjs.stdout)).toEqual([esmType, esmKeys]);
+  });
+
+  it('refuses demo without the lab, with the install command, then runs it once the lab is installed', async () => {
+    const refused = await cli('demo', '--devices', '3', '--down', '1');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('LAB_NOT_INSTALLED');
+    expect(refused.stderr).toContain('npm install @sftunnel-ca/lab');
+    const labUp = await cli('lab', 'up', '--devices', '1', '--state-dir', join(work, 'lab-state'));
+    expect(labUp.code).toBe(2);
+    expect(labUp.stderr).toContain('LAB_NOT_INSTALLED');
+
+    await npmInstall('lab');
+    const demo = await cli('demo', '--devices', '3', '--down', '1', '--json');
+    expect(demo.code, demo.stderr).toBe(0);
+    const outcome = JSON.parse(demo.stdout) as { schema: string; verified: number; devices: unknown[] };
+    expect(outcome.schema).toBe('sftunnel-ca/demo/v1');
+    expect(outcome.verified).toBe(3);
+    expect(outcome.devices).toHaveLength(3);
+  }, 900_000);
 });

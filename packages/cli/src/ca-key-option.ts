@@ -1,9 +1,15 @@
-import { DEFAULT_APPLIANCE_LAYOUT, defineApplianceLayout, type ApplianceLayout } from '@sftunnel-ca/core';
+import type { ApplianceLayout } from '@sftunnel-ca/core';
 import { Option } from 'commander';
+
+/**
+ * Where the vendor keeps the InternalCA's key (`DEFAULT_APPLIANCE_LAYOUT.fmc.caKey` in core), for
+ * the help text: `--help` builds without loading core. `ca-key-option.test.ts` holds the two equal.
+ */
+export const VENDOR_CA_KEY_PATH = '/etc/sf/ca_root/cakey.pem';
 
 /** `--ca-key PATH`: where the FMC keeps the InternalCA's key, when it is not the layout's default. */
 export function caKeyOption(): Option {
-  return new Option('--ca-key <path>', `where the FMC keeps the InternalCA’s private key (default ${DEFAULT_APPLIANCE_LAYOUT.fmc.caKey}); renew installs the new key there`);
+  return new Option('--ca-key <path>', `where the FMC keeps the InternalCA’s private key (default ${VENDOR_CA_KEY_PATH}); renew installs the new key there`);
 }
 
 /**
@@ -11,6 +17,7 @@ export function caKeyOption(): Option {
  *
  * @param caKey - the `--ca-key` value, if any (an absolute, normalised path; `INVALID_ARGUMENT`, exit 2, otherwise)
  */
-export function layoutWithCaKey(caKey: string | undefined): ApplianceLayout {
+export async function layoutWithCaKey(caKey: string | undefined): Promise<ApplianceLayout> {
+  const { DEFAULT_APPLIANCE_LAYOUT, defineApplianceLayout } = await import('@sftunnel-ca/core');
   return caKey === undefined ? DEFAULT_APPLIANCE_LAYOUT : defineApplianceLayout({ fmc: { caKey } });
 }

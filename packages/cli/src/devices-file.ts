@@ -1,6 +1,7 @@
 import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
 import { readInputFile } from './input-file.js';
+import { checkInventorySecrets } from './inventory-secrets.js';
 import { parseInventoryDocument } from './inventory-document.js';
 
 /** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
@@ -14,11 +15,18 @@ export interface DevicesFile {
 /**
  * Reads and parses an inventory: a `.yaml`, `.yml` or `.json` file as {@link parseInventoryDocument}
  * reads it, anything else as a devices.csv (the vendor's four columns, or a header with port, key
- * file, jump host and role).
+ * file, jump host and role). Its secrets are checked before anything connects: every `file:`
+ * reference and key file is a private regular file of bounded size, and no address is a password
+ * (inline, `file:`, or `env:` from `env`), see `checkInventorySecrets`.
+ *
+ * @param path - the inventory
+ * @param env - the environment `env:` references are read from; default `process.env` (the CLI's)
  */
-export async function readDevicesFile(path: string): Promise<DevicesFile> {
+export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<DevicesFile> {
   const text = await readInputFile(path, '--devices');
-  return { path, rows: /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path }) };
+  const rows = /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
+  await checkInventorySecrets(path, rows, env);
+  return { path, rows };
 }
 
 /**

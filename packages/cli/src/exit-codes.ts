@@ -16,6 +16,13 @@ export const EXIT_CODES = {
   CA_EXPIRING: 5,
   /** `check`: the CA has expired. */
   CA_EXPIRED: 6,
+  /**
+   * The SSH host key of the FMC (or of a jump host) is unknown or has changed (`HOST_KEY_UNKNOWN`,
+   * `HOST_KEY_MISMATCH`): nothing was changed. A device's host key is that device's failure (1).
+   */
+  HOST_KEY: 7,
+  /** An unexpected error (`UNEXPECTED_ERROR`, a bug): run again with `--debug` and report it. */
+  UNEXPECTED: 8,
 } as const;
 
 /** One of {@link EXIT_CODES}. */

@@ -1,9 +1,8 @@
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
+import type { DeviceRow } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
-import { formatKnownHostsLine } from '@sftunnel-ca/transport';
 import { CliUsageError } from './cli-usage-error.js';
 
 /** The `schema` of the persistent lab's description, `lab.json`. */
@@ -56,6 +55,8 @@ function describe(appliance: LabAppliance): LabStateAppliance {
  * `known_hosts` and a vendor-format `devices.csv` whose password cells are `file:` references.
  */
 export async function writeLabState(stateDir: string, lab: Lab, pid: number, now: Date): Promise<LabState> {
+  // Loaded on use: `lab status` and `lab down` (and `--help`) read the state without core or transport.
+  const [{ DevicePassword, formatDevicesCsv }, { formatKnownHostsLine }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const files = { password: join(stateDir, 'password'), knownHosts: join(stateDir, 'known_hosts'), devicesCsv: join(stateDir, 'devices.csv') };
   await writeFile(files.password, `${lab.fmc.password}\n`, { mode: 0o600 });

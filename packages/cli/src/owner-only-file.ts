@@ -1,18 +1,26 @@
 import { CliUsageError } from './cli-usage-error.js';
 import { readInputFile } from './input-file.js';
 
+/** The largest secret file read: a password or a private key is a few KiB at most. */
+export const SECRET_FILE_MAX_BYTES = 64 * 1024;
+
 /**
  * Reads a secret file (a password or a private key), refusing one that others can read: it must
- * be like mode 0600.
+ * be like mode 0600. Only a regular file of at most {@link SECRET_FILE_MAX_BYTES} is read: a
+ * FIFO, socket or device, or anything under `/proc` or `/sys`, is refused; a symbolic link is
+ * followed and its target's mode is the one checked.
  *
  * @param path - the file
  * @param what - the option or inventory cell that named it, for errors
  */
 export function readOwnerOnlyFile(path: string, what: string): Promise<string> {
   return readInputFile(path, what, {
-    check: ({ mode }) => {
+    regularFileOnly: true,
+    maxBytes: SECRET_FILE_MAX_BYTES,
+    check: ({ mode }, target) => {
       if ((mode & 0o077) !== 0) {
-        throw new CliUsageError(`${what}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
+        const shown = target === path ? path : `${path} (a link to ${target})`;
+        throw new CliUsageError(`${what}: ${shown} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${target}`);
       }
     },
   });

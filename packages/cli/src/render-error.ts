@@ -28,11 +28,17 @@ const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCod
   'ROLLBACK_STALE',
 ]);
 
+/** Codes of a host key that is not trusted: the run stops before anything changes. */
+const HOST_KEY_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCode>(['HOST_KEY_UNKNOWN', 'HOST_KEY_MISMATCH']);
+
 /**
- * Prints an error on stderr — code, what, where and what to do — and returns the exit code.
- * Unexpected errors print their stack, since they are bugs to report.
+ * Prints an error on stderr — code, what, where and what to do — and returns the exit code:
+ * 2 for input errors, 3 for a refused preflight, 7 for an unknown or changed host key (of the FMC
+ * or a jump host: a device's is a result of the run, not an error thrown here), 1 for the others.
+ * An error that is not one of ours prints `UNEXPECTED_ERROR` and its first line (exit 8); its
+ * stack only with `debug` (`--debug`), since it is a bug to report.
  */
-export function renderError(io: CliIo, error: unknown, json: boolean): ExitCode {
+export function renderError(io: CliIo, error: unknown, json: boolean, debug = false): ExitCode {
   if (error instanceof CommanderError) return EXIT_CODES.USAGE; // commander has printed it
   if (error instanceof CliUsageError) {
     report(io, json, { code: error.code, message: error.message, remedy: 'see sftunnel-ca --help' });
@@ -41,16 +47,28 @@ export function renderError(io: CliIo, error: unknown, json: boolean): ExitCode 
   if (isSftunnelCaError(error)) {
     report(io, json, error.toJSON());
     if (error.code === 'PREFLIGHT_REFUSED') return EXIT_CODES.PREFLIGHT_REFUSED;
+    if (HOST_KEY_CODES.has(error.code)) return EXIT_CODES.HOST_KEY;
+    if (error.code === 'UNEXPECTED_ERROR') return EXIT_CODES.UNEXPECTED;
     return INPUT_CODES.has(error.code) ? EXIT_CODES.USAGE : EXIT_CODES.FAILED;
   }
-  io.stderr.write(`sftunnel-ca: unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return EXIT_CODES.FAILED;
+  const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const firstLine = name.split('\n', 1)[0] ?? '';
+  const stack = debug && error instanceof Error && error.stack !== undefined ? error.stack : undefined;
+  report(io, json, {
+    code: 'UNEXPECTED_ERROR',
+    message: `unexpected error, please report it: ${firstLine}`,
+    remedy: debug ? 'report it with the stack below (it holds no secret)' : 'run the same command with --debug to see the stack, and report it',
+    ...(stack === undefined ? {} : { stack }),
+  });
+  return EXIT_CODES.UNEXPECTED;
 }
+
 
 function report(io: CliIo, json: boolean, details: Record<string, unknown>): void {
   if (json) {
     io.stderr.write(`${JSON.stringify({ schema: 'sftunnel-ca/error/v1', error: details })}\n`);
     return;
   }
-  io.stderr.write(`sftunnel-ca: ${String(details.code)}: ${String(details.message)}\n  what to do: ${String(details.remedy)}\n`);
+  const stack = typeof details.stack === 'string' ? `${details.stack}\n` : '';
+  io.stderr.write(`sftunnel-ca: ${String(details.code)}: ${String(details.message)}\n  what to do: ${String(details.remedy)}\n${stack}`);
 }

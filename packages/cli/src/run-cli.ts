@@ -7,12 +7,12 @@ import { diagnoseCommand } from './commands/diagnose.js';
 import { exporterCommand } from './commands/exporter.js';
 import { labCommand } from './commands/lab.js';
 import { planCommand } from './commands/plan.js';
+import { probeCommand } from './commands/probe.js';
 import { renewCommand } from './commands/renew.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
-import { renderError } from './render-error.js';
 import { refuseSecretArguments } from './secret-arguments.js';
 
 const VERSION = '0.1.0';
@@ -26,9 +26,12 @@ Exit codes:
   4  interrupted (Ctrl-C); run the resume command printed
   5  check: the CA expires within 30 days
   6  check: the CA has expired
+  7  the FMC's (or a jump host's) SSH host key is unknown or has changed; nothing was changed
+  8  unexpected error (a bug): run again with --debug and report it
 
 Credentials never go on the command line: use ssh-agent, --identity, SFTUNNEL_CA_PASSWORD,
---password-file (mode 0600), or the prompt. Errors print a stable code: see docs/errors.md.
+--password-file (mode 0600), or the prompt. Errors print a stable code, listed with what to do in
+errors.md of the installed @sftunnel-ca/core (node_modules/@sftunnel-ca/core/errors.md; docs/errors.md in the repository).
 On a terminal, renew, copy, verify and rollback show a live list of the devices in flight; piped, they
 print plain lines. NO_COLOR (or --no-color) turns colours off.
 `;
@@ -44,6 +47,7 @@ print plain lines. NO_COLOR (or --no-color) turns colours off.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
   const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
   let exitCode: ExitCode = EXIT_CODES.OK;
   const setExitCode = (code: ExitCode): void => {
     exitCode = code;
@@ -54,9 +58,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     )
     .version(VERSION, '-V, --version')
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
+    .addOption(new Option('--debug', 'on an unexpected error, print its stack too (to report it)'))
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
+  for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), probeCommand(io, setExitCode), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
     program.addCommand(command);
   }
   routeOutput(program, io);
@@ -66,7 +71,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return exitCode;
   } catch (error) {
     if (isHelpOrVersion(error)) return EXIT_CODES.OK;
-    return renderError(io, error, json);
+    // Loaded on use, as the commands load their own: `--version` and `--help` start without core (issue 23).
+    const { renderError } = await import('./render-error.js');
+    return renderError(io, error, json, debug);
   }
 }
 

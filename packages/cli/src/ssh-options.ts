@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Secret } from '@sftunnel-ca/core';
 import type { ShellStrategy, SshCredentials, SshEndpoint, SshHostOptions } from '@sftunnel-ca/transport';
-import { password as promptPassword } from '@inquirer/prompts';
 import { Option, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -65,6 +63,7 @@ export function parseSshTarget(text: string, option: string): SshTarget {
  */
 export async function resolveSshOptions(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshHostOptions> {
   const credentials = await resolveCredentials(io, target, flags);
+  const { Secret } = await import('@sftunnel-ca/core'); // loaded on use: building the command tree stays cheap
   const sudoPassword = io.env.SFTUNNEL_CA_SUDO_PASSWORD;
   const shared = sharedSshOptions(flags);
   const jump: SshEndpoint[] = (flags.jump ?? []).map((text) => {
@@ -104,6 +103,7 @@ export function sharedSshOptions(flags: SshFlags): SharedSshOptions {
 }
 
 async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshCredentials> {
+  const { Secret } = await import('@sftunnel-ca/core');
   const agent = io.env.SSH_AUTH_SOCK !== undefined && io.env.SSH_AUTH_SOCK !== '';
   const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnlyFile(flags.identity, '--identity'));
   const passphrase = io.env.SFTUNNEL_CA_KEY_PASSPHRASE;
@@ -113,6 +113,7 @@ async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags)
     if (io.stdin.isTTY !== true) {
       throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);
     }
+    const { password: promptPassword } = await import('@inquirer/prompts');
     password = await promptPassword({ message: `Password for ${target.username}@${target.host}`, mask: false }, { input: io.stdin, output: io.stderr });
   }
   return {

@@ -34,7 +34,7 @@ describe('sftunnel-ca check --fmc (built binary against the lab)', () => {
     const knownHosts = join(dir, 'known_hosts');
     await writeFile(knownHosts, '', { mode: 0o600 });
     const refused = await runBinary(['check', '--fmc', target, '--known-hosts', knownHosts], { env });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(7);
     expect(refused.stderr).toContain('HOST_KEY_UNKNOWN');
     const accepted = await runBinary(['check', '--fmc', target, '--known-hosts', knownHosts, '--accept-new-host-key'], { env });
     expect(accepted.code).toBe(6);

@@ -52,6 +52,8 @@ async function put(root: string, appliancePath: string, content: string, mode = 
 async function commonTree(root: string, name: string): Promise<void> {
   for (const dir of ['/home/admin', '/root', '/tmp', '/var/tmp', '/var/log', '/etc']) await mkdir(onDisk(root, dir), { recursive: true });
   await put(root, '/etc/hostname', `${name}\n`);
+  // An empty file the shells read as /dev/null (their file system swallows writes to it).
+  await put(root, '/dev/null', '', 0o666);
 }
 
 /**

@@ -24,7 +24,8 @@ function contentLength(content: unknown): number {
  * The file system a simulated shell of an appliance sees: the appliance's real directory tree,
  * read-only for `admin` (the appliance's files belong to root), and, under the `diskFull` fault,
  * failing writes of content to the data partition with `ENOSPC` (truncating to empty still works,
- * as on a full disk). Files it creates get mode `0666` less the session's umask. Every change
+ * as on a full disk). Files it creates get mode `0666` less the session's umask. Writes to
+ * `/dev/null` are swallowed. Every change
  * is an event for armed faults (a write to its path, or to its destination for `cp` and `mv`).
  *
  * @param appliance - the appliance
@@ -44,6 +45,8 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
       if (!MUTATIONS.has(name)) return (value as (...args: unknown[]) => unknown).bind(target);
       return (...args: unknown[]): unknown => {
         const path = String(args[name === 'cp' || name === 'link' || name === 'symlink' ? 1 : 0]);
+        // /dev/null swallows what is written to it, whoever writes (never a file in the appliance's tree).
+        if ((name === 'writeFile' || name === 'appendFile') && path === '/dev/null') return Promise.resolve();
         if (!writable) return Promise.reject(permissionDenied(path));
         const written = name === 'mv' ? String(args[1]) : path;
         for (const changed of name === 'mv' ? [String(args[0]), written] : [written]) forgetCommandDirectoriesUnder(appliance, changed);

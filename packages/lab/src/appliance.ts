@@ -1,6 +1,7 @@
 import type { ApplianceLayout } from '@sftunnel-ca/core';
 import type { ApplianceFaults } from './faults.js';
 import type { LabClock } from './lab-clock.js';
+import type { LabProfileName } from './lab-profile.js';
 
 /** What an appliance of the lab is. */
 export type ApplianceRole = 'fmc' | 'ftd';
@@ -38,6 +39,8 @@ export interface LabAppliance {
   readonly loginShell: LoginShell;
   /** An FTD's managers (FMC names); an FMC's HA peer, if any. */
   readonly peers: readonly string[];
+  /** The release whose login shells it reproduces (banner, NOTICE, sudo's lecture, prompts), when one was asked for. */
+  readonly profile?: LabProfileName;
 }
 
 /** A line-oriented conversation with whoever runs an interactive command. */
@@ -82,4 +85,6 @@ export interface ApplianceRuntime {
   /** Owners set by `chown`, by appliance path; every other file is `root:root`. */
   readonly owners: Map<string, FileOwner>;
   readonly services: ApplianceServices;
+  /** Interactive logins so far (`Successful login attempts for user 'admin' : N` of a profile's banner). */
+  successfulLogins?: number;
 }

@@ -7,6 +7,7 @@ import { dateCommand, opensslCommand } from './openssl-command.js';
 import { pmtoolCommand } from './pmtool.js';
 import { posixCommands } from './posix-commands.js';
 import { redirectionFailurePlugin } from './redirection-failure.js';
+import { terminalStderrPlugin } from './terminal-stderr.js';
 import { result, type ShellIdentity, type ShellUser, type TerminalControl } from './shell-user.js';
 
 function homeOf(user: ShellUser): string {
@@ -26,6 +27,8 @@ export class ExpertShell {
   readonly #bash: Bash;
   #cwd: string;
   #env: Record<string, string>;
+  /** The last script's exit status: what `$?` says at the start of the next. */
+  #status = 0;
 
   /**
    * @param appliance - the appliance
@@ -74,6 +77,8 @@ export class ExpertShell {
       ],
     });
     this.#bash.registerTransformPlugin(redirectionFailurePlugin);
+    // On a terminal, standard output and error interleave as they were written.
+    if (options.terminal !== undefined) this.#bash.registerTransformPlugin(terminalStderrPlugin);
   }
 
   /** The user of this shell. */
@@ -92,8 +97,8 @@ export class ExpertShell {
   }
 
   /**
-   * Runs a script (one line or many, heredocs included) and keeps its working directory and
-   * variables for the next. A redirection that cannot write (a full disk) fails only its own
+   * Runs a script (one line or many, heredocs included) and keeps its working directory, variables
+   * and exit status (`$?`) for the next. A redirection that cannot write (a full disk) fails only its own
    * command, as in bash; a file-system error that still escapes just-bash is reported as bash
    * would, with status 1.
    *
@@ -104,11 +109,15 @@ export class ExpertShell {
   async run(script: string, stdin = '', options: { readonly latency?: boolean } = {}): Promise<ExecResult> {
     if (options.latency !== false) await applyLatency(this.#appliance.faults);
     try {
-      const outcome = await this.#bash.exec(script, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true });
+      // just-bash starts each script with `$?` at 0: a subshell's exit sets it to the last status.
+      const carried = this.#status === 0 ? script : `(exit ${this.#status})\n${script}`;
+      const outcome = await this.#bash.exec(carried, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true });
       this.#env = { ...outcome.env };
       this.#cwd = outcome.env['PWD'] ?? this.#cwd;
+      this.#status = outcome.exitCode;
       return { stdout: outcome.stdout, stderr: outcome.stderr, exitCode: outcome.exitCode };
     } catch (error) {
+      this.#status = 1;
       const message = shellErrorMessage(error);
       if (message === undefined) return result('', `bash: ${(error as Error).message}\n`, 1);
       return result('', message, 1);

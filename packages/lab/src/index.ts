@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 
-export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabTunnels } from './start-lab.js';
+export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabTunnels, type LabProfileChoice } from './start-lab.js';
+export { LAB_PROFILE_NAMES, type LabProfileName } from './lab-profile.js';
 export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
 export type { RegisterDeviceParams } from './register-device.js';
 export { LabClock } from './lab-clock.js';

@@ -135,8 +135,39 @@ function lsCommand(identity: ShellIdentity): Command {
       const owner = ownerOf(identity, posix.join(directory, entry.replace(/ -> .*$/, '')));
       return `${head} ${owner.owner} ${owner.group} ${rest}`;
     });
-    return { ...listed, stdout };
+    return { ...listed, stdout: alignLongListing(stdout, args.some((a) => /^-[^-]*h/.test(a) || a === '--human-readable')) };
   });
+}
+
+const LONG_LINE = /^([-dlcbps][-rwxsStT]{9}[.+@]?)\s+(\d+) (\S+)\s+(\S+)\s+(\S+) (\w{3}\s+\d{1,2}\s+(?:\d\d:\d\d|\d{4}) .*)$/;
+
+/**
+ * Aligns the columns of a long listing as GNU `ls` does: each column as wide as its widest entry
+ * in the listing (so `-rw-r--r-- 1 root root 1.5K Oct 14 12:41 sftunnel-cert.pem` when every size
+ * has four characters), counts and sizes right-aligned, names left-aligned; a directory's size is
+ * its block, `4096` (`4.0K` with `-h`).
+ */
+export function alignLongListing(stdout: string, human: boolean): string {
+  const lines = stdout.split('\n');
+  const rows = lines.map((line) => {
+    const m = LONG_LINE.exec(line);
+    if (m === null) return undefined;
+    const mode = m[1] ?? '';
+    const size = mode.startsWith('d') && /^0$|^0(\.0)?K?$/.test(m[5] ?? '') ? (human ? '4.0K' : '4096') : (m[5] ?? '');
+    return { mode, links: m[2] ?? '', owner: m[3] ?? '', group: m[4] ?? '', size, rest: m[6] ?? '' };
+  });
+  const width = (pick: (row: NonNullable<(typeof rows)[number]>) => string): number => Math.max(0, ...rows.map((row) => (row === undefined ? 0 : pick(row).length)));
+  const links = width((r) => r.links);
+  const owner = width((r) => r.owner);
+  const group = width((r) => r.group);
+  const size = width((r) => r.size);
+  return lines
+    .map((line, i) => {
+      const row = rows[i];
+      if (row === undefined) return line;
+      return `${row.mode} ${row.links.padStart(links)} ${row.owner.padEnd(owner)} ${row.group.padEnd(group)} ${row.size.padStart(size)} ${row.rest}`;
+    })
+    .join('\n');
 }
 
 /** `chown [-R] OWNER[:GROUP] FILE…`: root only; records the owner the lab shows. */

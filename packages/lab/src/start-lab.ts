@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcHaPeerFiles, ftdPeerFiles, SftunnelCaError, type ApplianceLayout, type RsaKeyPair } from '@sftunnel-ca/core';
 import { onDisk, writeFmcFiles, writeFmcPeerIdentities, writeFtdFiles, writeHaPeerFiles, type ApplianceIdentity } from './appliance-files.js';
 import type { ApplianceRole, ApplianceRuntime, ApplianceServices, LabAppliance, LoginShell } from './appliance.js';
 import type { ApplianceFaults, LabFaults } from './faults.js';
+import { labProfile, type LabProfile, type LabProfileName } from './lab-profile.js';
 import { runGenerateCerts } from './generate-certs.js';
 import { labKeyPool } from './key-pool.js';
 import { LabClock } from './lab-clock.js';
@@ -23,7 +24,15 @@ export interface LabDeviceSpec {
   readonly name?: string;
   /** Default a random UUID. */
   readonly uuid?: string;
+  /** The release whose login shells this device reproduces (an FTD profile); default {@link StartLabOptions.profile}'s. */
+  readonly profile?: LabProfileName;
 }
+
+/**
+ * Which releases' login shells a lab reproduces: one profile name (an FTD profile applies to every
+ * device, an FMC profile to the FMC(s)), or one for the FMC(s) and one for the devices.
+ */
+export type LabProfileChoice = LabProfileName | { readonly fmc?: LabProfileName; readonly devices?: LabProfileName };
 
 /** Which tunnels are up when the lab starts: all (default), none, or all but some (names or 0-based indexes). */
 export type LabTunnels = 'up' | 'down' | { readonly down: readonly (string | number)[] };
@@ -70,6 +79,18 @@ export interface StartLabOptions {
   readonly layout?: ApplianceLayout;
   /** A critical task under way on the FMC (generate_certs.pl refuses to run), e.g. `backup`. */
   readonly criticalTask?: string;
+  /**
+   * The releases whose login shells the appliances reproduce, line by line as public transcripts
+   * show them (banner, NOTICE block, sudo's lecture, `Password: `, `logout`, where the login
+   * lands): see `LabProfileName`. A profile's landing shell overrides {@link StartLabOptions.loginShell};
+   * each device may have its own ({@link LabDeviceSpec.profile}). Default none: the lab's own plain shells.
+   *
+   * @example
+   * ```ts
+   * const lab = await startLab({ devices: [{ profile: 'ftd-6.4-hw' }, { profile: 'fp4100-module' }], profile: 'fmc-7' });
+   * ```
+   */
+  readonly profile?: LabProfileChoice;
 }
 
 /** A running lab: its appliances, its clock and tunnels, and `stop()`. */
@@ -164,6 +185,21 @@ function deviceSpecs(devices: number | readonly LabDeviceSpec[]): { name: string
   return list;
 }
 
+/** The profile of each appliance, from {@link StartLabOptions.profile} and the device specs (names checked). */
+function profilesOf(options: StartLabOptions): { of(role: ApplianceRole, name: string): LabProfile | undefined } {
+  const choice = options.profile;
+  const single = typeof choice === 'string' ? labProfile(choice) : undefined;
+  const fmc = single?.role === 'fmc' ? single : typeof choice === 'object' && choice.fmc !== undefined ? labProfile(choice.fmc, 'fmc') : undefined;
+  const devices = single?.role === 'ftd' ? single : typeof choice === 'object' && choice.devices !== undefined ? labProfile(choice.devices, 'ftd') : undefined;
+  const own = new Map<string, LabProfile>();
+  if (typeof options.devices !== 'number') {
+    options.devices.forEach((spec, i) => {
+      if (spec.profile !== undefined) own.set(spec.name ?? `FTD-${String(i + 1).padStart(4, '0')}`, labProfile(spec.profile, 'ftd'));
+    });
+  }
+  return { of: (role, name) => (role === 'fmc' ? fmc : (own.get(name) ?? devices)) };
+}
+
 function downSet(tunnels: LabTunnels | undefined, names: readonly string[]): Set<string> {
   if (tunnels === undefined || tunnels === 'up') return new Set();
   if (tunnels === 'down') return new Set(names);
@@ -198,6 +234,7 @@ async function inBatches<T>(items: readonly T[], size: number, action: (item: T,
 export async function startLab(options: StartLabOptions): Promise<Lab> {
   const layout = options.layout ?? DEFAULT_APPLIANCE_LAYOUT;
   const specs = deviceSpecs(options.devices);
+  const profiles = profilesOf(options);
   const clock = new LabClock(options.now);
   const now = clock.now();
   const caState = options.caState ?? 'valid';
@@ -252,6 +289,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     const makeMember = (role: ApplianceRole, id: { name: string; uuid: string }, address: string, peers: readonly string[]): Member => {
       const root = join(dir, id.name);
       const hostKey = generateHostKey();
+      const profile = profiles.of(role, id.name);
       const info: LabAppliance = {
         name: id.name,
         role,
@@ -264,8 +302,9 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
         hostPublicKey: hostKey.publicKey,
         root,
         direct: directFor(id.name),
-        loginShell: options.loginShell ?? 'cli',
+        loginShell: profile?.loginShell ?? options.loginShell ?? 'cli',
         peers,
+        ...(profile === undefined ? {} : { profile: profile.name }),
       };
       Object.defineProperty(info, 'password', { value: password, enumerable: false });
       const runtime: ApplianceRuntime = {
@@ -364,6 +403,15 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
           key: onDisk(info.root, files.sftunnelKey),
         });
       }
+    }
+    // A profiled appliance states its release where the FMC's version is read (/etc/sf/sw_version).
+    for (const member of [...fmcMembers, ...devices]) {
+      const { info } = member.runtime;
+      if (info.profile === undefined) continue;
+      const profile = labProfile(info.profile);
+      await mkdir(onDisk(info.root, '/etc/sf'), { recursive: true });
+      await writeFile(onDisk(info.root, '/etc/sf/sw_version'), `${profile.version}\n`);
+      if (profile.expertCwd !== undefined) await mkdir(onDisk(info.root, profile.expertCwd), { recursive: true });
     }
     const all = [...fmcMembers, ...devices];
     await inBatches(all, 64, async (member) => {

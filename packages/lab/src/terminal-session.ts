@@ -4,6 +4,7 @@ import type { ApplianceRuntime } from './appliance.js';
 import { cliBanner, interpretCliLine } from './cli-shell.js';
 import { ExpertShell } from './expert-shell.js';
 import { applyLatency } from './faults.js';
+import { EXPERT_NOTICE, labProfile, PROFILE_PASSWORD_PROMPT, profileBanner, SUDO_LECTURE, type LabProfile } from './lab-profile.js';
 import type { TerminalControl } from './shell-user.js';
 
 /** Where a terminal session writes, and how it ends. */
@@ -77,14 +78,30 @@ export class TerminalSession implements TerminalControl {
     this.#onlcr = options.pty;
     this.#root = options.user === 'root';
     this.#inCli = !this.#root && appliance.info.loginShell === 'cli';
+    this.#profile = appliance.info.profile === undefined ? undefined : labProfile(appliance.info.profile);
   }
 
   readonly #root: boolean;
+  /** The release reproduced, if any. */
+  readonly #profile: LabProfile | undefined;
+  /** Whether sudo has lectured in this session. */
+  #lectured = false;
+  /** Which shells were entered as login shells (`exit` prints `logout`), by depth. */
+  readonly #loginShells: boolean[] = [];
 
   /** Shows the banner and the first prompt. */
   start(): void {
-    if (this.#inCli) this.#out(cliBanner(this.#appliance));
-    else this.#shells.push(this.#root ? this.#newShell('root', '/root') : this.#newShell('admin'));
+    const profile = this.#profile;
+    if (profile !== undefined && !this.#root) {
+      const runtime = this.#appliance;
+      runtime.successfulLogins = (runtime.successfulLogins ?? 0) + 1;
+      const now = runtime.services.clock.now();
+      this.#out(profileBanner(profile, { lastLogin: new Date(now.getTime() - 3_600_000), from: '127.0.0.1', attempts: runtime.successfulLogins }));
+    } else if (this.#inCli) this.#out(cliBanner(this.#appliance));
+    if (!this.#inCli) {
+      this.#shells.push(this.#root ? this.#newShell('root', '/root') : this.#newShell('admin'));
+      this.#loginShells.push(true);
+    }
     this.#prompt();
   }
 
@@ -227,8 +244,11 @@ export class TerminalSession implements TerminalControl {
       await applyLatency(this.#appliance.faults);
       const outcome = interpretCliLine(this.#appliance, line);
       if (outcome.kind === 'exit') return this.#leave(0, true);
-      if (outcome.kind === 'expert') this.#shells.push(this.#newShell('admin'));
-      else this.#out(outcome.text);
+      if (outcome.kind === 'expert') {
+        if (this.#profile?.expertNotice === true) this.#out(EXPERT_NOTICE);
+        this.#shells.push(this.#newShell('admin', this.#profile?.expertCwd));
+        this.#loginShells.push(true);
+      } else this.#out(outcome.text);
       return this.#prompt();
     }
     this.#pending.push(line);
@@ -252,11 +272,16 @@ export class TerminalSession implements TerminalControl {
   }
 
   async #becomeRoot(shell: ExpertShell, login: boolean): Promise<void> {
-    const cwd = login ? '/root' : shell.cwd;
+    const profile = this.#profile;
+    const cwd = login ? '/root' : (profile?.rootCwd ?? shell.cwd);
     if (shell.user !== 'root') {
       let accepted = false;
+      if (profile?.sudoLecture === true && !this.#lectured) {
+        this.#lectured = true;
+        this.#out(SUDO_LECTURE);
+      }
       for (let attempt = 0; attempt < 3 && !accepted; attempt++) {
-        this.#out('Password:');
+        this.#out(profile === undefined ? 'Password:' : PROFILE_PASSWORD_PROMPT);
         const answer = await this.#readLine(true);
         if (answer === undefined) return this.#prompt();
         await applyLatency(this.#appliance.faults);
@@ -269,11 +294,16 @@ export class TerminalSession implements TerminalControl {
       }
     }
     this.#shells.push(this.#newShell('root', cwd));
+    this.#loginShells.push(login);
     this.#prompt();
   }
 
   #leave(status: number, fromCli = false): void {
-    if (!fromCli) this.#shells.pop();
+    if (!fromCli) {
+      this.#shells.pop();
+      // bash says `logout` when a login shell exits (the expert shell, `sudo su -`), `exit` otherwise.
+      if (this.#profile !== undefined) this.#out(this.#loginShells.pop() === true ? 'logout\n' : 'exit\n');
+    }
     if (fromCli || (this.#shells.length === 0 && !this.#inCli)) {
       this.#closed = true;
       this.#channel.close(status);

@@ -7,6 +7,7 @@ import type { SshConnection } from './connect.js';
 import { withDeadline } from './deadline.js';
 import { ExpertEscalation, type EscalationCommand, type EscalationFailure, type ExpertPrompts } from './expert-escalation.js';
 import type { Secret } from '@sftunnel-ca/core';
+import { DEFAULT_SCRATCH_PARENT, NO_STALE_SCRATCH, parseStaleScratch, staleScratchSweepCommand, type StaleScratch } from './session-scratch.js';
 import type { TransportEventListener } from './transport-event.js';
 
 /** Options of {@link ExpertShell.open}. */
@@ -25,7 +26,12 @@ export interface ExpertShellOptions {
   readonly onlyFromCli?: boolean;
   /** Cancels the login. */
   readonly signal?: AbortSignal;
-  /** Receives `banner` and `escalation` events. */
+  /**
+   * Where the session makes its scratch directory, an absolute path of plain characters checked by
+   * the caller (`SshHost.connect`); default `/tmp`.
+   */
+  readonly scratchParent?: string;
+  /** Receives `banner`, `escalation` and `stale-scratch` events. */
   readonly onEvent?: TransportEventListener;
 }
 
@@ -53,6 +59,11 @@ const FAILURES: Readonly<Record<EscalationFailure, string>> = {
  * nonce and a counter, followed by the exit status. So output is exact, whatever banners,
  * colour codes or prompt-like text appear. Standard input moves as base64 in chunks.
  *
+ * The session's scratch space (standard input, error and status of the command running) is a
+ * directory of its own, mode 0700 with files 0600, removed on close and when the connection drops;
+ * at login, stale ones that earlier sessions left behind are removed and reported (see
+ * `session-scratch.ts`). Commands themselves run with `umask 022`, as an appliance's root shell does.
+ *
  * A command that outlives its deadline leaves the shell in an unknown state: the connection is
  * then closed and later calls fail with `CONNECTION_LOST`.
  */
@@ -65,6 +76,7 @@ export class ExpertShell implements CommandChannel {
   #output = '';
   #onOutput: (() => void) | undefined;
   #broken: SftunnelCaError | undefined;
+  #staleScratch: StaleScratch = NO_STALE_SCRATCH;
 
   private constructor(connection: SshConnection, channel: ClientChannel, nonce: string, decoder: StringDecoder) {
     this.#connection = connection;
@@ -98,6 +110,7 @@ export class ExpertShell implements CommandChannel {
       ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
       ...(options.prompts === undefined ? {} : { prompts: options.prompts }),
       onlyFromCli: options.onlyFromCli === true,
+      scratchParent: options.scratchParent ?? DEFAULT_SCRATCH_PARENT,
     });
     const channel = await openShell(connection);
     const password = options.password;
@@ -188,16 +201,29 @@ export class ExpertShell implements CommandChannel {
     }
     options.onEvent?.({ type: 'escalation', host, state: 'root' });
     const shell = new ExpertShell(connection, channel, nonce, decoder);
-    const id = await shell.exec('id -u', { step: 'escalate', timeoutMs: 10_000 }).catch(async (error: unknown) => {
+    // One round trip: check root, then remove what earlier sessions left behind.
+    const sweep = staleScratchSweepCommand(options.scratchParent ?? DEFAULT_SCRATCH_PARENT);
+    const id = await shell.exec(`u=$(id -u); echo "$u"; [ "$u" = 0 ] || exit 0\n${sweep}`, { step: 'escalate', timeoutMs: 30_000 }).catch(async (error: unknown) => {
       await shell.close();
       throw error;
     });
-    const uid = id.stdout.toString('utf8').trim();
+    const output = id.stdout.toString('utf8');
+    const uid = output.slice(0, output.indexOf('\n') + 1 || undefined).trim();
     if (uid !== '0') {
       await shell.close();
+      if (uid === '' && id.code === 255) {
+        throw failure(`the root shell could not make its scratch directory under ${options.scratchParent ?? DEFAULT_SCRATCH_PARENT} (mktemp -d failed: is it full, read-only or missing?)`);
+      }
       throw failure(`the shell reached is not root (id -u printed ${JSON.stringify(uid)})`);
     }
+    shell.#staleScratch = parseStaleScratch(output);
+    if (shell.#staleScratch !== NO_STALE_SCRATCH) options.onEvent?.({ type: 'stale-scratch', host, ...shell.#staleScratch });
     return shell;
+  }
+
+  /** The stale scratch directories that earlier sessions left on the appliance, found at login. */
+  get staleScratch(): StaleScratch {
+    return this.#staleScratch;
   }
 
   /** Runs one command in the root shell (one at a time; calls queue). */
@@ -248,7 +274,8 @@ export class ExpertShell implements CommandChannel {
     const d = '"$__sftca_d"';
     // One compound command: the shell prints no prompt until all of it has run.
     const script = [
-      `printf '%s%s\\n' 'SFTCA' '${id}:B'; { { ${body}`,
+      // umask 077 again: what the frame creates is private whatever the command did to the mask.
+      `umask 077; printf '%s%s\\n' 'SFTCA' '${id}:B'; { { ${body}`,
       // The frame's own redirections never write to the terminal, even when the disk is full.
       `} 2> ${d}/err; echo $? > ${d}/rc; } 2>/dev/null | base64 -w0; printf '\\n'; base64 -w0 2>/dev/null < ${d}/err; ` +
         `printf '\\n%s%s:%s\\n' 'SFTCA' '${id}:E' "$(cat 2>/dev/null < ${d}/rc)"\n`,
@@ -304,7 +331,8 @@ export class ExpertShell implements CommandChannel {
 
 function commandBody(command: string, stdin: string): string {
   const encoded = wrap(Buffer.from(command, 'utf8').toString('base64'));
-  return `__sftca_c=$(base64 -d <<'${EOF_WORD}'\n${encoded}\n${EOF_WORD}\n) && ( eval "$__sftca_c" ) < ${stdin}`;
+  // The command's own umask is the appliance's usual 022: the files it makes are as before.
+  return `__sftca_c=$(base64 -d <<'${EOF_WORD}'\n${encoded}\n${EOF_WORD}\n) && ( umask 022; eval "$__sftca_c" ) < ${stdin}`;
 }
 
 function wrap(base64: string): string {

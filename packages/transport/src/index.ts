@@ -14,6 +14,7 @@ export { LocalHost, type LocalHostOptions } from './local-host.js';
 export { connectSsh, SshConnection, type ConnectOptions, type SshEndpoint } from './connect.js';
 export type { SshCredentials } from './authentication.js';
 export { DEFAULT_EXPERT_PROMPTS, type ExpertPrompts } from './expert-escalation.js';
+export type { StaleScratch } from './session-scratch.js';
 
 // ── host keys ────────────────────────────────────────────────────────────
 export {
@@ -40,6 +41,7 @@ export type {
   RetryEvent,
   BannerEvent,
   EscalationEvent,
+  StaleScratchEvent,
   StrategyEvent,
   OperationEvent,
   ClosedEvent,

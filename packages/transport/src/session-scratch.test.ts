@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,33 @@ function modesUnder(dir: string): Record<string, string> {
   return modes;
 }
 
+/** A process's ancestors, nearest first, with their command names (read from /proc). */
+function ancestorsOf(pid: number): Array<{ pid: number; comm: string }> {
+  const found: Array<{ pid: number; comm: string }> = [];
+  for (let current = pid; current > 1; ) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${current}/stat`, 'utf8');
+    } catch {
+      break;
+    }
+    current = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (current > 1) found.push({ pid: current, comm: readFileSync(`/proc/${current}/comm`, 'utf8').trim() });
+  }
+  return found;
+}
+
+/** Whether an `sshd` process is among the ancestors of a process. */
+function sshdAmongAncestors(pid: number): boolean {
+  return ancestorsOf(pid).some((ancestor) => ancestor.comm.startsWith('sshd'));
+}
+
+/** Drops the SSH connection a process runs under, as a network failure would: SIGKILL to its session's sshd processes (not the listener). */
+function dropConnectionOf(pid: number): void {
+  const sshds = ancestorsOf(pid).filter((ancestor) => ancestor.comm.startsWith('sshd'));
+  for (const session of sshds.slice(0, -1)) process.kill(session.pid, 'SIGKILL');
+}
+
 /** The start time of a running process (field 22 of /proc/PID/stat), as the session records it. */
 function startTimeOf(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -82,19 +110,32 @@ describe('session scratch space (expert shell)', () => {
     }
   });
 
-  it('is removed by the appliance when the connection drops', async () => {
-    const host = await SshHost.connect(expertOptions());
-    await host.run('cat > /dev/null', { stdin: 'the last command\'s standard input\n' });
-    const scratch = (await host.run('printf %s "$__sftca_d"')).stdout;
-    expect(existsSync(join(scratch, 'in'))).toBe(true);
-    sshd.killSessions();
-    // The root shell gets SIGHUP when its terminal goes; its trap removes the directory.
-    await waitFor(() => !existsSync(scratch));
-    await host.close();
+  it('left by a dropped connection, is gone by the end of the next login, and so is the root shell', async () => {
+    const parent = mkdtempSync(join(work, 'tmp-'));
+    const dropped = await SshHost.connect(expertOptions({ scratchParent: parent }));
+    await dropped.run('cat > /dev/null', { stdin: 'the last command\'s standard input\n' });
+    const scratch = (await dropped.run('printf %s "$__sftca_d"')).stdout;
+    const shell = Number(readFileSync(join(scratch, 'owner'), 'utf8').split(' ')[0]);
+    expect(modesUnder(scratch)).toEqual({ '.': '700', in: '600', err: '600', rc: '600', owner: '600' });
+    dropConnectionOf(shell);
+    await waitFor(() => !existsSync(`/proc/${shell}`) || !sshdAmongAncestors(shell));
+
+    // Either the hang-up reached the root shell, whose trap removed the directory, or (sudo's use_pty
+    // relays it or not) the shell lives on cut off from sshd and the next login removes the directory.
+    const next = await SshHost.connect(expertOptions({ scratchParent: parent }));
+    await next.close();
+    expect(existsSync(scratch)).toBe(false);
+    expect(next.staleScratch.failed).toEqual([]);
+    expect(next.staleScratch.removed.filter((path) => path !== scratch)).toEqual([]);
+    await waitFor(() => !existsSync(`/proc/${shell}`));
+    await dropped.close();
   });
 
   it('removes stale directories of ours at the next login and reports them; keeps live sessions, other owners and links', async () => {
     const parent = mkdtempSync(join(work, 'tmp-'));
+    // A session still connected (idle for hours makes no difference).
+    const concurrent = await SshHost.connect(expertOptions({ scratchParent: parent }));
+    const live = (await concurrent.run('printf %s "$__sftca_d"')).stdout;
     const make = (name: string, files: Record<string, string>, mode = 0o700): string => {
       const dir = join(parent, name);
       mkdirSync(dir, { mode });
@@ -111,9 +152,8 @@ describe('session scratch space (expert shell)', () => {
     // A directory of an earlier version (no owner record), idle for two hours, its input 0644.
     const legacy = make('.sftunnel-ca.Legacy01', { in: 'new sftunnel-key.pem\n', err: '', rc: '0\n' });
     backdate(legacy, 7200);
-    // A live session (its owner record names a running process, this one), and a fresh one without a record.
-    const live = make('.sftunnel-ca.Live0001', { owner: `${process.pid} ${startTimeOf(process.pid)}\n`, in: '' });
     backdate(live, 7200);
+    // A fresh directory without a record (a session in its first instant, or an earlier version's).
     const fresh = make('.sftunnel-ca.Fresh001', { in: '' });
     // Not root's, a link, and names that are not ours.
     const foreign = make('.sftunnel-ca.Nobody01', { owner: `${process.pid} 1\n` });
@@ -122,24 +162,36 @@ describe('session scratch space (expert shell)', () => {
     symlinkSync(target, join(parent, '.sftunnel-ca.Link0001'));
     const lock = make('.sftunnel-ca.lock', {});
     backdate(lock, 7200);
+    // A root shell of ours that outlived its connection (sudo's use_pty): running, no sshd among its ancestors.
+    const stray = Number(execFileSync('sh', ['-c', 'sleep 600 >/dev/null 2>&1 & echo $!']).toString().trim());
+    expect(sshdAmongAncestors(stray)).toBe(false);
+    const orphaned = make('.sftunnel-ca.Orphan01', { owner: `${stray} ${startTimeOf(stray)}\n`, in: 'staged batch\n' });
 
     const events: TransportEvent[] = [];
     const host = await SshHost.connect(expertOptions({ scratchParent: parent, onEvent: (event) => events.push(event) }));
     try {
       const own = (await host.run('printf %s "$__sftca_d"')).stdout;
       expect(own.startsWith(`${parent}/.sftunnel-ca.`)).toBe(true);
-      expect(host.staleScratch).toEqual({ removed: [deadOwner, legacy].sort(), failed: [] });
-      expect(events.filter((event) => event.type === 'stale-scratch')).toEqual([
-        { type: 'stale-scratch', host: 'ftd-scratch', removed: [deadOwner, legacy].sort(), failed: [] },
-      ]);
-      for (const gone of [deadOwner, legacy]) expect(existsSync(gone)).toBe(false);
+      const removed = [deadOwner, legacy, orphaned].sort();
+      expect(host.staleScratch).toEqual({ removed, failed: [] });
+      expect(events.filter((event) => event.type === 'stale-scratch')).toEqual([{ type: 'stale-scratch', host: 'ftd-scratch', removed, failed: [] }]);
+      for (const gone of removed) expect(existsSync(gone)).toBe(false);
+      // The orphan was hung up.
+      await waitFor(() => !existsSync(`/proc/${stray}`) || readFileSync(`/proc/${stray}/stat`, 'utf8').includes(') Z '));
       for (const kept of [live, fresh, foreign, target, join(parent, '.sftunnel-ca.Link0001'), lock, own]) expect(existsSync(kept)).toBe(true);
+      expect((await concurrent.run('echo still working')).stdout).toBe('still working\n');
       expect(readFileSync(join(target, 'in'), 'utf8')).toBe('kept\n');
       // Its own directory has an owner record naming its root shell.
       const [pid = '', start = ''] = readFileSync(join(own, 'owner'), 'utf8').trim().split(' ');
       expect(start).toBe(startTimeOf(Number(pid)));
     } finally {
       await host.close();
+      await concurrent.close();
+      try {
+        process.kill(stray, 'SIGKILL');
+      } catch {
+        // Gone, as it should be.
+      }
     }
 
     // Nothing stale: no event, an empty report.

@@ -80,26 +80,42 @@ export function scratchSetupCommands(parent: string): string[] {
  * A command, run as root in a session whose scratch directory exists, that removes the stale
  * scratch directories under `parent` and prints one line per directory: `removed <path>` or
  * `failed <path>`. A directory is stale when it is named like ours (`.sftunnel-ca.` and eight
- * characters), is a directory (not a link), is owned by root, is not this session's, and either its
- * owner record names a root shell that no longer runs (no process with that PID and start time),
- * or it has no owner record and nothing in it changed for
- * {@link UNOWNED_SCRATCH_STALE_AFTER_SECONDS} before this session began.
+ * characters), is a directory (not a link), is owned by root, is not this session's, and either:
+ * - its owner record names a root shell that no longer runs (no process with that PID and start
+ *   time), or one cut off from its connection: no `sshd` process among its ancestors. (With
+ *   sudo's `use_pty`, a dropped connection leaves `sudo su` and the root shell running, orphaned,
+ *   for good: that shell is hung up, which ends it, after its directory is removed.)
+ * - or it has no owner record (an earlier version, a system without `/proc`) and nothing in it
+ *   changed for {@link UNOWNED_SCRATCH_STALE_AFTER_SECONDS} before this session began.
  */
 export function staleScratchSweepCommand(parent: string): string {
   const glob = `${parent === '/' ? '' : shellQuote(parent)}/${SCRATCH_PREFIX}????????`;
+  // Field 2 after "PID (comm) " is the parent's PID, field 20 the start time.
+  const field = (n: number, pid: string): string => `$(sed 's/^.*) //' "/proc/${pid}/stat" 2>/dev/null | cut -d' ' -f${n})`;
   return [
     `n=$(stat -c %Y -- "$__sftca_d") || exit 0`,
     `for s in ${glob}; do`,
     `  [ "$s" != "$__sftca_d" ] && [ -d "$s" ] && [ ! -L "$s" ] || continue`,
     `  [ "$(stat -c %u -- "$s")" = 0 ] || continue`,
+    `  o=`,
     `  if [ -f "$s/owner" ]; then`,
     `    p=; t=; read -r p t < "$s/owner"`,
-    `    case "$p" in ''|*[!0-9]*) ;; *) [ -r "/proc/$p/stat" ] && [ "$(sed 's/^.*) //' "/proc/$p/stat" | cut -d' ' -f20)" = "$t" ] && continue;; esac`,
+    `    case "$p" in ''|*[!0-9]*|0|1) ;; *)`,
+    `      if [ -r "/proc/$p/stat" ] && [ "${field(20, '$p')}" = "$t" ]; then`,
+    `        o=$p; q=$p; i=0`,
+    `        while [ -n "$q" ] && [ "$q" -gt 1 ] && [ "$i" -lt 64 ]; do`,
+    `          case "$(cat "/proc/$q/comm" 2>/dev/null)" in sshd*) o=; break;; esac`,
+    `          q=${field(2, '$q')}; i=$((i + 1))`,
+    `        done`,
+    `        [ -n "$o" ] || continue`,
+    `      fi;;`,
+    `    esac`,
     `  else`,
     `    m=$(stat -c %Y -- "$s" "$s"/* "$s"/.[!.]* 2>/dev/null | sort -n | tail -n 1)`,
     `    [ -n "$m" ] && [ $((n - m)) -ge ${UNOWNED_SCRATCH_STALE_AFTER_SECONDS} ] || continue`,
     `  fi`,
     `  if rm -rf -- "$s" 2>/dev/null && [ ! -e "$s" ]; then echo "removed $s"; else echo "failed $s"; fi`,
+    `  [ -z "$o" ] || kill -HUP "$o" 2>/dev/null`,
     `done`,
     `exit 0`,
   ].join('\n');

@@ -4,6 +4,7 @@ import { DirectShell } from './direct-shell.js';
 import type { EscalationCommand, ExpertPrompts } from './expert-escalation.js';
 import { ExpertShell } from './expert-shell.js';
 import { PosixHost, type PosixHostOptions } from './posix-host.js';
+import { DEFAULT_SCRATCH_PARENT, NO_STALE_SCRATCH, checkScratchParent, type StaleScratch } from './session-scratch.js';
 import type { Secret } from '@sftunnel-ca/core';
 
 /**
@@ -31,6 +32,12 @@ export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOp
   readonly loginTimeoutMs?: number;
   /** `expert` only: give up when no expected prompt and no output come for this long; default `10000`. */
   readonly idleTimeoutMs?: number;
+  /**
+   * `expert` only: the appliance directory in which the session makes its private scratch
+   * directory (`.sftunnel-ca.XXXXXXXX`, mode 0700) and where stale ones of earlier sessions are
+   * looked for at login; an absolute path of letters, digits and `. _ - /`; default `/tmp`.
+   */
+  readonly scratchParent?: string;
 }
 
 /**
@@ -58,10 +65,17 @@ export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOp
 export class SshHost extends PosixHost {
   /** The strategy in use (`auto` resolved). */
   readonly strategy: 'direct' | 'expert';
+  /**
+   * Scratch directories that earlier sessions left on the appliance (a killed run, a dropped
+   * connection), found stale at login and removed (also sent as a `stale-scratch` event). Always
+   * empty for `direct`, which makes none.
+   */
+  readonly staleScratch: StaleScratch;
 
   private constructor(name: string, channel: CommandChannel, strategy: 'direct' | 'expert', options: PosixHostOptions) {
     super(name, channel, options);
     this.strategy = strategy;
+    this.staleScratch = channel instanceof ExpertShell ? channel.staleScratch : NO_STALE_SCRATCH;
   }
 
   /**
@@ -69,7 +83,7 @@ export class SshHost extends PosixHost {
    *
    * @throws SftunnelCaError `CONNECT_TIMEOUT`, `CONNECT_REFUSED`, `AUTH_FAILED`,
    * `HOST_KEY_UNKNOWN`, `HOST_KEY_MISMATCH`, `ESCALATION_FAILED`, `CONNECTION_LOST`,
-   * `OPERATION_ABORTED`
+   * `OPERATION_ABORTED`, `INVALID_ARGUMENT` (a bad {@link SshHostOptions.scratchParent})
    *
    * @example
    * ```ts
@@ -88,6 +102,7 @@ export class SshHost extends PosixHost {
    */
   static async connect(options: SshHostOptions): Promise<SshHost> {
     const name = options.name ?? options.host;
+    const scratchParent = checkScratchParent(options.scratchParent ?? DEFAULT_SCRATCH_PARENT, name);
     const connection = await connectSsh(options, { ...options, name });
     const hostOptions: PosixHostOptions = {
       ...(options.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: options.operationTimeoutMs }),
@@ -96,7 +111,7 @@ export class SshHost extends PosixHost {
       ...(options.random === undefined ? {} : { random: options.random }),
     };
     try {
-      const { channel, strategy } = await openChannel(connection, options);
+      const { channel, strategy } = await openChannel(connection, { ...options, scratchParent });
       options.onEvent?.({ type: 'strategy', host: name, strategy });
       return new SshHost(name, channel, strategy, hostOptions);
     } catch (error) {
@@ -121,6 +136,7 @@ async function openChannel(
     ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.scratchParent === undefined ? {} : { scratchParent: options.scratchParent }),
     onlyFromCli: strategy === 'auto',
   });
   if (shell === undefined) return { channel: new DirectShell(connection, { sudo: options.sudo === true }), strategy: 'direct' };

@@ -74,6 +74,20 @@ export interface EscalationEvent extends TransportEventBase {
   readonly state: string;
 }
 
+/**
+ * At login, scratch directories that earlier sessions of ours left on the appliance (a killed run,
+ * a dropped connection) were found stale and removed; they may have held a command's standard
+ * input, such as private keys. Sent only when there were some.
+ */
+export interface StaleScratchEvent extends TransportEventBase {
+  /** Discriminant. */
+  readonly type: 'stale-scratch';
+  /** The directories removed, sorted. */
+  readonly removed: readonly string[];
+  /** Stale directories that could not be removed, sorted. */
+  readonly failed: readonly string[];
+}
+
 /** The shell strategy in use (`auto` resolved). */
 export interface StrategyEvent extends TransportEventBase {
   /** Discriminant. */
@@ -114,6 +128,7 @@ export type TransportEvent =
   | RetryEvent
   | BannerEvent
   | EscalationEvent
+  | StaleScratchEvent
   | StrategyEvent
   | OperationEvent
   | ClosedEvent;

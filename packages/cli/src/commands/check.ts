@@ -1,5 +1,4 @@
-import { Certificate, expiryVerdict, formatVendorExpiryCheck, inspectFmc, type ExpiryVerdict } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import type { Certificate, ExpiryVerdict } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -8,6 +7,8 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
 import { parseMoment } from '../moment.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, type SshFlags } from '../ssh-options.js';
+
+// core and transport load when the command runs, not when `--help` or `--version` builds the tree.
 
 /** The options of `check`. */
 interface CheckFlags extends SshFlags {
@@ -48,6 +49,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       if ((options.file === undefined) === (options.fmc === undefined)) {
         throw new CliUsageError('check needs either --fmc <user@host[:port]> or --file <cacert.pem> (see sftunnel-ca check --help)');
       }
+      const { Certificate, expiryVerdict, formatVendorExpiryCheck } = await import('@sftunnel-ca/core');
       const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
       const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readInputFile(options.file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)' }), options.file);
       const verdict = expiryVerdict(certificate, now);
@@ -71,6 +73,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
 }
 
 async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Promise<Certificate> {
+  const [{ inspectFmc }, { SshHost }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
   const host = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(fmc, '--fmc'), flags));
   try {
     return (await inspectFmc(host, { now })).ca.certificate;

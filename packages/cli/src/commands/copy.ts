@@ -1,15 +1,11 @@
 import { posix } from 'node:path';
-import { DevicePassword, copyFromDevicesCsv, parseFailedPush, type DeviceRow, type DevicesCsvCopyResult } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import type { DeviceRow, DevicesCsvCopyResult } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { inventoryConnect, type RowConnect } from '../device-connect.js';
-import { resolveDeviceCredentials } from '../device-credentials.js';
-import { readDevicesFile, type DevicesFile } from '../devices-file.js';
+import type { RowConnect } from '../device-connect.js';
+import type { DevicesFile } from '../devices-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { FleetInterruption } from '../fleet-interruption.js';
-import { FleetProgress } from '../fleet-progress.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags, type SshTarget } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
@@ -75,6 +71,14 @@ export function copyCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
         '    - { name: FTD-2, address: 192.0.2.22, user: admin, keyFile: ~/.ssh/ftd2, jumpHost: admin@192.0.2.5 }\n',
     )
     .action(async (inventoryPath: string, flags: CopyFlags) => {
+      const [{ copyFromDevicesCsv }, { inventoryConnect }, { resolveDeviceCredentials }, { readDevicesFile }, { FleetInterruption }, { FleetProgress }] = await Promise.all([
+        import('@sftunnel-ca/core'),
+        import('../device-connect.js'),
+        import('../device-credentials.js'),
+        import('../devices-file.js'),
+        import('../fleet-interruption.js'),
+        import('../fleet-progress.js'),
+      ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       if (flags.failedPush !== undefined && flags.fmc === undefined) throw new CliUsageError('--failed-push needs --fmc: the FAILED_PUSH is read on the FMC');
       const inventory = await readDevicesFile(inventoryPath);
@@ -121,6 +125,7 @@ function jumpServerRun(inventory: DevicesFile, stagingDirectory: string | undefi
 
 /** The script run on the FMC: every row is a target; with `--failed-push`, only the devices it lists. */
 async function fmcRun(io: CliIo, target: SshTarget, inventory: DevicesFile, flags: CopyFlags): Promise<CopyRun> {
+  const [{ DevicePassword, parseFailedPush }, { SshHost }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
   const fmcOptions = await resolveSshOptions(io, target, flags);
   const fmcRow: DeviceRow = {
     line: 0,

@@ -1,10 +1,10 @@
-import { isSftunnelCaError, type RenewalPlan } from '@sftunnel-ca/core';
+import type { RenewalPlan } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { runDemo, type DemoEvent, type DemoOutcome } from '../demo-run.js';
+import type { DemoEvent, DemoOutcome } from '../demo-run.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { FleetInterruption } from '../fleet-interruption.js';
+import { loadLab } from '../load-lab.js';
 import { writeJson, writeText } from '../output.js';
 import { renewalProgressLine } from '../renewal-progress.js';
 import { parseWholeNumber } from '../whole-number.js';
@@ -36,10 +36,12 @@ export function demoCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .addOption(new Option('--json', `print one JSON document (schema ${DEMO_SCHEMA_ID})`))
     .addHelpText('after', '\nExamples:\n  $ sftunnel-ca demo\n  $ sftunnel-ca demo --devices 50 --down 10 --json\n')
     .action(async (flags: DemoFlags) => {
+      await loadLab('demo'); // the simulator is an optional peer dependency: refused with the install command when absent
       const devices = parseWholeNumber(flags.devices, '--devices', 1) ?? 20;
       const down = parseWholeNumber(flags.down, '--down', 0) ?? 0;
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       if (down > devices) throw new CliUsageError(`--down ${down} is more than --devices ${devices}`);
+      const [{ isSftunnelCaError }, { runDemo }, { FleetInterruption }] = await Promise.all([import('@sftunnel-ca/core'), import('../demo-run.js'), import('../fleet-interruption.js')]);
       const interruption = new FleetInterruption(io);
       let outcome: DemoOutcome;
       try {

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { diagnoseMessages, MESSAGES_ACTIONS, type MessagesCause, type MessagesFinding } from '@sftunnel-ca/core';
+import type { MESSAGES_ACTIONS, MessagesCause, MessagesFinding } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { openInputFile } from '../input-file.js';
@@ -25,6 +25,7 @@ export function diagnoseCommand(io: CliIo): Command {
     .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/diagnose/v1)'))
     .addHelpText('after', '\nExamples:\n  $ sftunnel-ca diagnose ftd-messages.log fmc-messages.log\n  $ sftunnel-ca diagnose /ngfw/var/log/messages --json\n')
     .action(async (files: string[], options: { json?: boolean }) => {
+      const { diagnoseMessages, MESSAGES_ACTIONS: actions } = await import('@sftunnel-ca/core');
       const findings: LocatedFinding[] = [];
       const opened: Array<{ file: string; handle: FileHandle }> = [];
       try {
@@ -39,7 +40,7 @@ export function diagnoseCommand(io: CliIo): Command {
         writeJson(io, DIAGNOSE_SCHEMA_ID, { files, findings, causes: countCauses(findings) });
         return;
       }
-      writeText(io, renderFindings(findings, files));
+      writeText(io, renderFindings(findings, files, actions));
     });
 }
 
@@ -49,7 +50,7 @@ function countCauses(findings: readonly MessagesFinding[]): Partial<Record<Messa
   return counts;
 }
 
-function renderFindings(findings: readonly LocatedFinding[], files: readonly string[]): string {
+function renderFindings(findings: readonly LocatedFinding[], files: readonly string[], actionOf: typeof MESSAGES_ACTIONS): string {
   if (findings.length === 0) return `No failed sftunnel connection in ${files.join(', ')}.`;
   const lines = findings.map((finding) => {
     const details = [
@@ -60,6 +61,6 @@ function renderFindings(findings: readonly LocatedFinding[], files: readonly str
     return `${finding.file}:${finding.line}  ${finding.timestamp}  ${finding.host}  ${finding.cause}: ${finding.reason}${details.length === 0 ? '' : `\n    ${details.join(', ')}`}`;
   });
   const causes = Object.entries(countCauses(findings)) as Array<[MessagesCause, number]>;
-  const actions = causes.map(([cause, count]) => `${cause} (${count}): ${MESSAGES_ACTIONS[cause]}`);
+  const actions = causes.map(([cause, count]) => `${cause} (${count}): ${actionOf[cause]}`);
   return [...lines, '', 'What to do:', ...actions.map((action) => `  - ${action}`)].join('\n');
 }

@@ -1,4 +1,3 @@
-import { loadExporterConfig, startStandaloneExporter } from '@sftunnel-ca/exporter';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { writeText } from '../output.js';
@@ -55,6 +54,7 @@ export function exporterCommand(io: CliIo, until: () => Promise<void> = untilSig
         '  $ sftunnel-ca exporter --config /etc/sftunnel-ca/exporter.yml\n',
     )
     .action(async (flags: ExporterFlags) => {
+      const { loadExporterConfig, startStandaloneExporter } = await import('@sftunnel-ca/exporter'); // prom-client loads only here
       const running = await startStandaloneExporter(await loadExporterConfig(flags.config), { env: io.env, now: io.now });
       io.stderr.write(`sftunnel-ca exporter: serving ${running.server.url}/metrics (Ctrl-C stops)\n`);
       try {

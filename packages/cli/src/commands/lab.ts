@@ -3,16 +3,15 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Secret, type SftunnelStatusPeer } from '@sftunnel-ca/core';
-import { startLab, type LabCaState } from '@sftunnel-ca/lab';
+import type { SftunnelStatusPeer } from '@sftunnel-ca/core';
+import type { LabCaState } from '@sftunnel-ca/lab';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { defaultLabStateDir, processAlive, readLabState, removeLabState, writeLabState, type LabState } from '../lab-state.js';
-import { readFmcTunnels } from '../fmc-tunnels.js';
+import { loadLab } from '../load-lab.js';
 import { writeJson, writeText } from '../output.js';
-import { connectPinned } from '../pinned-ssh.js';
 import { parseWholeNumber } from '../whole-number.js';
 
 /** The `schema` of `lab status --json` documents. */
@@ -80,6 +79,7 @@ export function labCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Co
 
 async function labUp(io: CliIo, flags: LabUpFlags): Promise<void> {
   const stateDir = flags.stateDir ?? defaultLabStateDir(io.env);
+  await loadLab('lab up'); // refused here, with the install command, rather than in the background process
   const running = await readLabState(stateDir);
   if (running !== undefined && processAlive(running.pid)) {
     throw new CliUsageError(`a lab is already up (pid ${running.pid}, ${stateDir}); run sftunnel-ca lab down first`);
@@ -118,6 +118,7 @@ async function serve(io: CliIo, flags: LabUpFlags): Promise<void> {
   const down = parseWholeNumber(flags.down, '--down', 0) ?? 0;
   const caDays = parseWholeNumber(flags.caDays, '--ca-days', 0);
   if (down > devices) throw new CliUsageError(`--down ${down} is more than --devices ${devices}`);
+  const { startLab } = await loadLab('lab serve');
   const lab = await startLab({
     devices,
     caState: flags.caState,
@@ -183,6 +184,7 @@ async function labStatus(io: CliIo, flags: { stateDir: string; json?: boolean })
 
 /** Asks the lab's FMC, over SSH as a user would, for `sftunnel_status.pl`. */
 async function fmcTunnelStatus(state: LabState): Promise<readonly SftunnelStatusPeer[]> {
+  const [{ Secret }, { connectPinned }, { readFmcTunnels }] = await Promise.all([import('@sftunnel-ca/core'), import('../pinned-ssh.js'), import('../fmc-tunnels.js')]);
   const host = await connectPinned(state.fmc, new Secret((await readFile(state.files.password, 'utf8')).trim()));
   try {
     return await readFmcTunnels(host);

@@ -1,14 +1,8 @@
-import { formatRenewalDiff, formatRenewalPlan, inspectFmc, loadPreparedRenewal, planRenewal, preflightRenewal, renewalDiff } from '@sftunnel-ca/core';
-import { chooseRenewalGenerator, defaultPreflightProbes, formatRenewalGeneratorChoice, probeVendorGenerator, renewalGeneratorProbe, type RenewalGenerator } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import type { RenewalGenerator } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
-import { resolveDeviceCredentials } from '../device-credentials.js';
-import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { formatPreflightFindings } from '../preflight-findings.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
@@ -66,6 +60,16 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
         '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --devices devices.csv --preflight\n',
     )
     .action(async (flags: PlanFlags) => {
+      const [core, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { formatPreflightFindings }] = await Promise.all([
+        import('@sftunnel-ca/core'),
+        import('@sftunnel-ca/transport'),
+        import('../device-connect.js'),
+        import('../device-credentials.js'),
+        import('../devices-file.js'),
+        import('../preflight-findings.js'),
+      ]);
+      const { formatRenewalDiff, formatRenewalPlan, inspectFmc, loadPreparedRenewal, planRenewal, preflightRenewal, renewalDiff } = core;
+      const { chooseRenewalGenerator, defaultPreflightProbes, formatRenewalGeneratorChoice, probeVendorGenerator, renewalGeneratorProbe } = core;
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const backdateMs = parseBackdate(flags.backdate);
       if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
@@ -73,7 +77,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();
-        const inspection = await inspectFmc(fmc, { now, layout: layoutWithCaKey(flags.caKey) });
+        const inspection = await inspectFmc(fmc, { now, layout: await layoutWithCaKey(flags.caKey) });
         const rows = devicesFile === undefined ? undefined : matchDevicesToFmc(devicesFile, inspection);
         const only = rows === undefined ? undefined : [...rows.keys()];
         const plan = planRenewal(inspection, { now, canary, leaveOut: parseDeviceNames(flags.leaveOut), ...(only === undefined ? {} : { only }), ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });

@@ -1,38 +1,9 @@
-import {
-  RenewalJournal,
-  assertPlanCoverage,
-  assertPreflightPassed,
-  fmcSwitchPending,
-  isSftunnelCaError,
-  expiryVerdict,
-  formatRenewalPlan,
-  inspectFmc,
-  planRenewal,
-  preflightRenewal,
-  preflightUnreachable,
-  renewFleet,
-  type RenewalEvent,
-  type RenewalResult,
-} from '@sftunnel-ca/core';
-import {
-  chooseRenewalGenerator,
-  defaultPreflightProbes,
-  formatRenewalGeneratorChoice,
-  probeVendorGenerator,
-  renewalGeneratorProbe,
-  renewWithVendorGenerator,
-  type RenewalGenerator,
-} from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import type { RenewalEvent, RenewalGenerator, RenewalResult } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
-import { resolveDeviceCredentials } from '../device-credentials.js';
-import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { FleetInterruption } from '../fleet-interruption.js';
-import { FleetProgress } from '../fleet-progress.js';
+import type { FleetInterruption } from '../fleet-interruption.js';
 import { defaultJournalPath } from '../journal-path.js';
 import { parseMaxFailures } from '../max-failures.js';
 import { formatPreflightFindings } from '../preflight-findings.js';
@@ -45,7 +16,6 @@ import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
 import { collect, parseDeviceNames } from '../device-names.js';
-import { assertJournalOfRun, peekJournalOption } from '../journal-check.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';
@@ -110,6 +80,19 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --leave-out FTD-0007,FTD-0012 --yes\n',
     )
     .action(async (flags: RenewFlags, self: Command) => {
+      const [core, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { FleetInterruption }, { FleetProgress }, { assertJournalOfRun, peekJournalOption }] =
+        await Promise.all([
+          import('@sftunnel-ca/core'),
+          import('@sftunnel-ca/transport'),
+          import('../device-connect.js'),
+          import('../device-credentials.js'),
+          import('../devices-file.js'),
+          import('../fleet-interruption.js'),
+          import('../fleet-progress.js'),
+          import('../journal-check.js'),
+        ]);
+      const { RenewalJournal, assertPlanCoverage, assertPreflightPassed, fmcSwitchPending, isSftunnelCaError, expiryVerdict, formatRenewalPlan, inspectFmc, planRenewal, preflightRenewal, preflightUnreachable, renewFleet } = core;
+      const { chooseRenewalGenerator, defaultPreflightProbes, formatRenewalGeneratorChoice, probeVendorGenerator, renewalGeneratorProbe, renewWithVendorGenerator } = core;
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       const backdateMs = parseBackdate(flags.backdate);
@@ -119,7 +102,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       if (leaveOut.length > 0 && flags.generator === 'vendor') {
         throw new CliUsageError('--leave-out cannot be honoured with --generator vendor: generate_certs.pl pushes the new files to every device whose tunnel is up. Leave devices out with our own generator (the default)');
       }
-      const layout = layoutWithCaKey(flags.caKey);
+      const layout = await layoutWithCaKey(flags.caKey);
       const devicesFile = await readDevicesFile(flags.devices);
       const journalRun = await peekJournalOption(flags.journal, flags.staging);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));

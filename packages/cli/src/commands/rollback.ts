@@ -1,21 +1,15 @@
-import { RenewalJournal, inspectFmc, isSftunnelCaError, planRenewal, rollbackRenewal, type RenewalEvent, type RenewalResult } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import type { RenewalEvent, RenewalResult } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { inventoryConnect, plannedDeviceConnect } from '../device-connect.js';
-import { resolveDeviceCredentials } from '../device-credentials.js';
-import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { FleetInterruption } from '../fleet-interruption.js';
-import { FleetProgress } from '../fleet-progress.js';
+import type { FleetInterruption } from '../fleet-interruption.js';
 import { writeJson, writeText } from '../output.js';
 import { confirmChange } from '../renewal-confirmation.js';
 import { renewalProgressReporter } from '../renewal-progress.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
-import { assertJournalOfRun, peekJournalOption } from '../journal-check.js';
 
 /** The `schema` of `rollback --json` documents. */
 export const ROLLBACK_SCHEMA_ID = 'sftunnel-ca/rollback/v1';
@@ -62,11 +56,22 @@ export function rollbackCommand(io: CliIo, setExitCode: (code: ExitCode) => void
         '  $ sftunnel-ca rollback FTD-0003 --fmc admin@fmc.example.net --devices devices.csv --journal renew.journal --yes --json\n',
     )
     .action(async (named: string[], flags: RollbackFlags) => {
+      const [{ RenewalJournal, inspectFmc, isSftunnelCaError, planRenewal, rollbackRenewal }, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { FleetInterruption }, { FleetProgress }, { assertJournalOfRun, peekJournalOption }] =
+        await Promise.all([
+          import('@sftunnel-ca/core'),
+          import('@sftunnel-ca/transport'),
+          import('../device-connect.js'),
+          import('../device-credentials.js'),
+          import('../devices-file.js'),
+          import('../fleet-interruption.js'),
+          import('../fleet-progress.js'),
+          import('../journal-check.js'),
+        ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       const devicesFile = await readDevicesFile(flags.devices);
       const journalRun = await peekJournalOption(flags.journal, undefined);
       if (flags.journal !== undefined && journalRun === undefined) throw new CliUsageError(`--journal: ${flags.journal} does not exist`);
-      const layout = layoutWithCaKey(flags.caKey);
+      const layout = await layoutWithCaKey(flags.caKey);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       // Listening for Ctrl-C from the first change on: before it, Ctrl-C ends the command at once, as usual.
       let interruption: FleetInterruption | undefined;

@@ -1,8 +1,5 @@
-import { inspectFmc } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { readFmcTunnels } from '../fmc-tunnels.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, type SshFlags } from '../ssh-options.js';
 
@@ -32,6 +29,7 @@ export function statusCommand(io: CliIo): Command {
         '  $ sftunnel-ca status --fmc admin@fmc.example.net --known-hosts ./known_hosts --json\n',
     )
     .action(async (flags: StatusFlags) => {
+      const [{ inspectFmc }, { SshHost }, { readFmcTunnels }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport'), import('../fmc-tunnels.js')]);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();

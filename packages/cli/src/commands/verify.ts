@@ -1,14 +1,8 @@
-import { inspectFmc, type InspectedCaKey } from '@sftunnel-ca/core';
-import { SshHost, runPool } from '@sftunnel-ca/transport';
+import type { InspectedCaKey } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { inventoryConnect } from '../device-connect.js';
-import { resolveDeviceCredentials } from '../device-credentials.js';
-import { readFmcReference, verifyDevice, type DeviceVerification } from '../device-verification.js';
-import { matchDevicesToFmc, readDevicesFile } from '../devices-file.js';
+import type { DeviceVerification } from '../device-verification.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { FleetProgress } from '../fleet-progress.js';
-import { readFmcTunnels } from '../fmc-tunnels.js';
 import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
@@ -49,6 +43,16 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
         '  $ sftunnel-ca verify --fmc admin@fmc.example.net --devices inventory.yaml --json\n',
     )
     .action(async (flags: VerifyFlags) => {
+      const [{ inspectFmc }, { SshHost, runPool }, { inventoryConnect }, { resolveDeviceCredentials }, { readFmcReference, verifyDevice }, { matchDevicesToFmc, readDevicesFile }, { FleetProgress }, { readFmcTunnels }] = await Promise.all([
+        import('@sftunnel-ca/core'),
+        import('@sftunnel-ca/transport'),
+        import('../device-connect.js'),
+        import('../device-credentials.js'),
+        import('../device-verification.js'),
+        import('../devices-file.js'),
+        import('../fleet-progress.js'),
+        import('../fmc-tunnels.js'),
+      ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       const devicesFile = await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
@@ -56,7 +60,7 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
       let caKey: InspectedCaKey;
       const now = io.now();
       try {
-        const inspection = await inspectFmc(fmc, { now, layout: layoutWithCaKey(flags.caKey) });
+        const inspection = await inspectFmc(fmc, { now, layout: await layoutWithCaKey(flags.caKey) });
         caKey = inspection.caKey;
         const rows = matchDevicesToFmc(devicesFile, inspection);
         const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);

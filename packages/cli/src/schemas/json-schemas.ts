@@ -506,6 +506,78 @@ export const JSON_SCHEMAS = {
       },
     },
   },
+  'sftunnel-ca/probe/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/probe/v1',
+    type: 'object',
+    required: ['schema', 'fmc', 'probedAt', 'healthy', 'unhealthy', 'appliances'],
+    properties: {
+      schema: { const: 'sftunnel-ca/probe/v1' },
+      fmc: { type: 'string' },
+      probedAt: { type: 'string', format: 'date-time' },
+      healthy: { type: 'integer', minimum: 0 },
+      unhealthy: { type: 'integer', minimum: 0 },
+      appliances: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'role', 'address', 'reached'],
+          properties: {
+            name: { type: 'string' },
+            role: { enum: ['fmc', 'ftd'] },
+            address: { type: 'string' },
+            reached: { type: 'boolean' },
+            error: { type: 'string' },
+            report: {
+              type: 'object',
+              required: ['host', 'role', 'probedAt', 'login', 'version', 'paths', 'commands', 'freeDisk', 'problems'],
+              properties: {
+                host: { type: 'string' },
+                role: { enum: ['fmc', 'ftd'] },
+                probedAt: { type: 'string', format: 'date-time' },
+                login: {
+                  type: 'object',
+                  required: ['root'],
+                  properties: { strategy: { type: 'string' }, uid: { type: 'integer', minimum: 0 }, root: { type: 'boolean' } },
+                },
+                version: { type: 'object', properties: { text: { type: 'string' }, source: { type: 'string' } } },
+                paths: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['path', 'present'],
+                    properties: {
+                      path: { type: 'string', pattern: '^/' },
+                      present: { type: 'boolean' },
+                      type: { enum: ['file', 'directory', 'symlink', 'other'] },
+                      owner: { type: 'string' },
+                      group: { type: 'string' },
+                      mode: { type: 'integer', minimum: 0, maximum: 4095 },
+                    },
+                  },
+                },
+                caKey: { type: 'object', required: ['path', 'state'], properties: { path: { type: 'string' }, state: { enum: ['matches', 'missing', 'mismatch'] } } },
+                commands: {
+                  type: 'array',
+                  items: { type: 'object', required: ['name', 'present'], properties: { name: { type: 'string' }, present: { type: 'boolean' } } },
+                },
+                freeDisk: {
+                  type: 'array',
+                  items: { type: 'object', required: ['path'], properties: { path: { type: 'string' }, availableKiB: { type: 'integer', minimum: 0 } } },
+                },
+                clockOffsetMs: { type: 'number' },
+                tunnels: {
+                  type: 'array',
+                  items: { type: 'object', required: ['address', 'state'], properties: { address: { type: 'string' }, state: { enum: ['up', 'degraded', 'down'] } } },
+                },
+                problems: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
 } as const;
 
 /** The id of a document schema, e.g. `sftunnel-ca/check/v1`. */

@@ -76,7 +76,7 @@ const TABLE = {
     remedy: 'Complete the row named; leave the password empty (but present) to use an SSH agent, a key file or a prompt.',
   },
   DEVICES_CSV_INVALID_VALUE: {
-    meaning: 'A devices.csv cell has a value of the wrong shape: an address that is not an IP address or host name, a port outside 1–65535, or a role other than fmc, ftd or ha-peer.',
+    meaning: 'A devices.csv cell has a value of the wrong shape: an address that is not an IP address or host name, an address that holds a password (the row\'s password cell, or the value of an `env:` or `file:` reference: cells shifted), a port outside 1–65535, or a role other than fmc, ftd or ha-peer.',
     remedy: 'Correct the cell at the line and column named.',
   },
   SECRET_REFERENCE_UNRESOLVED: {
@@ -255,6 +255,10 @@ const TABLE = {
     remedy: 'Roll back the later run first (its own journal), or restore by hand from the backups the journal lists after checking their sha256.',
   },
   // ── cli ─────────────────────────────────────────────────────────────────
+  UNEXPECTED_ERROR: {
+    meaning: 'The command met an error that is none of these codes: a bug in sftunnel-ca (the `sftunnel-ca` command prints it with this code and exits 8).',
+    remedy: 'Run the same command again with --debug to see the stack, and report it with that output (it holds no secret).',
+  },
   RUN_INTERRUPTED: {
     meaning: 'The operator interrupted a fleet run (Ctrl-C, SIGINT): no further device was started and the devices in flight finished; the FMC was not switched if it had not been.',
     remedy: 'Run the resume command sftunnel-ca printed (the same command with --staging and --journal): the journal skips what is done.',

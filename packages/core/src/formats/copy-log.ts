@@ -2,8 +2,8 @@ import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 
 /**
  * The steps copy_sftunnel_certs.py logs for a device, in the order it takes them; and `failed`, our
- * line saying why a device was not copied (`Failed to copy certificates to <name>: <reason>`), just
- * before its `closing` or `could-not-connect` line.
+ * line saying why a device connected to was not copied (`Failed to copy certificates to <name>:
+ * <reason>`), just before its `closing` line (the vendor's log gives no reason there).
  */
 export type CopyLogEventKind = 'attempting' | 'connected' | 'not-ha-peer' | 'copying' | 'copied' | 'restarting' | 'closing' | 'could-not-connect' | 'failed';
 

@@ -88,6 +88,16 @@ describe('parseDevicesCsv', () => {
     }
   });
 
+  it('does refuse an ip column holding the row’s password (shifted columns), naming the line, never the value', () => {
+    // The issue's row: the password moved into the ip column looks like a host name.
+    for (const text of ['FTD-0001,Adm1n-pw.example,admin,Adm1n-pw.example\n', 'ok,127.0.0.1,admin,pw\nFTD-0001,10.1.2.3,admin,10.1.2.3\n']) {
+      const error = expectCodedError(() => parseDevicesCsv(text, { file: 'inventory.csv' }), 'DEVICES_CSV_INVALID_VALUE');
+      expect(error).toMatchObject({ file: 'inventory.csv', line: text.startsWith('ok') ? 2 : 1, column: 2 });
+      expect(error.message).toMatch(/password/);
+      expect(shown(error)).not.toMatch(/Adm1n-pw\.example|10\.1\.2\.3/);
+    }
+  });
+
   it('property: round-trips generated rows through formatDevicesCsv', () => {
     const cell = fc.stringMatching(/^[^\n\r"]{1,12}$/).filter((s) => s.trim() === s && s !== '' && !/^[=+\-@]/.test(s));
     const host = fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain());
@@ -101,7 +111,7 @@ describe('parseDevicesCsv', () => {
       keyFile: fc.option(cell, { nil: undefined }),
       jumpHost: fc.option(cell, { nil: undefined }),
       role: fc.option(fc.constantFrom('fmc' as const, 'ftd' as const, 'ha-peer' as const), { nil: undefined }),
-    });
+    }).filter((r) => r.address !== r.password); // an ip that is the row's password is refused
     fc.assert(
       fc.property(fc.uniqueArray(row, { maxLength: 6, selector: (r) => r.name }), (generated) => {
         const rows: DeviceRow[] = generated.map((r, i) => ({ ...r, line: i + 1, password: DevicePassword.fromCell(r.password.trim() === r.password ? r.password : '') }));

@@ -89,7 +89,9 @@ const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
  * under a header row. Spaces around cells are dropped (quote a cell to keep them). A password
  * cell may hold the password, `env:VAR`, `file:PATH`, or nothing.
  *
- * Errors name the line and column and never echo a cell, so no password leaks into them.
+ * Errors name the line and column and never echo a cell, so no password leaks into them. An ip
+ * cell that equals the row's password cell (cells shifted by one) is refused: an address is looked
+ * up, connected to and printed, so it must never be a secret.
  *
  * @param text - the file's content
  * @param options - the file name for errors
@@ -257,6 +259,10 @@ function toRow(record: CsvRecord, columns: readonly Column[], headed: boolean, f
   if (empty !== undefined) throw new SftunnelCaError('DEVICES_CSV_MISSING_COLUMN', `the column ${LABEL[empty]} is empty`, where(empty));
 
   const address = cell('address') ?? '';
+  // An address is looked up, connected to and printed: it must never be a secret (a row whose cells shifted).
+  if (address === cell('password')) {
+    throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ip column holds this row's password: the cells look shifted; put them in the order ${REQUIRED.map((c) => LABEL[c]).join(', ')}`, where('address'));
+  }
   if (!isHostAddress(address)) throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', 'the ip column holds neither an IP address nor a host name', where('address'));
   const port = cell('port') || '22';
   if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {

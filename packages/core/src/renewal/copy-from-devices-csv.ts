@@ -89,8 +89,9 @@ const decoder = new TextDecoder();
  *   that the FMC does not know) is skipped with the vendor's message; one given role `ha-peer`
  *   fails (`RENEWAL_DEVICE_UNKNOWN`).
  *
- * The run changes nothing on the FMC. A row's failure is recorded (cause code), never thrown, and
- * logged with its reason (a `failed` event: `Failed to copy certificates to <name>: <CODE>: <message>`).
+ * The run changes nothing on the FMC. A row's failure is recorded (cause code), never thrown; once
+ * connected to, the log says why (a `failed` event: `Failed to copy certificates to <name>: <CODE>:
+ * <message>`); a row never connected to ends with the vendor's `Could not connect to <name>`.
  *
  * @param rows - devices.csv, from {@link parseDevicesCsv}
  * @param options - how to reach each row, the clock, limits, the files' source
@@ -225,8 +226,8 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
     );
   } catch (error) {
     failure = error;
-    // The reason on the row's own line of the log, before its last.
-    log('failed', `${isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').trim());
+    // Why, on a line of its own before `closing` (the vendor's log shows none); a row never connected to keeps the vendor's `Could not connect` as its reason.
+    if (connected) log('failed', `${isSftunnelCaError(error) ? error.code : 'COMMAND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').trim());
   }
   log(connected ? 'closing' : 'could-not-connect');
   const finishedAt = options.now();

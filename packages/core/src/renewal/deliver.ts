@@ -137,7 +137,7 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
   }
 
   // ── 1. devices' files ──
-  const budget = failureBudget(options.maxFailures, plan.devices.length);
+  const budget = failureBudget(options.maxFailures, plan.devices.filter((d) => !d.leftOut).length);
   let failures = 0;
   let stopped: RenewalResult['stopped'];
   const deliverOne = async (run: DeviceRun): Promise<void> => {
@@ -158,7 +158,8 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
         await journal?.record({ type: 'delivered', uuid, backups: run.backups, before: run.before, replaced: run.replaced });
       }),
     );
-    if (run.outcome === 'failed') {
+    // A device preflight found unreachable was accepted as such (allowUnreachable): it is FAILED_PUSH's, not the budget's.
+    if (run.outcome === 'failed' && options.unreachable?.has(uuid) !== true) {
       failures += 1;
       if (run.device.canary) stopped = 'canary-failed';
       else if (failures >= budget) stopped = 'max-failures';
