@@ -70,7 +70,7 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     });
   const cli = (...args: string[]) => run(process.execPath, [join(install, 'node_modules', '@sftunnel-ca', 'cli', 'bin', 'sftunnel-ca.js'), ...args], install);
   const npmInstall = async (...names: string[]): Promise<void> => {
-    const result = await run('npm', ['install', '--no-save', ...names.map((name) => tarballs.get(name) ?? name)], install);
+    const result = await run('npm', ['install', ...names.map((name) => tarballs.get(name) ?? name)], install);
     expect(result.code, result.stderr).toBe(0);
   };
 
@@ -94,12 +94,11 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
   it('ships LICENSE, metadata and versions instead of workspace:* in every tarball', async () => {
     const license = await readFile(join(repo, 'LICENSE'), 'utf8');
     expect(license).toContain('Apache License');
+    // Read from the tarball, not unpacked: core's dist names PEM labels, which the secret audit rightly flags in loose files.
+    const fileOf = async (name: string, file: string): Promise<string> => (await run('tar', ['-xzOf', tarballs.get(name) ?? '', `package/${file}`], work)).stdout;
     for (const name of [...order, 'lab']) {
-      const unpacked = join(work, `unpacked-${name}`);
-      await mkdir(unpacked);
-      expect((await run('tar', ['-xzf', tarballs.get(name) ?? '', '-C', unpacked], work)).code).toBe(0);
-      expect(await readFile(join(unpacked, 'package', 'LICENSE'), 'utf8'), name).toBe(license);
-      const text = await readFile(join(unpacked, 'package', 'package.json'), 'utf8');
+      expect(await fileOf(name, 'LICENSE'), name).toBe(license);
+      const text = await fileOf(name, 'package.json');
       expect(text, name).not.toContain('workspace:');
       const manifest = JSON.parse(text) as Record<string, unknown>;
       expect(manifest['license'], name).toBe('Apache-2.0');

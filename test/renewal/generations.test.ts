@@ -148,10 +148,12 @@ describe('renewal › generations: the CA key installed, a second renewal rolled
 
 describe('renewal › coverage: no managed device stranded by the FMC’s switch', () => {
   const fleet = useLabFmc({ devices: 5, caState: 'expiring', caDays: 20, direct: true });
+  let originalSet: Map<string, string>;
 
   it('refuses a run that would switch the FMC while managed devices get no new files, naming them, before any device is touched', async () => {
     const { lab, fmc } = fleet;
     const before = await liveSet(lab);
+    originalSet = before;
     const error = await journaledRenewal(lab, fmc, 'partial.journal', { only: [lab.devices[0]!.name] }).catch((e: unknown) => e);
     expect(isSftunnelCaError(error, 'RENEWAL_COVERAGE_INCOMPLETE')).toBe(true);
     for (const device of lab.devices.slice(1)) expect((error as Error).message).toContain(device.name);
@@ -207,5 +209,40 @@ describe('renewal › coverage: no managed device stranded by the FMC’s switch
     await lab.restartTunnel(device.name);
     expect(lab.tunnel(device.name).state).toBe('disconnected');
     expect(await readFile(lab.path(device.name, ftdPeerFiles(lab.layout, lab.fmc.uuid).caCertificate), 'utf8')).toBe(await lab.readFile(device.name, `${ftdPeerFiles(lab.layout, lab.fmc.uuid).caCertificate}.backup`));
+  });
+
+  it('rolls the whole run back: the FMC’s record of every device it re-issued, and the devices a copy run gave its files since', async () => {
+    const { lab, fmc } = fleet;
+    const path = join(journals, 'leave-out.journal');
+    const now = lab.clock.now();
+    const journal = await RenewalJournal.open(path, (await RenewalJournal.peek(path))!, now);
+    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
+    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: journal.run.stagingDirectory });
+    const rollback = await rollbackRenewal(fmc, plan, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal });
+    expect(rollback.counts['rolled-back']).toBe(5);
+    expect(changed(originalSet, await liveSet(lab))).toEqual([]);
+    for (const device of lab.devices) {
+      await lab.restartTunnel(device.name);
+      expect(lab.tunnel(device.name).state).toBe('connected');
+    }
+  });
+});
+
+describe('renewal › a device registered after a renewal', () => {
+  const fleet = useLabFmc({ devices: 2, caState: 'expiring', caDays: 20, direct: true });
+
+  it('is signed by the new CA’s key the FMC holds (its tunnel comes up), and a rollback of the run that would strand it is refused', async () => {
+    const { lab, fmc } = fleet;
+    const { plan, journal } = await journaledRenewal(lab, fmc, 'before-registration.journal');
+    const added = await lab.registerDevice({ name: 'FTD-NEW' });
+    expect(lab.tunnel(added.name).state).toBe('connected');
+    const before = await liveSet(lab);
+    const now = lab.clock.now();
+    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
+    const current = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: plan.stagingDirectory });
+    const error = await rollbackRenewal(fmc, current, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal }).catch((e: unknown) => e);
+    expect(isSftunnelCaError(error, 'ROLLBACK_WOULD_STRAND')).toBe(true);
+    expect((error as Error).message).toContain('FTD-NEW');
+    expect(changed(before, await liveSet(lab))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { CliIo } from './cli-io.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** A listr2 default renderer drawn on stderr whether or not stdout is a terminal (stdout may be a pipe of `--json`). */
 class StderrTaskListRenderer extends DefaultRenderer {
@@ -53,8 +54,10 @@ export class FleetProgress {
    * @param text - one line
    */
   line(text: string): void {
-    if (this.#live) this.#held.push(text);
-    else this.#io.stderr.write(`${text}\n`);
+    // Lines name devices and quote appliances: untrusted text.
+    const safe = terminalSafe(text);
+    if (this.#live) this.#held.push(safe);
+    else this.#io.stderr.write(`${safe}\n`);
   }
 
   /**
@@ -149,6 +152,6 @@ export class FleetProgress {
     const elapsed = `${((Date.now() - started) / 1000).toFixed(0)}s`;
     const total = this.#total === undefined ? '' : ` of ${this.#total}`;
     task.title = `${this.#title}: ${this.#inFlight.size} in flight, ${this.#through}${total} device phases done, ${elapsed}${this.#phase === '' ? '' : ` — ${this.#phase}`}`;
-    task.output = [...this.#inFlight].map(([device, step]) => `${device.padEnd(16)} ${step}`).join('\n');
+    task.output = terminalSafe([...this.#inFlight].map(([device, step]) => `${device.padEnd(16)} ${step}`).join('\n'));
   }
 }

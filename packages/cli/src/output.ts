@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-io.js';
+import { terminalSafe, terminalSafeJson } from './terminal-text.js';
 
 /** Output options every command takes. */
 export interface OutputOptions {
@@ -6,12 +7,13 @@ export interface OutputOptions {
   readonly json?: boolean;
 }
 
-/** Writes one versioned JSON document (with a trailing newline) on stdout. */
+/** Writes one versioned JSON document (with a trailing newline) on stdout; no raw control character reaches a terminal. */
 export function writeJson(io: CliIo, schema: string, body: Record<string, unknown>): void {
-  io.stdout.write(`${JSON.stringify({ schema, ...body }, null, 2)}\n`);
+  io.stdout.write(`${terminalSafeJson(JSON.stringify({ schema, ...body }, null, 2))}\n`);
 }
 
-/** Writes text on stdout, ending with a newline. */
+/** Writes text on stdout, ending with a newline, made terminal-safe (device names and appliance output are untrusted). */
 export function writeText(io: CliIo, text: string): void {
-  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  io.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

@@ -1,4 +1,5 @@
 import type { PreflightReport } from '@sftunnel-ca/core';
+import { terminalSafe } from './terminal-text.js';
 
 /**
  * A preflight report as text: the counts, then each `fail` and `warn` finding with its device,
@@ -15,5 +16,6 @@ export function formatPreflightFindings(report: PreflightReport, all = false): s
     return `  ${finding.verdict.toUpperCase().padEnd(4)} ${finding.probe} ${where}${finding.cause === undefined ? '' : ` [${finding.cause}]`}: ${finding.message}${remedy}`;
   });
   const { pass, warn, fail } = report.counts;
-  return [`preflight of ${report.fmc}: ${pass} passed, ${warn} warnings, ${fail} failed${report.refused ? ' — refused' : ''}`, ...lines].join('\n');
+  // Findings name devices and quote appliances: untrusted text.
+  return terminalSafe([`preflight of ${report.fmc}: ${pass} passed, ${warn} warnings, ${fail} failed${report.refused ? ' — refused' : ''}`, ...lines].join('\n'));
 }

@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { terminalSafe, terminalSafeJson } from './terminal-text.js';
 
 /** Codes that mean the input was wrong (exit 2) rather than an appliance failing (exit 1). */
 const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCode>([
@@ -66,9 +67,10 @@ export function renderError(io: CliIo, error: unknown, json: boolean, debug = fa
 
 function report(io: CliIo, json: boolean, details: Record<string, unknown>): void {
   if (json) {
-    io.stderr.write(`${JSON.stringify({ schema: 'sftunnel-ca/error/v1', error: details })}\n`);
+    io.stderr.write(`${terminalSafeJson(JSON.stringify({ schema: 'sftunnel-ca/error/v1', error: details }))}\n`);
     return;
   }
+  // Messages quote device names and appliance output: untrusted text.
   const stack = typeof details.stack === 'string' ? `${details.stack}\n` : '';
-  io.stderr.write(`sftunnel-ca: ${String(details.code)}: ${String(details.message)}\n  what to do: ${String(details.remedy)}\n${stack}`);
+  io.stderr.write(terminalSafe(`sftunnel-ca: ${String(details.code)}: ${String(details.message)}\n  what to do: ${String(details.remedy)}\n${stack}`));
 }

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ExpiryVerdict } from '@sftunnel-ca/core';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
+import { terminalSafe } from './terminal-text.js';
 
 /**
  * Asks `Do you want to continue? [yes/no]` on the terminal after each of `prefaces`, as the
@@ -19,7 +20,7 @@ export async function confirmChange(io: CliIo, command: string, prefaces: readon
   const lines = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     for (const preface of prefaces) {
-      io.stderr.write(`${preface}\n`);
+      io.stderr.write(`${terminalSafe(preface)}\n`);
       if ((await lines.question('Do you want to continue? [yes/no] ')).trim() !== 'yes') throw new CliUsageError('not confirmed; nothing was changed');
     }
   } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SftunnelStatusPeer } from '@sftunnel-ca/core';
-import type { LabCaState } from '@sftunnel-ca/lab';
+import type { LabCaState, LabProfileName, StartLabOptions } from '@sftunnel-ca/lab';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -26,6 +26,7 @@ interface LabUpFlags {
   readonly caDays?: string;
   readonly down: string;
   readonly ha?: boolean;
+  readonly profile?: string;
   readonly stateDir?: string;
   readonly foreground?: boolean;
   readonly json?: boolean;
@@ -44,7 +45,7 @@ export function labCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Co
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ sftunnel-ca lab up --devices 20 --ca-state expired --down 5\n  $ sftunnel-ca lab status\n  $ sftunnel-ca lab down\n',
+      '\nExamples:\n  $ sftunnel-ca lab up --devices 20 --ca-state expired --down 5\n  $ sftunnel-ca lab up --devices 3 --profile fmc-7,ftd-6.4-hw,ftd-7-virtual,fp4100-module\n  $ sftunnel-ca lab status\n  $ sftunnel-ca lab down\n',
     );
   const upOptions = (command: Command): Command =>
     command
@@ -53,6 +54,9 @@ export function labCommand(io: CliIo, setExitCode: (code: ExitCode) => void): Co
       .addOption(new Option('--ca-days <n>', 'days left (expiring) or since expiry (expired)'))
       .addOption(new Option('--down <n>', 'how many tunnels are down at start').default('0'))
       .addOption(new Option('--ha', 'add an HA peer FMC with its own InternalCA'))
+      .addOption(
+        new Option('--profile <names>', `releases whose login shells the appliances reproduce, comma-separated: an FMC profile for the FMC, FTD profiles shared out over the devices in turn (${PROFILE_NAMES})`),
+      )
       .addOption(stateDirOption(io))
       .addOption(new Option('--json', 'print the lab’s description as JSON'));
   lab.addCommand(
@@ -95,6 +99,7 @@ async function labUp(io: CliIo, flags: LabUpFlags): Promise<void> {
   const args = ['lab', 'serve', '--devices', flags.devices, '--ca-state', flags.caState, '--down', flags.down, '--state-dir', stateDir];
   if (flags.caDays !== undefined) args.push('--ca-days', flags.caDays);
   if (flags.ha === true) args.push('--ha');
+  if (flags.profile !== undefined) args.push('--profile', flags.profile);
   const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...io.env } });
   child.unref();
   await log.close();
@@ -120,7 +125,7 @@ async function serve(io: CliIo, flags: LabUpFlags): Promise<void> {
   if (down > devices) throw new CliUsageError(`--down ${down} is more than --devices ${devices}`);
   const { startLab } = await loadLab('lab serve');
   const lab = await startLab({
-    devices,
+    ...labProfiles(flags.profile, devices),
     caState: flags.caState,
     ...(caDays === undefined ? {} : { caDays }),
     tunnels: down === 0 ? 'up' : { down: Array.from({ length: down }, (_, index) => index) },
@@ -134,6 +139,27 @@ async function serve(io: CliIo, flags: LabUpFlags): Promise<void> {
   });
   await lab.stop();
   await removeLabState(stateDir);
+}
+
+/** The lab's profiles, for help (the lab is loaded only when it runs, and checks the names itself). */
+const PROFILE_NAMES = 'ftd-6.4-hw, ftd-7-virtual, fp4100-module, fmc-6.2-bash, fmc-7';
+
+/**
+ * `--profile fmc-7,ftd-6.4-hw,fp4100-module` as startLab's options: the FMC profile for the FMC(s),
+ * the FTD profiles given to the devices in turn (FTD-0001 the first, FTD-0002 the second, …).
+ */
+export function labProfiles(text: string | undefined, devices: number): Pick<StartLabOptions, 'devices'> & Partial<Pick<StartLabOptions, 'profile'>> {
+  if (text === undefined) return { devices };
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw new CliUsageError(`--profile takes ${PROFILE_NAMES} (comma-separated), got ${JSON.stringify(text)}`);
+  const profiles = names as LabProfileName[];
+  const fmc = profiles.filter((name) => name.startsWith('fmc-'));
+  const ftd = profiles.filter((name) => !name.startsWith('fmc-'));
+  if (fmc.length > 1) throw new CliUsageError(`--profile names more than one FMC profile: ${fmc.join(', ')}`);
+  return {
+    devices: Array.from({ length: devices }, (_, i) => (ftd.length === 0 ? {} : { profile: ftd[i % ftd.length] as LabProfileName })),
+    ...(fmc[0] === undefined ? {} : { profile: fmc[0] }),
+  };
 }
 
 function report(io: CliIo, state: LabState, json: boolean): void {

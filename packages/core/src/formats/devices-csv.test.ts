@@ -98,8 +98,24 @@ describe('parseDevicesCsv', () => {
     }
   });
 
+  it('does refuse control characters in the cells that are printed (a name carrying escape sequences), naming the cell, never echoing it', () => {
+    for (const [text, column] of [
+      ['FTD\x1b]0;owned\x07-1,127.0.0.1,admin,pw\n', 1],
+      ['FTD-1,127.0.0.1,ad\x1b[2Jmin,pw\n', 3],
+      ['FTD\u202e1-DTF,127.0.0.1,admin,pw\n', 1],
+    ] as const) {
+      const error = expectCodedError(() => parseDevicesCsv(text), 'DEVICES_CSV_INVALID_VALUE');
+      expect(error).toMatchObject({ line: 1, column });
+      expect(error.message).toMatch(/control character/);
+      expect(shown(error)).not.toMatch(/\x1b|\u202e|owned/);
+    }
+    // A password may hold anything: it is never printed.
+    expect(parseDevicesCsv('FTD-1,127.0.0.1,admin,p\x1bw\n')[0]?.password.kind).toBe('inline');
+  });
+
   it('property: round-trips generated rows through formatDevicesCsv', () => {
-    const cell = fc.stringMatching(/^[^\n\r"]{1,12}$/).filter((s) => s.trim() === s && s !== '' && !/^[=+\-@]/.test(s));
+    // eslint-disable-next-line no-control-regex
+    const cell = fc.stringMatching(/^[^\n\r"]{1,12}$/).filter((s) => s.trim() === s && s !== '' && !/^[=+\-@]/.test(s) && !/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(s));
     const host = fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain());
     const password = fc.oneof(fc.constant(''), fc.stringMatching(/^env:[A-Z_][A-Z0-9_]{0,8}$/), fc.stringMatching(/^file:\/[a-z/]{1,10}$/), fc.string({ minLength: 1, maxLength: 16 }).filter((s) => !/^(env|file):/.test(s)));
     const row = fc.record({

@@ -82,6 +82,11 @@ const HEADER_NAMES: ReadonlyMap<string, Column> = new Map([
   ['role', 'role'] as const,
 ]);
 const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
+/** The cells that are printed (names, addresses, users, paths): no control character may hide in them. */
+const PRINTED: readonly Column[] = ['name', 'address', 'user', 'keyFile', 'jumpHost', 'role'];
+/** C0 and C1 controls, DEL and the bidirectional controls: characters a terminal acts on rather than shows. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Reads a devices.csv: the vendor's `name, ip, admin user, password` rows without a header,
@@ -91,7 +96,8 @@ const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
  *
  * Errors name the line and column and never echo a cell, so no password leaks into them. An ip
  * cell that equals the row's password cell (cells shifted by one) is refused: an address is looked
- * up, connected to and printed, so it must never be a secret.
+ * up, connected to and printed, so it must never be a secret. Cells that are printed (all but the
+ * password) may hold no control character: escape sequences in a name would act on a terminal.
  *
  * @param text - the file's content
  * @param options - the file name for errors
@@ -258,6 +264,14 @@ function toRow(record: CsvRecord, columns: readonly Column[], headed: boolean, f
   const empty = (['name', 'address', 'user'] as const).find((c) => cell(c) === '');
   if (empty !== undefined) throw new SftunnelCaError('DEVICES_CSV_MISSING_COLUMN', `the column ${LABEL[empty]} is empty`, where(empty));
 
+  for (const column of PRINTED) {
+    const text = cell(column) ?? '';
+    const at = text.search(CONTROL_CHARACTER);
+    if (at !== -1) {
+      const code = (text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ${LABEL[column]} column holds a control character (U+${code} at character ${at + 1}), which would act on the terminal that shows it; remove it (is this file the inventory?)`, where(column));
+    }
+  }
   const address = cell('address') ?? '';
   // An address is looked up, connected to and printed: it must never be a secret (a row whose cells shifted).
   if (address === cell('password')) {

@@ -6,7 +6,7 @@ import { runBounded } from './bounded-run.js';
 import { copyOnHost } from './copy-on-host.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal, ReplacedFile } from './journal.js';
-import type { PlannedDevice, RenewalPlan } from './plan.js';
+import type { RenewalPlan } from './plan.js';
 import type { RenewalResult } from './renewal-result.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
@@ -47,7 +47,12 @@ interface Restore {
   readonly path: string;
   readonly backup: string;
   readonly mode: number;
-  readonly recorded: ReplacedFile | undefined;
+  /**
+   * What the run recorded; a `backupSha256` of `undefined` for a device the run's journal does not
+   * record (its files were copied from the run's staging directory by a copy run): whatever its
+   * backup holds is the generation before.
+   */
+  readonly recorded: (Omit<ReplacedFile, 'backupSha256'> & { readonly backupSha256: string | undefined }) | undefined;
 }
 
 /**
@@ -83,8 +88,7 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
   const { journal } = options;
   const only = options.only === undefined ? undefined : new Set(options.only);
   const named = plan.devices.filter((d) => only === undefined || only.has(d.uuid) || only.has(d.name));
-  // With a journal, the devices its run changed; without one, those named.
-  const devices = journal === undefined ? named : named.filter((d) => journal.deliveryRecord(d.uuid) !== undefined);
+  const devices = named;
   const restoreFmc = options.fmc ?? named.length === plan.devices.length;
   const fmcRecord = journal?.fmcSwitchRecord;
   if (!restoreFmc && options.force !== true && journal?.fmcSwitch !== undefined) {
@@ -95,23 +99,35 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
     );
   }
 
-  // The FMC's files to put back: checked before any device is touched.
-  const pushed = (device: PlannedDevice): Restore[] => {
-    const files = fmcPushedFiles(layout, device.uuid);
-    return [restoreOf(files.sftunnelCertificate, 0o644), restoreOf(files.sftunnelKey, 0o600)];
-  };
+  // The FMC's files to put back (only with the FMC: while it keeps the new CA, its record of each
+  // device stays the one its CA issued, which a copy can deliver again): checked before any device is touched.
   const restoreOf = (path: string, mode: number): Restore => {
     const recorded = fmcRecord?.replaced?.[path];
     return { path, mode, recorded, backup: recorded?.backup ?? fmcRecord?.backups[path] ?? `${path}${layout.backupSuffix}` };
   };
+  const pushed = (uuid: string): Restore[] => {
+    const files = fmcPushedFiles(layout, uuid);
+    return [restoreOf(files.sftunnelCertificate, 0o644), restoreOf(files.sftunnelKey, 0o600)];
+  };
   const live = plan.livePaths;
   const fmcFiles = [restoreOf(live.caCrl, 0o644), restoreOf(live.sftunnelCertificate, 0o644), restoreOf(live.sftunnelKey, 0o600), restoreOf(layout.fmc.caKey, 0o600), restoreOf(live.caCertificate, 0o644)];
   // A journal whose run never switched the FMC: the FMC's files are not that run's to restore.
-  const fmcOwned = journal === undefined || fmcRecord !== undefined;
-  const pushedFiles = new Map(fmcOwned ? devices.map((d) => [d.uuid, pushed(d)] as const) : []);
+  const fmcRestored = restoreFmc && (journal === undefined || fmcRecord !== undefined);
   // A journal that records what its run replaced: exactly those files, none that it did not replace.
-  const replacedOnly = (restores: readonly Restore[], exact: boolean): Restore[] => restores.filter((r) => !exact || r.recorded !== undefined);
-  const candidates = fmcOwned ? replacedOnly([...[...pushedFiles.values()].flat(), ...(restoreFmc ? fmcFiles : [])], fmcRecord?.replaced !== undefined) : [];
+  const exact = fmcRecord?.replaced !== undefined;
+  const managed = fmcRestored ? plan.fmc.deviceUuids : [];
+  // Every device the run's switch re-issued (delivered, left out or unreachable alike); without a journal, those rolled back.
+  const pushedFiles = new Map(managed.filter((uuid) => journal !== undefined || devices.some((d) => d.uuid === uuid)).map((uuid) => [uuid, pushed(uuid)] as const));
+  const registeredSince = exact ? [...pushedFiles].filter(([, files]) => files.every((f) => f.recorded === undefined)).map(([uuid]) => uuid) : [];
+  if (registeredSince.length > 0 && options.force !== true) {
+    const names = registeredSince.map((uuid) => plan.devices.find((d) => d.uuid === uuid)?.name ?? uuid);
+    throw new SftunnelCaError(
+      'ROLLBACK_WOULD_STRAND',
+      `${names.join(', ')} joined ${fmc.name} after the run of ${journal?.path ?? 'this journal'} (their certificates are issued by the CA it installed): rolling the FMC back to the old CA would strand them. Nothing was changed`,
+      { host: fmc.name, step: 'rollback' },
+    );
+  }
+  const candidates = fmcRestored ? [...[...pushedFiles.values()].flat(), ...fmcFiles].filter((r) => !exact || r.recorded !== undefined) : [];
   const fmcPlan = await checkRestores(fmc, candidates, 'rollback');
   if (fmcPlan.stale.length > 0) {
     throw new SftunnelCaError(
@@ -120,6 +136,10 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
       { host: fmc.name, step: 'rollback' },
     );
   }
+  // Devices the journal does not record (left out or unreachable in the run, perhaps copied since from its staging
+  // directory): what the run staged for each, to tell whether they hold it.
+  const unrecorded = journal === undefined ? [] : devices.filter((d) => journal.deliveryRecord(d.uuid) === undefined);
+  const staged = await remoteDigests(fmc, unrecorded.flatMap((d) => d.files.map((f) => f.source)), 'rollback');
   options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: plan.stagingDirectory, devices: devices.length });
   const runs = devices.map((device) => createDeviceRun(device, { backups: journal?.deliveryRecord(device.uuid)?.backups ?? {} }));
 
@@ -127,13 +147,18 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
     runOnDevice(run, options, async (host, signal, step) => {
       step('inspect');
       const record = journal?.deliveryRecord(run.device.uuid);
-      const restores = replacedOnly(
-        run.device.files.map((file): Restore => {
-          const recorded = record?.replaced?.[file.destination];
-          return { path: file.destination, mode: layout.peerFileMode, recorded, backup: recorded?.backup ?? run.backups[file.destination] ?? `${file.destination}${layout.backupSuffix}` };
-        }),
-        record?.replaced !== undefined,
-      );
+      const copied = journal !== undefined && record === undefined;
+      const restores = run.device.files
+        .map((file): Restore => {
+          const backup = record?.replaced?.[file.destination]?.backup ?? run.backups[file.destination] ?? `${file.destination}${layout.backupSuffix}`;
+          const writtenSha256 = staged.get(file.source)?.sha256;
+          if (copied && writtenSha256 === undefined) {
+            throw new SftunnelCaError('ROLLBACK_STALE', `the run's staged ${file.source} is gone from the FMC: what it gave ${run.device.name} cannot be told; nothing was changed on it`, { host: run.device.name, step: 'rollback' });
+          }
+          const recorded = copied ? { backup, backupSha256: undefined, writtenSha256: writtenSha256 ?? '' } : record?.replaced?.[file.destination];
+          return { path: file.destination, mode: layout.peerFileMode, recorded, backup };
+        })
+        .filter((r) => record?.replaced === undefined || r.recorded !== undefined);
       const checked = await checkRestores(host, restores, 'rollback', signal);
       if (checked.missing.length > 0) {
         throw new SftunnelCaError('FILE_NOT_FOUND', `${host.name} has no backup ${checked.missing.join(', ')} to restore; nothing was changed on it`, { host: host.name, step: 'rollback' });
@@ -162,7 +187,7 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
     }),
   );
 
-  // The FMC's record of each rolled-back device, and with `fmc` its live files.
+  // With the FMC: its live files and its record of every device the run re-issued, but that of a device whose own rollback failed.
   const notRolledBack = new Set(runs.filter((r) => r.outcome !== 'delivered').flatMap((r) => pushedFiles.get(r.device.uuid) ?? []));
   const fmcTodo = fmcPlan.todo.filter((restore) => !notRolledBack.has(restore));
   const digests = await remoteDigests(fmc, fmcTodo.map((r) => r.backup), 'rollback');
@@ -170,7 +195,6 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
     const digest = digests.get(r.backup);
     return digest === undefined ? [] : [{ source: r.backup, destination: r.path, sha256: digest.sha256, mode: r.mode }];
   });
-  const fmcRestored = restoreFmc && fmcOwned;
   if (fmcRestored) options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
   await copyOnHost(fmc, copies, { step: 'rollback', now: options.now() });
   if (fmcRestored) {
@@ -206,7 +230,7 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
 async function checkRestores(host: Host, restores: readonly Restore[], step: string, signal?: AbortSignal): Promise<{ todo: Restore[]; stale: string[]; missing: string[] }> {
   if (restores.length === 0) return { todo: [], stale: [], missing: [] };
   signal?.throwIfAborted();
-  const generations = await backupGenerations(host, restores.filter((r) => r.recorded !== undefined).map((r) => r.backup), signal);
+  const generations = await backupGenerations(host, restores.filter((r) => r.recorded?.backupSha256 !== undefined).map((r) => r.backup), signal);
   const digests = await remoteDigests(host, [...restores.flatMap((r) => [r.path, r.backup]), ...[...generations.values()].flat()], step);
   const todo: Restore[] = [];
   const stale: string[] = [];
@@ -215,6 +239,13 @@ async function checkRestores(host: Host, restores: readonly Restore[], step: str
     const live = digests.get(restore.path)?.sha256;
     const { recorded } = restore;
     if (recorded === undefined) {
+      if (digests.has(restore.backup)) todo.push(restore);
+      else missing.push(restore.backup);
+      continue;
+    }
+    if (recorded.backupSha256 === undefined) {
+      // Not recorded by the run: rolled back only when it holds what the run staged for it, from the backup that copy kept.
+      if (live !== recorded.writtenSha256) continue;
       if (digests.has(restore.backup)) todo.push(restore);
       else missing.push(restore.backup);
       continue;
