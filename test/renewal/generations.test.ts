@@ -60,6 +60,15 @@ async function journaledRenewal(lab: Lab, fmc: Host, journalName: string, planOp
   return { plan, journal, result };
 }
 
+/** A journaled run opened again to roll it back, with a plan of the FMC as it is now (the run's staging directory). */
+async function journaledRun(lab: Lab, fmc: Host, journalName: string): Promise<{ plan: RenewalPlan; journal: RenewalJournal }> {
+  const path = join(journals, journalName);
+  const now = lab.clock.now();
+  const journal = await RenewalJournal.open(path, (await RenewalJournal.peek(path))!, now);
+  const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
+  return { journal, plan: planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: journal.run.stagingDirectory }) };
+}
+
 /** Moves the lab's clock past a staging directory's second, so that each renewal stages in a directory of its own. */
 function nextSecond(lab: Lab): void {
   lab.clock.advance(1_000);
@@ -120,10 +129,7 @@ describe('renewal › generations: the CA key installed, a second renewal rolled
 
   it('rolls the second renewal back to exactly the first one’s files (not the expired originals): every tunnel comes back', async () => {
     const { lab, fmc } = fleet;
-    const now = lab.clock.now();
-    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
-    const journal = await RenewalJournal.open(join(journals, 'r2.journal'), (await RenewalJournal.peek(join(journals, 'r2.journal')))!, now);
-    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: journal.run.stagingDirectory });
+    const { plan, journal } = await journaledRun(lab, fmc, 'r2.journal');
     const rollback = await rollbackRenewal(fmc, plan, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal });
     expect(rollback.counts['rolled-back']).toBe(4);
     expect(changed(firstSet, await liveSet(lab))).toEqual([]);
@@ -186,11 +192,7 @@ describe('renewal › coverage: no managed device stranded by the FMC’s switch
 
   it('refuses to roll back one device after the FMC switched unless forced: forced, it drops at its next restart', async () => {
     const { lab, fmc } = fleet;
-    const path = join(journals, 'leave-out.journal');
-    const now = lab.clock.now();
-    const journal = await RenewalJournal.open(path, (await RenewalJournal.peek(path))!, now);
-    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
-    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: journal.run.stagingDirectory });
+    const { plan, journal } = await journaledRun(lab, fmc, 'leave-out.journal');
     const device = lab.devices[0]!;
     const before = await liveSet(lab);
     const options = { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal, only: [device.name] };
@@ -213,11 +215,7 @@ describe('renewal › coverage: no managed device stranded by the FMC’s switch
 
   it('rolls the whole run back: the FMC’s record of every device it re-issued, and the devices a copy run gave its files since', async () => {
     const { lab, fmc } = fleet;
-    const path = join(journals, 'leave-out.journal');
-    const now = lab.clock.now();
-    const journal = await RenewalJournal.open(path, (await RenewalJournal.peek(path))!, now);
-    const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
-    const plan = planRenewal(inspection, { now, inventory: labInventory(lab), stagingDirectory: journal.run.stagingDirectory });
+    const { plan, journal } = await journaledRun(lab, fmc, 'leave-out.journal');
     const rollback = await rollbackRenewal(fmc, plan, { connect: labConnect(lab), now: () => lab.clock.now(), layout: lab.layout, journal });
     expect(rollback.counts['rolled-back']).toBe(5);
     expect(changed(originalSet, await liveSet(lab))).toEqual([]);
