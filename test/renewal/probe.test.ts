@@ -133,15 +133,48 @@ describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash (
     expect(fmc.caKey?.state).toBe('matches');
   });
 
-  it('with --strategy auto: shows the session is not root (uid 1000) and exits 1, where renew would fail later', async () => {
+  // Today `auto` falls back to exec channels as admin on an FMC that lands in bash (issue 21); once the
+  // transport escalates there (or refuses with a code), the probe shows that instead. Either way it
+  // never calls an unprivileged session healthy.
+  it('with --strategy auto: says how far the login got — never healthy unless `id -u` is 0', async () => {
     const args = fixture.sshKnownHosts.map((arg) => (arg === 'expert' ? 'auto' : arg));
     const csv = await fixture.writeDevicesCsv('devices-auto.csv', fixture.lab.devices);
     const run = await runBinary(['probe', ...args, '--devices', csv, '--json'], { env: fixture.env });
-    expect(run.code, run.stderr).toBe(1);
     const document = JSON.parse(run.stdout) as ProbeDocument;
-    const fmc = reportOf(document, fixture.lab.fmc.address);
-    expect(fmc.login).toEqual({ strategy: 'direct', uid: 1000, root: false });
+    expectValidDocument('sftunnel-ca/probe/v1', document);
+    const entry = document.appliances.find((a) => a.role === 'fmc');
+    if (entry?.report === undefined) {
+      // A coded refusal at connect.
+      expect(entry?.error).toMatch(/^[A-Z_]+: /);
+      expect(run.code).toBe(1);
+    } else if (entry.report.login.root) {
+      expect(entry.report.login).toEqual({ strategy: 'expert', uid: 0, root: true });
+      expect(run.code, run.stderr).toBe(0);
+    } else {
+      // As the transport is today: exec channels as admin.
+      expect(entry.report.login).toEqual({ strategy: 'direct', uid: 1000, root: false });
+      expect(run.code).toBe(1);
+      expect(document.unhealthy).toBeGreaterThanOrEqual(1);
+    }
     // The device lands in the CLI: auto escalates there as expert does.
     expect(reportOf(document, 'ftd64').login).toEqual({ strategy: 'expert', uid: 0, root: true });
+  });
+});
+
+describe('sftunnel-ca probe › what it reports when something is wrong (built binary)', () => {
+  const fixture = useCliLab({ devices: [{ name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'gone', profile: 'ftd-6.4-hw' }], profile: 'fmc-7', faults: { gone: { unreachable: true } } });
+
+  it('names a device it could not reach and a CA key that is not where --ca-key says, and exits 1', async () => {
+    const { code, document, stderr } = await probe(fixture, ['--ca-key', '/etc/sf/ca_root/elsewhere.pem']);
+    expect(code, stderr).toBe(1);
+    expectValidDocument('sftunnel-ca/probe/v1', document);
+    expect(document).toMatchObject({ healthy: 1, unhealthy: 2 });
+    const gone = document.appliances.find((a) => a.name === 'gone');
+    expect(gone).toMatchObject({ role: 'ftd', reached: false });
+    expect(gone?.error).toMatch(/^CONNECT_REFUSED: /);
+    const fmc = reportOf(document, fixture.lab.fmc.address);
+    expect(fmc.caKey).toEqual({ path: '/etc/sf/ca_root/elsewhere.pem', state: 'missing' });
+    expect(fmc.paths.find((p) => p.path === '/etc/sf/ca_root/elsewhere.pem')).toEqual({ path: '/etc/sf/ca_root/elsewhere.pem', present: false });
+    expect(reportOf(document, 'ftd7').login.root).toBe(true);
   });
 });

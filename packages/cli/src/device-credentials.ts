@@ -1,6 +1,6 @@
 import { Secret, SftunnelCaError, type DeviceRow } from '@sftunnel-ca/core';
 import type { SshCredentials } from '@sftunnel-ca/transport';
-import { password as promptPassword } from '@inquirer/prompts';
+import promptPassword from '@inquirer/password';
 import type { CliIo } from './cli-io.js';
 import { assertNoAddressIsSecret, rowSecretSources, type RowSecret } from './inventory-secrets.js';
 import { readOwnerOnlyFile } from './owner-only-file.js';

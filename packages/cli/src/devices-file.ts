@@ -1,8 +1,9 @@
 import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
-import { readInputFile } from './input-file.js';
+import { readInputBytes } from './input-file.js';
 import { checkInventorySecrets } from './inventory-secrets.js';
 import { parseInventoryDocument } from './inventory-document.js';
+import { decodeUtf8Text } from './text-encoding.js';
 
 /** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
 export interface DevicesFile {
@@ -15,7 +16,7 @@ export interface DevicesFile {
 /**
  * Reads and parses an inventory: a `.yaml`, `.yml` or `.json` file as {@link parseInventoryDocument}
  * reads it, anything else as a devices.csv (the vendor's four columns, or a header with port, key
- * file, jump host and role). Its secrets are checked before anything connects: every `file:`
+ * file, jump host and role), in UTF-8 (another encoding is named, see `decodeUtf8Text`). Its secrets are checked before anything connects: every `file:`
  * reference and key file is a private regular file of bounded size, and no address is a password
  * (inline, `file:`, or `env:` from `env`), see `checkInventorySecrets`.
  *
@@ -23,17 +24,20 @@ export interface DevicesFile {
  * @param env - the environment `env:` references are read from; default `process.env` (the CLI's)
  */
 export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<DevicesFile> {
-  const text = await readInputFile(path, '--devices');
+  const text = decodeUtf8Text(await readInputBytes(path, '--devices'), path, '--devices');
   const rows = /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
   await checkInventorySecrets(path, rows, env);
   return { path, rows };
 }
 
+/** How many rows that match no device an error lists before it counts the rest. */
+const UNMATCHED_SHOWN = 10;
+
 /**
  * Matches each row of a devices.csv to a device the FMC knows, by name or by address, and
  * returns the rows by device UUID. Rows whose role is `fmc` (the vendor's file lists the FMC too) are skipped.
  *
- * @throws CliUsageError naming the rows (by line) that match no device of the FMC
+ * @throws CliUsageError naming the rows (by line) that match no device of the FMC (the first ten, and how many more)
  */
 export function matchDevicesToFmc({ path, rows }: DevicesFile, inspection: FmcInspection): ReadonlyMap<string, DeviceRow> {
   const matched = new Map<string, DeviceRow>();
@@ -44,8 +48,9 @@ export function matchDevicesToFmc({ path, rows }: DevicesFile, inspection: FmcIn
     else matched.set(device.uuid, row);
   }
   if (unmatched.length > 0) {
-    const where = unmatched.map((row) => `line ${row.line} (${row.name}, ${row.address})`).join(', ');
-    throw new CliUsageError(`${path}: ${where} match no device of ${inspection.host} by name or address; nothing was changed`);
+    const shown = unmatched.slice(0, UNMATCHED_SHOWN).map((row) => `line ${row.line} (${row.name}, ${row.address})`);
+    const more = unmatched.length - shown.length;
+    throw new CliUsageError(`${path}: ${shown.join(', ')}${more > 0 ? ` and ${more} more rows (${unmatched.length} in all)` : ''} match no device of ${inspection.host} by name or address; nothing was changed`);
   }
   return matched;
 }

@@ -100,9 +100,21 @@ export async function openInputFile(path: string, what: string, options: InputFi
  * @param options - a remedy for errors, a check of its stats, the rules for secrets
  */
 export async function readInputFile(path: string, what: string, options: InputFileOptions = {}): Promise<string> {
+  return (await readInputBytes(path, what, options)).toString('utf8');
+}
+
+/**
+ * Reads a file named on the command line as bytes (to tell its encoding), with the errors and
+ * bounds of {@link readInputFile}.
+ *
+ * @param path - the file as given
+ * @param what - the option or argument that named it, for errors
+ * @param options - a remedy for errors, a check of its stats, the rules for secrets
+ */
+export async function readInputBytes(path: string, what: string, options: InputFileOptions = {}): Promise<Buffer> {
   const handle = await openInputFile(path, what, options);
   try {
-    if (options.maxBytes === undefined) return await handle.readFile('utf8');
+    if (options.maxBytes === undefined) return await handle.readFile();
     const buffer = Buffer.alloc(options.maxBytes + 1);
     let length = 0;
     for (;;) {
@@ -111,7 +123,7 @@ export async function readInputFile(path: string, what: string, options: InputFi
       length += bytesRead;
       if (length > options.maxBytes) throw new CliUsageError(`${what}: ${path} grew past ${sizeInWords(options.maxBytes)} while it was read; name the file that holds only what is asked`);
     }
-    return buffer.subarray(0, length).toString('utf8');
+    return buffer.subarray(0, length);
   } catch (cause) {
     throw cause instanceof CliUsageError ? cause : unreadable(what, path, cause, options.remedy);
   } finally {

@@ -1,7 +1,8 @@
 /** Options a resume command sets itself, with their values. */
 const REPLACED = ['--staging', '--journal'];
 
-const quote = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
+/** A word as a POSIX shell reads it back: quoted only when it must be. */
+export const quote = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
 
 /**
  * The command that resumes an interrupted run: the same arguments (never a secret: argv holds

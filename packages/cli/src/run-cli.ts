@@ -27,7 +27,7 @@ Exit codes:
   5  check: the CA expires within 30 days
   6  check: the CA has expired
   7  the FMC's (or a jump host's) SSH host key is unknown or has changed; nothing was changed
-  8  unexpected error (a bug): run again with --debug and report it
+  8  a bug (UNEXPECTED_ERROR): run again with --debug and report it
 
 Credentials never go on the command line: use ssh-agent, --identity, SFTUNNEL_CA_PASSWORD,
 --password-file (mode 0600), or the prompt. Errors print a stable code, listed with what to do in
@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     )
     .version(VERSION, '-V, --version')
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
-    .addOption(new Option('--debug', 'on an unexpected error, print its stack too (to report it)'))
+    .addOption(new Option('--debug', 'with an error that is not one of ours (a bug), print its stack to report it'))
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)');
   for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), probeCommand(io, setExitCode), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {

@@ -113,7 +113,7 @@ async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags)
     if (io.stdin.isTTY !== true) {
       throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);
     }
-    const { password: promptPassword } = await import('@inquirer/prompts');
+    const { default: promptPassword } = await import('@inquirer/password');
     password = await promptPassword({ message: `Password for ${target.username}@${target.host}`, mask: false }, { input: io.stdin, output: io.stderr });
   }
   return {

@@ -1,3 +1,4 @@
+import { ftdPeerFiles } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from './index.js';
 import { formatLastLogin } from './lab-profile.js';
@@ -118,6 +119,34 @@ describe('lab profiles › login shells as public transcripts show them', () => 
     } finally {
       session.close();
     }
+  });
+
+  it('ftd-6.4-hw: the manual method with heredocs (no vi), backups, chmod and pmtool, root:root 644 kept', async () => {
+    const ftd = lab.appliance('ftd64');
+    const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
+    const certificate = await lab.readFile(ftd.name, peer.sftunnelCertificate);
+    const root = /root@ftd64:[^\n]*# $/;
+    const session = await KeystrokeSession.open(ftd);
+    try {
+      await session.waitFor(/> $/);
+      await session.line('expert', /\$ $/);
+      await session.line('sudo su', /Password: $/);
+      await session.line(ftd.password, root);
+      await session.line(`cd ${peer.directory}`, root);
+      await session.line('cp sftunnel-cert.pem sftunnel-cert.pem.backup', root);
+      const lines = certificate.trimEnd().split('\n');
+      session.type(`cat > sftunnel-cert.pem <<'EOF'\r`);
+      for (const line of lines) session.type(`${line}\r`);
+      await session.line('EOF', root);
+      await session.line('chmod 644 sftunnel-cert.pem', root);
+      expect(await session.line('ls -l sftunnel-cert.pem sftunnel-cert.pem.backup', root)).toMatch(/\n-rw-r--r-- 1 root root \d{4} \w{3} [ \d]\d \d\d:\d\d sftunnel-cert\.pem\n-rw-r--r-- 1 root root \d{4} \w{3} [ \d]\d \d\d:\d\d sftunnel-cert\.pem\.backup\n/);
+      await session.line('pmtool restartbyid sftunnel', root);
+    } finally {
+      session.close();
+    }
+    expect(await lab.readFile(ftd.name, peer.sftunnelCertificate)).toBe(certificate);
+    expect(await lab.readFile(ftd.name, `${peer.sftunnelCertificate}.backup`)).toBe(certificate);
+    expect(lab.tunnel(ftd.name).state).toBe('connected');
   });
 
   it('an appliance without a profile keeps the lab’s own shells', async () => {

@@ -135,7 +135,10 @@ function lsCommand(identity: ShellIdentity): Command {
       const owner = ownerOf(identity, posix.join(directory, entry.replace(/ -> .*$/, '')));
       return `${head} ${owner.owner} ${owner.group} ${rest}`;
     });
-    return { ...listed, stdout: alignLongListing(stdout, args.some((a) => /^-[^-]*h/.test(a) || a === '--human-readable')) };
+    // Files named as operands are listed together, as GNU ls does (just-bash separates each with a blank line).
+    const onlyFiles = operands.length > 1 && (await Promise.all(operands.map((o) => ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, o)).then((st) => !st.isDirectory, () => false)))).every(Boolean);
+    const listing = onlyFiles ? stdout.replace(/\n\n+/g, '\n') : stdout;
+    return { ...listed, stdout: alignLongListing(listing, args.some((a) => /^-[^-]*h/.test(a) || a === '--human-readable')) };
   });
 }
 

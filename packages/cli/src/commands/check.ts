@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { readInputFile } from '../input-file.js';
+import { STANDARD_INPUT, readStandardInput } from '../standard-input.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
 import { parseMoment } from '../moment.js';
@@ -35,7 +36,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         '30 days (act quickly), or valid for more than 30 days. Exit code 0 valid, 5 expiring, 6 expired.',
     )
     .addOption(new Option('--fmc <user@host[:port]>', 'the FMC to check over SSH (the CA that its sftunnel.conf names)').conflicts('file'))
-    .addOption(new Option('--file <cacert.pem>', 'a CA certificate file, e.g. a copy of /etc/sf/ca_root/cacert.pem'))
+    .addOption(new Option('--file <cacert.pem>', 'a CA certificate file, e.g. a copy of /etc/sf/ca_root/cacert.pem; - reads standard input'))
     .addOption(new Option('--at <date>', 'check at this moment instead of now (ISO 8601, e.g. 2034-10-01)'))
     .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/check/v1)'))
     .addHelpText(
@@ -51,7 +52,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       }
       const { Certificate, expiryVerdict, formatVendorExpiryCheck } = await import('@sftunnel-ca/core');
       const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
-      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readInputFile(options.file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)' }), options.file);
+      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readCaFile(io, options.file), options.file === STANDARD_INPUT ? 'standard input' : options.file);
       const verdict = expiryVerdict(certificate, now);
       if (options.json === true) {
         writeJson(io, CHECK_SCHEMA_ID, {
@@ -70,6 +71,11 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       setExitCode(exitCodeOfVerdict(verdict));
     });
   return addSshOptions(command);
+}
+
+/** The CA certificate of `--file`: the file, or standard input for `-`. */
+function readCaFile(io: CliIo, file: string): Promise<string> {
+  return file === STANDARD_INPUT ? readStandardInput(io, '--file') : readInputFile(file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)' });
 }
 
 async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Promise<Certificate> {

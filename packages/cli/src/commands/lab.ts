@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SftunnelStatusPeer } from '@sftunnel-ca/core';
@@ -12,6 +12,7 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { defaultLabStateDir, processAlive, readLabState, removeLabState, writeLabState, type LabState } from '../lab-state.js';
 import { loadLab } from '../load-lab.js';
 import { writeJson, writeText } from '../output.js';
+import { quote } from '../resume-command.js';
 import { parseWholeNumber } from '../whole-number.js';
 
 /** The `schema` of `lab status --json` documents. */
@@ -176,7 +177,7 @@ function report(io: CliIo, state: LabState, json: boolean): void {
       line(state.fmc),
       ...(state.secondaryFmc === undefined ? [] : [line(state.secondaryFmc)]),
       ...state.devices.slice(0, 5).map(line),
-      ...(state.devices.length > 5 ? [`  … and ${state.devices.length - 5} more (sftunnel-ca lab status)`] : []),
+      ...(state.devices.length > 5 ? [`  … and ${state.devices.length - 5} more (sftunnel-ca lab status${stateDirArgument(io, dirname(state.files.password))})`] : []),
       '',
       `password file  ${state.files.password}`,
       `known_hosts    ${state.files.knownHosts}`,
@@ -184,9 +185,14 @@ function report(io: CliIo, state: LabState, json: boolean): void {
       '',
       'Try:',
       `  sftunnel-ca check --fmc ${state.fmc.username}@${state.fmc.address}:${state.fmc.sshPort} --password-file ${state.files.password} --known-hosts ${state.files.knownHosts}`,
-      '  sftunnel-ca lab down',
+      `  sftunnel-ca lab down${stateDirArgument(io, dirname(state.files.password))}`,
     ].join('\n'),
   );
+}
+
+/** ` --state-dir DIR` for a command that must find this lab again, when it is not in the default place. */
+function stateDirArgument(io: CliIo, stateDir: string): string {
+  return stateDir === defaultLabStateDir(io.env) ? '' : ` --state-dir ${quote(stateDir)}`;
 }
 
 async function labStatus(io: CliIo, flags: { stateDir: string; json?: boolean }): Promise<ExitCode> {
@@ -223,7 +229,7 @@ async function labDown(io: CliIo, stateDir: string): Promise<void> {
   const state = await readLabState(stateDir);
   if (state === undefined || !processAlive(state.pid)) {
     await removeLabState(stateDir);
-    writeText(io, `No lab was up (${stateDir}).`);
+    writeText(io, `No lab was up (${stateDir}). A lab started with --state-dir is stopped with the same --state-dir.`);
     return;
   }
   process.kill(state.pid, 'SIGTERM');
