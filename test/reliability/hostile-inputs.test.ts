@@ -1,7 +1,8 @@
 /**
  * Hostile inputs, each refused or handled, nothing written outside the layout:
- * - on devices: a symlinked destination (pointing elsewhere on the device: replaced by a file,
- *   or refused with the old set put back, never written through), huge and binary
+ * - on devices: a symlinked destination file and a symlinked peer directory (each pointing
+ *   elsewhere on the device: refused with `DEVICE_PATH_SYMLINK`, the device's files as they were,
+ *   nothing written through the link), huge and binary
  *   current files, a file holding fake prompts and a fake command sentinel (read through the
  *   expert shell, whose framing must not be fooled);
  * - on the FMC: sftunnel.conf pointing `proxy_cacert` somewhere odd;
@@ -9,7 +10,7 @@
  *   (names are only ever text, devices are found by address); CSV-injection names in the CSV we write.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import {
@@ -51,7 +52,7 @@ async function refusal(action: () => Promise<unknown>): Promise<SftunnelCaErrorC
 }
 
 describe('reliability › hostile inputs', () => {
-  const fleet = useLabFmc({ devices: [{ name: 'symlinked' }, { name: 'huge' }, { name: 'binary' }, { name: 'fake-prompt' }], caState: 'expiring', direct: ['FMCpri'] });
+  const fleet = useLabFmc({ devices: [{ name: 'symlinked' }, { name: 'symlinked-dir' }, { name: 'huge' }, { name: 'binary' }, { name: 'fake-prompt' }], caState: 'expiring', direct: ['FMCpri'] });
   const outcomes: string[] = [];
 
   it('an sftunnel.conf pointing proxy_cacert somewhere odd is refused before anything is written', async () => {
@@ -153,7 +154,7 @@ describe('reliability › hostile inputs', () => {
     }
   });
 
-  it('a symlinked destination, huge, binary and fake-prompt files on devices: renewed through the expert shell, nothing written outside the layout', async () => {
+  it('a symlinked destination file and peer directory refused with DEVICE_PATH_SYMLINK; huge, binary and fake-prompt files renewed through the expert shell; nothing written outside the layout', async () => {
     const { lab, fmc } = fleet;
     const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
     const root = (name: string): string => lab.appliance(name).root;
@@ -163,6 +164,12 @@ describe('reliability › hostile inputs', () => {
     await writeFile(victim, await lab.readFile('symlinked', peer.caCertificate));
     await rm(lab.path('symlinked', peer.caCertificate));
     await symlink(posix.relative(posix.dirname(lab.path('symlinked', peer.caCertificate)), victim), lab.path('symlinked', peer.caCertificate));
+    // symlinked-dir: its peer directory is a link to a directory elsewhere on the device.
+    const peerDirectory = posix.dirname(peer.caCertificate);
+    const elsewhere = '/home/admin/elsewhere';
+    await mkdir(posix.dirname(lab.path('symlinked-dir', elsewhere)), { recursive: true });
+    await rename(lab.path('symlinked-dir', peerDirectory), lab.path('symlinked-dir', elsewhere));
+    await symlink(posix.relative(posix.dirname(lab.path('symlinked-dir', peerDirectory)), lab.path('symlinked-dir', elsewhere)), lab.path('symlinked-dir', peerDirectory));
     // huge: a 2 MB certificate file; binary: 64 KB of random bytes; fake-prompt: framing lookalikes.
     await writeFile(lab.path('huge', peer.sftunnelCertificate), `${'A'.repeat(63)}\n`.repeat(32_768));
     await writeFile(lab.path('binary', peer.caCertificate), randomBytes(65_536));
@@ -171,21 +178,26 @@ describe('reliability › hostile inputs', () => {
     const before = new Map(await Promise.all(lab.devices.map(async (d) => [d.name, await applianceTree(root(d.name))] as const)));
     const oldSymlinked = await heldSet(lab, 'symlinked');
 
+    const oldSymlinkedDir = await heldSet(lab, 'symlinked-dir');
+
     const { prepared, result } = await renewLabFmc(lab, fmc, { strategy: 'expert' });
     for (const record of result.devices) outcomes.push(`device ${record.name}: ${record.outcome}${record.cause === undefined ? '' : ` ${record.cause}: ${record.message ?? ''}`}`);
     expect(await readFile(victim)).toEqual(victimBefore);
-    const peerDirectory = posix.dirname(peer.caCertificate);
     // The lab's shell materialises /dev/null on first use (`2>/dev/null`); a real device has it already.
     const inLayout = (path: string): boolean => path.startsWith(`${peerDirectory}/`) || path === lab.layout.ftd.messagesLog || path === '/dev' || path === '/dev/null';
     for (const device of lab.devices) {
       const record = result.devices.find((d) => d.name === device.name);
-      expect(changesOutside(before.get(device.name) ?? new Map(), await applianceTree(root(device.name)), inLayout), device.name).toEqual([]);
-      if (device.name === 'symlinked' && record?.outcome === 'failed') {
-        // Refused (the lab's mv will not replace a link): the old set, link and all, is back.
-        expect(await heldSet(lab, device.name)).toEqual(oldSymlinked);
-        expect((await lstat(lab.path('symlinked', peer.caCertificate))).isSymbolicLink()).toBe(true);
+      const after = await applianceTree(root(device.name));
+      if (device.name === 'symlinked' || device.name === 'symlinked-dir') {
+        // Refused by the device write itself, not by the lab: nothing written anywhere, the link and the old set as they were.
+        expect([record?.outcome, record?.cause], `${device.name}: ${record?.message ?? ''}`).toEqual(['failed', 'DEVICE_PATH_SYMLINK']);
+        expect(changesOutside(before.get(device.name) ?? new Map(), after, (path) => path === lab.layout.ftd.messagesLog || path === '/dev' || path === '/dev/null'), device.name).toEqual([]);
+        expect(await heldSet(lab, device.name)).toEqual(device.name === 'symlinked' ? oldSymlinked : oldSymlinkedDir);
+        const link = device.name === 'symlinked' ? peer.caCertificate : peerDirectory;
+        expect((await lstat(lab.path(device.name, link))).isSymbolicLink(), link).toBe(true);
         continue;
       }
+      expect(changesOutside(before.get(device.name) ?? new Map(), after, inLayout), device.name).toEqual([]);
       expect(record?.outcome, `${device.name}: ${record?.message ?? ''}`).toBe('renewed');
       expect(await heldSet(lab, device.name)).toEqual(stagedSet(prepared, device.uuid));
     }

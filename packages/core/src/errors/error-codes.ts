@@ -202,6 +202,10 @@ const TABLE = {
     meaning: 'A device’s delivery failed after its live files began to change, and putting its previous three files back failed too: it may hold a mix of old and new files.',
     remedy: 'Check the three files in the device’s peer directory against their `*.backup` copies by hand, restore them (or copy the new set), then run the renewal again for that device.',
   },
+  DEVICE_PATH_SYMLINK: {
+    meaning: 'A level of a path about to be written on an appliance (a directory on the way or the file itself, e.g. the peer directory or sftunnel-key.pem) is a symbolic link: nothing was written through it, and the appliance’s files were left (or put back) as they were.',
+    remedy: 'Find out who made the link and why (`ls -l` along the path named); replace it with the real directory or file, then run the renewal again (a copy run) for that appliance.',
+  },
   TLS_PROBE_FAILED: {
     meaning: 'The live TLS probe of verify could not complete a TLS 1.2 handshake with the device’s sftunnel port using the FMC’s new certificate and key, verified against the new InternalCA.',
     remedy: 'Read the TLS error in the message; check that the device holds the new files and that its sftunnel restarted (`pmtool restartbyid sftunnel`), then run verify again.',

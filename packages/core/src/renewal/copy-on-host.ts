@@ -3,6 +3,7 @@ import type { Host } from '../host/host.js';
 import type { ReplacedFile } from './journal.js';
 import { remoteDigests } from './remote-digest.js';
 import { shellWord } from './shell-word.js';
+import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** One file {@link copyOnHost} puts in place. */
 export interface HostCopy {
@@ -45,7 +46,7 @@ const BATCH = 20;
  * @param copies - what to put where
  * @param options - the step and the run's moment
  * @returns what was replaced, by destination: each backup with the sha256 it holds and of what was written
- * @throws SftunnelCaError `COMMAND_FAILED` when a copy fails, `INTEGRITY_MISMATCH` when a destination does not hold its source afterwards
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when a level of a path it copies from or to is a symbolic link (that batch writes nothing), `COMMAND_FAILED` when a copy fails, `INTEGRITY_MISMATCH` when a destination does not hold its source afterwards
  */
 export async function copyOnHost(host: Host, copies: readonly HostCopy[], options: CopyOnHostOptions): Promise<Record<string, ReplacedFile>> {
   const { step } = options;
@@ -63,7 +64,18 @@ export async function copyOnHost(host: Host, copies: readonly HostCopy[], option
       const done = `[ -e ${destination} ] && [ "$(sha256sum < ${destination} | cut -c1-64)" = ${copy.sha256} ]`;
       return `if ${done}; then :; else ${keep} && ${put} || ${failed}; fi`;
     });
-    const result = await host.run(lines.join('\n'));
+    // No level of a source, destination, temporary file or backup name may be a symbolic link: checked in the command that copies.
+    const guard = refuseSymlinksCommand(
+      batch.flatMap((copy) => [
+        copy.source,
+        copy.destination,
+        `${copy.destination}.sftunnel-ca.tmp`,
+        ...(copy.backupSuffix === undefined ? [] : [copy.destination + copy.backupSuffix, `${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`]),
+      ]),
+    );
+    const result = await host.run(`${guard} || exit $?\n${lines.join('\n')}`);
+    const refused = symlinkRefusal(result, host.name, step);
+    if (refused !== undefined) throw refused;
     if (result.code !== 0) {
       throw new SftunnelCaError('COMMAND_FAILED', `copying on ${host.name} stopped at ${result.stderr.trim().split('\n').pop() ?? 'a file'} (exit ${result.code})`, { host: host.name, step });
     }

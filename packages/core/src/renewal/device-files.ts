@@ -12,6 +12,7 @@ import { underDeviceLock } from './device-lock.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { sha256 } from './sha256.js';
 import { shellWord } from './shell-word.js';
+import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
 
 const decoder = new TextDecoder();
@@ -70,7 +71,11 @@ export const PENDING_SUFFIX = '.sftunnel-ca.new';
  * @param run - where to record what it held and the backups kept
  * @param files - its CA, certificate and key, in that order
  * @param context - the new CA, clock, signal, step reporter, layout, reconnect
- * @throws SftunnelCaError `NOT_ISSUED_BY_CA` or a chain or key error of the PKI when the set is not consistent, `INTEGRITY_MISMATCH` when a device does not hold it after writing, the cause of a failed write (its previous files restored), `DEVICE_RESTORE_FAILED` when they could not be
+ * Every command that writes first checks that no level of the paths it writes (the peer directory,
+ * its ancestors, the files, their pending names and backups) is a symbolic link: a link is refused
+ * with `DEVICE_PATH_SYMLINK` and nothing is written through it.
+ *
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when a level of a path to write is a symbolic link, `NOT_ISSUED_BY_CA` or a chain or key error of the PKI when the set is not consistent, `INTEGRITY_MISMATCH` when a device does not hold it after writing, the cause of a failed write (its previous files restored), `DEVICE_RESTORE_FAILED` when they could not be
  */
 export async function deliverFiles(host: Host, run: DeliveredFilesState, files: readonly DeviceFile[], context: DeliverFilesContext): Promise<void> {
   const { newCa, now, signal, step, layout } = context;
@@ -85,7 +90,7 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
   assertKeyMatchesCertificate(key.content, newCertificate, key.destination);
 
   step('inspect');
-  const held = await readFilesInFewCommands(host, files.map((file) => file.destination), { step: 'inspect', signal });
+  const held = await readFilesInFewCommands(host, files.map((file) => file.destination), { step: 'inspect', signal, refuseSymlinks: true });
   const current = files.map((file) => held.get(file.destination));
   run.before = { caFingerprintSha256: fingerprintOf(current[0]), certificateFingerprintSha256: fingerprintOf(current[1]) };
   const changes: FileChange[] = files
@@ -97,11 +102,11 @@ export async function deliverFiles(host: Host, run: DeliveredFilesState, files: 
     if (changes.length > 0) {
       step('write');
       const owner = `${layout.peerFileOwner}:${layout.peerFileGroup}`;
-      await writeFilesInOneCommand(host, changes.map(({ file }) => ({ path: pendingPath(file), content: file.content, mode: layout.peerFileMode, owner })), { step: 'write', signal });
+      await writeFilesInOneCommand(host, changes.map(({ file }) => ({ path: pendingPath(file), content: file.content, mode: layout.peerFileMode, owner })), { step: 'write', signal, refuseSymlinksAt: changes.map(({ file }) => file.destination) });
       await keepBackups(host, changes, layout.backupSuffix, now, signal);
       live = true; // from here on the live files may change: a failure puts the previous ones back
       context.onLiveWrite?.();
-      const renames = changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && ');
+      const renames = `${refuseSymlinksCommand(changes.flatMap(({ file }) => [pendingPath(file), file.destination]))} && ${changes.map(({ file }) => `mv -f ${shellWord(pendingPath(file))} ${shellWord(file.destination)}`).join(' && ')}`;
       await runChecked(host, underDeviceLock(deviceDirectory(changes), renames), 'write', signal);
       for (const { file, previous, backup } of changes) {
         if (backup === undefined || previous === undefined) continue;
@@ -177,7 +182,9 @@ async function keepBackups(host: Host, changes: readonly FileChange[], suffix: s
       return `R=; if [ -e ${first} ]; then R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${first} "$R" || exit 3; fi; cp -p ${shellWord(file.destination)} ${first} && printf '%s\t%s\n' ${first} "$R"`;
     })
     .join(' && ');
-  const result = await runChecked(host, script, 'write', signal);
+  // The live files, their backups and the names a backup of an earlier generation may move to: no level a symbolic link.
+  const guard = refuseSymlinksCommand(existing.flatMap(({ file }) => [file.destination, file.destination + suffix, `${file.destination}${suffix}.${now.getTime()}`]));
+  const result = await runChecked(host, `${guard} && ${script}`, 'write', signal);
   const kept = result.stdout.split('\n').filter((line) => line !== '');
   existing.forEach((change, i) => {
     const [backup, rotated] = (kept[i] ?? '').split('\t');
@@ -199,7 +206,8 @@ async function restorePrevious(host: Host, changes: readonly FileChange[], conte
     // Under the lock the renames hold: a rename command of a lost connection that still runs (sshd
     // does not stop a command when its client goes) finishes first. The new files waiting beside the
     // live ones go first, so one that starts later finds nothing to rename.
-    const lines = [`rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`];
+    const guard = refuseSymlinksCommand(changes.flatMap(({ file, backup, rotated }) => [file.destination, pendingPath(file), ...(backup === undefined ? [] : [backup]), ...(rotated === undefined ? [] : [rotated])]));
+    const lines = [guard, `rm -f ${changes.map((c) => shellWord(pendingPath(c.file))).join(' ')}`];
     lines.push(...changes.map(({ file, backup }) => (backup === undefined ? `rm -f ${shellWord(file.destination)}` : `mv -f ${shellWord(backup)} ${shellWord(file.destination)}`)));
     // The earlier generation's backup goes back to the vendor's name (once: a restore run again finds it moved).
     lines.push(...changes.flatMap(({ backup, rotated }) => (backup === undefined || rotated === undefined ? [] : [`{ [ ! -e ${shellWord(rotated)} ] || mv -f ${shellWord(rotated)} ${shellWord(backup)}; }`])));
@@ -237,9 +245,11 @@ async function removePending(host: Host, changes: readonly FileChange[]): Promis
   await host.run(`rm -f ${[...pending, ...batchLeftovers(pending)].map(shellWord).join(' ')}`).catch(() => undefined);
 }
 
-/** Runs a command on a device; a non-zero exit is `DISK_FULL` when it says so, `COMMAND_FAILED` otherwise. */
+/** Runs a command on a device; a non-zero exit is `DEVICE_PATH_SYMLINK` when a guard refused a link, `DISK_FULL` when it says so, `COMMAND_FAILED` otherwise. */
 async function runChecked(host: Host, command: string, step: string, signal?: AbortSignal): Promise<CommandResult> {
   const result = await host.run(command, signal === undefined ? {} : { signal });
+  const refused = symlinkRefusal(result, host.name, step);
+  if (refused !== undefined) throw refused;
   if (result.code !== 0) {
     const said = (result.stderr || result.stdout).trim().slice(0, 200);
     throw new SftunnelCaError(/No space left on device/i.test(said) ? 'DISK_FULL' : 'COMMAND_FAILED', `a command of step ${step} exited ${result.code} on ${host.name}: ${said}`, { host: host.name, step });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { shellWord } from './shell-word.js';
+import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** Options of {@link readFilesInFewCommands}. */
 export interface ReadFilesOptions {
@@ -11,6 +12,12 @@ export interface ReadFilesOptions {
   readonly signal?: AbortSignal;
   /** Files read by one command; default 75 (about 150 KB of PEM). */
   readonly filesPerCommand?: number;
+  /**
+   * Refuse (`DEVICE_PATH_SYMLINK`) when a level of a path (a directory on the way or the file) is a
+   * symbolic link, in the command that reads, instead of reading through it: for files about to be
+   * replaced. Default false.
+   */
+  readonly refuseSymlinks?: boolean;
 }
 
 /**
@@ -22,7 +29,7 @@ export interface ReadFilesOptions {
  * @param paths - absolute paths
  * @param options - the step for errors, a signal, the batch size
  * @returns each existing file's text (UTF-8), by path
- * @throws SftunnelCaError `COMMAND_FAILED` when a file exists but cannot be read
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when {@link ReadFilesOptions.refuseSymlinks} is set and a level of a path is a symbolic link, `COMMAND_FAILED` when a file exists but cannot be read
  */
 export async function readFilesInFewCommands(host: Host, paths: readonly string[], options: ReadFilesOptions): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
@@ -34,7 +41,10 @@ export async function readFilesInFewCommands(host: Host, paths: readonly string[
       const word = shellWord(path);
       return `if [ -e ${word} ] || [ -L ${word} ]; then printf '\\n%s\\n' '${marker}${i}' && cat -- ${word} || { echo ${word} >&2; exit 3; }; fi`;
     });
+    if (options.refuseSymlinks === true) script.unshift(`${refuseSymlinksCommand(batch)} || exit $?`);
     const result = await host.run(script.join('\n'), options.signal === undefined ? {} : { signal: options.signal });
+    const refused = options.refuseSymlinks === true ? symlinkRefusal(result, host.name, options.step) : undefined;
+    if (refused !== undefined) throw refused;
     if (result.code !== 0) {
       const said = (result.stderr || result.stdout).trim().slice(0, 200);
       throw new SftunnelCaError('COMMAND_FAILED', `reading ${batch.length} files on ${host.name} exited ${result.code}: ${said}`, { host: host.name, step: options.step });

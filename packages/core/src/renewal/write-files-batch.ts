@@ -6,6 +6,7 @@ import { remoteDigests } from './remote-digest.js';
 import { mkdirPrivateCommand } from './private-directory.js';
 import { sha256 } from './sha256.js';
 import { shellWord } from './shell-word.js';
+import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** A file for {@link writeFilesInOneCommand}: where, what, with which mode and owner. */
 export interface NewFile {
@@ -30,6 +31,12 @@ export interface WriteFilesOptions {
    * default false (the directories must exist).
    */
   readonly createPrivateDirectories?: boolean;
+  /**
+   * More paths no level of which may be a symbolic link, checked in the same command (e.g. the live
+   * files that pending files will replace); the files written, their temporary files and the
+   * batch script are always checked.
+   */
+  readonly refuseSymlinksAt?: readonly string[];
 }
 
 /** The name of the script a batch is written through, in the first file's directory; removed when it has run. */
@@ -58,7 +65,7 @@ export function batchLeftovers(paths: readonly string[]): string[] {
  * @param host - the host
  * @param files - what to write (at least one)
  * @param options - the step for errors, a signal, whether to create the directories
- * @throws SftunnelCaError `DISK_FULL` or `COMMAND_FAILED` when a write fails (files written before it
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when a level of a path to write is a symbolic link (nothing written), `DISK_FULL` or `COMMAND_FAILED` when a write fails (files written before it
  *   stay, each whole), `INTEGRITY_MISMATCH` when a file does not read back as sent
  */
 export async function writeFilesInOneCommand(host: Host, files: readonly NewFile[], options: WriteFilesOptions): Promise<void> {
@@ -88,7 +95,11 @@ export async function writeFilesInOneCommand(host: Host, files: readonly NewFile
     const stdin = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     // Run only a whole script: input cut short (a lost connection) must not run as a shorter script.
     const whole = `[ "$(wc -c < ${script})" -eq ${stdin.length} ] || { echo 'the batch script arrived incomplete' >&2; false; }`;
-    const result = await host.run(`umask 077 && ${prepare}cat > ${script} && ${whole} && sh ${script}; s=$?; rm -f ${script}; exit $s`, { ...operation, stdin });
+    // No level of any path written (file, temporary file, batch script) may be a symbolic link: checked in the command that writes.
+    const guard = refuseSymlinksCommand([...batch.flatMap((f) => [f.path, temporaryPathOf(f.path)]), posix.join(scriptDirectory, BATCH_SCRIPT_NAME), ...(options.refuseSymlinksAt ?? [])]);
+    const result = await host.run(`umask 077 && ${guard} && ${prepare}cat > ${script} && ${whole} && sh ${script}; s=$?; rm -f ${script}; exit $s`, { ...operation, stdin });
+    const refused = symlinkRefusal(result, host.name, options.step);
+    if (refused !== undefined) throw refused;
     if (result.code !== 0) {
       const said = (result.stderr || result.stdout).trim().slice(0, 300);
       throw new SftunnelCaError(/No space left on device/i.test(said) ? 'DISK_FULL' : 'COMMAND_FAILED', `writing ${batch.length} files on ${host.name} exited ${result.code}: ${said}`, { host: host.name, step: options.step });
