@@ -25,7 +25,7 @@ import {
   type SftunnelCaErrorCode,
 } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
-import { connectRow, renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
+import { connectAppliance, connectRow, renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
 import { applianceTree, changesOutside } from './appliance-tree.js';
 import { heldSet, stagedSet } from './device-sets.js';
 
@@ -205,5 +205,55 @@ describe('reliability › hostile inputs', () => {
 
   it('reports', () => {
     console.log(`hostile inputs:\n${outcomes.join('\n')}`);
+  });
+});
+
+describe('reliability › hostile inputs › a link made after inspection', () => {
+  const fleet = useLabFmc({ devices: [{ name: 'late-link' }, { name: 'plain' }], caState: 'expiring', direct: ['FMCpri'] });
+
+  it('is refused by the check in the command that writes (DEVICE_PATH_SYMLINK at step write): nothing written through it', async () => {
+    const { lab, fmc } = fleet;
+    const peerDirectory = posix.dirname(ftdPeerFiles(lab.layout, lab.fmc.uuid).caCertificate);
+    const elsewhere = '/home/admin/elsewhere';
+    let planted = false;
+    // Right after the device's files were read (inspect), its peer directory becomes a link to a directory elsewhere.
+    const plant = async (): Promise<void> => {
+      planted = true;
+      await mkdir(posix.dirname(lab.path('late-link', elsewhere)), { recursive: true });
+      await rename(lab.path('late-link', peerDirectory), lab.path('late-link', elsewhere));
+      await symlink(posix.relative(posix.dirname(lab.path('late-link', peerDirectory)), lab.path('late-link', elsewhere)), lab.path('late-link', peerDirectory));
+    };
+    const before = await applianceTree(lab.appliance('late-link').root);
+    const oldSet = await heldSet(lab, 'late-link');
+    const { result } = await renewLabFmc(lab, fmc, {
+      strategy: 'expert',
+      deliver: {
+        connect: async (device, signal) => {
+          const host = await connectAppliance(lab.appliance(device.name), 'expert', { signal });
+          if (device.name !== 'late-link') return host;
+          const run = host.run.bind(host);
+          return Object.assign(host, {
+            run: async (...args: Parameters<typeof run>) => {
+              const ran = await run(...args);
+              if (!planted && args[0].includes('cat -- ')) await plant();
+              return ran;
+            },
+          });
+        },
+      },
+    });
+    const record = result.devices.find((d) => d.name === 'late-link');
+    expect(planted).toBe(true);
+    expect([record?.outcome, record?.cause], record?.message).toEqual(['failed', 'DEVICE_PATH_SYMLINK']);
+    expect(record?.message).toContain('step write');
+    expect(result.devices.find((d) => d.name === 'plain')?.outcome).toBe('renewed');
+    // The files moved elsewhere are exactly the old set, nothing was added beside them; the link stands.
+    const after = await applianceTree(lab.appliance('late-link').root);
+    const moved = (path: string): string => (path.startsWith(`${elsewhere}/`) ? `${peerDirectory}${path.slice(elsewhere.length)}` : path);
+    const renamedAfter = new Map([...after].filter(([path]) => path !== peerDirectory && path !== elsewhere && path !== posix.dirname(elsewhere)).map(([path, v]) => [moved(path), v] as const));
+    const beforeFiles = new Map([...before].filter(([path]) => path !== peerDirectory && path !== posix.dirname(elsewhere)));
+    expect(changesOutside(beforeFiles, renamedAfter, (path) => path === lab.layout.ftd.messagesLog || path === '/dev' || path === '/dev/null')).toEqual([]);
+    expect(await heldSet(lab, 'late-link')).toEqual(oldSet);
+    expect((await lstat(lab.path('late-link', peerDirectory))).isSymbolicLink()).toBe(true);
   });
 });

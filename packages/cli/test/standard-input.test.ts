@@ -6,6 +6,7 @@ import { expectValidDocument } from './json-schema.js';
 import { BINARY, type BinaryRun } from './run-binary.js';
 
 const CACERT = fileURLToPath(new URL('../../../examples/fixtures/cacert.pem', import.meta.url));
+const FTD_LOG = fileURLToPath(new URL('../../../examples/fixtures/messages-ftd.log', import.meta.url));
 
 /** Runs the built binary with `input` on its standard input (a pipe, as `cat cacert.pem | …`). */
 function runWithInput(args: readonly string[], input: string): Promise<BinaryRun> {
@@ -35,6 +36,27 @@ describe('sftunnel-ca check --file - (built binary)', () => {
     const run = await runWithInput(['check', '--file', '-'], 'not a certificate\n');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('PEM_INVALID');
+    expect(run.stderr).toContain('standard input');
+  });
+});
+
+describe('sftunnel-ca diagnose - (built binary)', () => {
+  it('reads a messages log from standard input, as from the file', async () => {
+    const fromFile = JSON.parse((await runWithInput(['diagnose', FTD_LOG, '--json'], '')).stdout) as { findings: Array<Record<string, unknown>>; causes: unknown };
+    const run = await runWithInput(['diagnose', '-', '--json'], await readFile(FTD_LOG, 'utf8'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout) as { files: string[]; findings: Array<Record<string, unknown>>; causes: unknown };
+    expectValidDocument('sftunnel-ca/diagnose/v1', document);
+    expect(fromFile.findings.length).toBeGreaterThan(0);
+    expect(document.files).toEqual(['-']);
+    expect(document.findings).toEqual(fromFile.findings.map((finding) => ({ ...finding, file: '-' })));
+    expect(document.causes).toEqual(fromFile.causes);
+  });
+
+  it('refuses - named twice (exit 2)', async () => {
+    const run = await runWithInput(['diagnose', '-', '-'], '');
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('standard input');
   });
 });

@@ -5,7 +5,7 @@ import type { ClientChannel } from 'ssh2';
 import type { ChannelExecOptions, CommandChannel, RawCommandResult } from './command-channel.js';
 import type { SshConnection } from './connect.js';
 import { withDeadline } from './deadline.js';
-import { ExpertEscalation, type EscalationCommand, type EscalationFailure, type ExpertPrompts } from './expert-escalation.js';
+import { DEFAULT_PROMPT_SETTLE_MS, ExpertEscalation, type EscalationAction, type EscalationCommand, type EscalationFailure, type ExpertPrompts } from './expert-escalation.js';
 import type { Secret } from '@sftunnel-ca/core';
 import { DEFAULT_SCRATCH_PARENT, NO_STALE_SCRATCH, parseStaleScratch, staleScratchSweepCommand, type StaleScratch } from './session-scratch.js';
 import type { TransportEventListener } from './transport-event.js';
@@ -22,8 +22,15 @@ export interface ExpertShellOptions {
   readonly loginTimeoutMs?: number;
   /** Give up when no output comes for this long while a prompt is awaited; default `10000`. */
   readonly idleTimeoutMs?: number;
-  /** Return `undefined` at once when the first prompt is not the CLI (the `auto` strategy). */
+  /** Return `undefined` at once when the first prompt is not the CLI (`auto` with passwordless `sudo -n`). */
   readonly onlyFromCli?: boolean;
+  /** Return `undefined` at once when the first prompt is already root (the `auto` strategy). */
+  readonly directFromRoot?: boolean;
+  /**
+   * How long the output must be quiet before its last line counts as a prompt; default
+   * {@link DEFAULT_PROMPT_SETTLE_MS} (200 ms).
+   */
+  readonly promptSettleMs?: number;
   /** Cancels the login. */
   readonly signal?: AbortSignal;
   /**
@@ -47,6 +54,8 @@ const FAILURES: Readonly<Record<EscalationFailure, string>> = {
   'sudo-refused': 'sudo refused to give a root shell',
   'no-password': 'sudo asked for a password and none was given',
   'unexpected-prompt': 'the shell showed a prompt that was not expected',
+  eula: 'the appliance shows its first-login EULA (initial setup not finished); log in once on the console or by SSH by hand to accept it and finish the setup',
+  pager: 'the appliance showed a pager (`--More--`) during login, which is not answered; log in by hand to see what it shows, or remove the MOTD or login script that pages',
 };
 
 /**
@@ -110,6 +119,7 @@ export class ExpertShell implements CommandChannel {
       ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
       ...(options.prompts === undefined ? {} : { prompts: options.prompts }),
       onlyFromCli: options.onlyFromCli === true,
+      directFromRoot: options.directFromRoot === true,
       scratchParent: options.scratchParent ?? DEFAULT_SCRATCH_PARENT,
     });
     const channel = await openShell(connection);
@@ -124,17 +134,27 @@ export class ExpertShell implements CommandChannel {
         () =>
           new Promise<'ready' | 'not-cli'>((resolve, reject) => {
             const idleMs = options.idleTimeoutMs ?? 10_000;
+            const settleMs = options.promptSettleMs ?? DEFAULT_PROMPT_SETTLE_MS;
             let idle: NodeJS.Timeout | undefined;
+            let settle: NodeJS.Timeout | undefined;
             let bannerSeen = false;
             const armIdle = (): void => {
               clearTimeout(idle);
               idle = setTimeout(() => {
+                const awaiting = machine.awaiting;
                 machine.abandon();
-                reject(failure(`no expected prompt within ${idleMs} ms; last output: ${JSON.stringify(machine.pending.slice(-200))}`));
+                finish(() =>
+                  reject(
+                    failure(
+                      `no expected prompt within ${idleMs} ms of quiet while waiting for ${awaiting}; last line seen: ${JSON.stringify(machine.lastLine.slice(-200))}`,
+                    ),
+                  ),
+                );
               }, idleMs);
             };
             const finish = (outcome: () => void): void => {
               clearTimeout(idle);
+              clearTimeout(settle);
               channel.removeListener('data', onData);
               channel.removeListener('close', onClose);
               outcome();
@@ -143,12 +163,10 @@ export class ExpertShell implements CommandChannel {
               finish(() =>
                 reject(
                   connection.lost ??
-                    failure(`the shell closed during login; last output: ${JSON.stringify(machine.pending.slice(-200))}`),
+                    failure(`the shell closed during login while waiting for ${machine.awaiting}; last line seen: ${JSON.stringify(machine.lastLine.slice(-200))}`),
                 ),
               );
-            const onData = (chunk: Buffer): void => {
-              armIdle();
-              const action = machine.feed(decoder.write(chunk));
+            const act = (action: EscalationAction): void => {
               if (!bannerSeen && machine.banner !== undefined) {
                 bannerSeen = true;
                 if (machine.banner !== '') options.onEvent?.({ type: 'banner', host, text: redact(machine.banner) });
@@ -173,11 +191,22 @@ export class ExpertShell implements CommandChannel {
                 case 'not-cli':
                   finish(() => resolve(action.kind));
                   return;
-                case 'fail':
+                case 'fail': {
+                  // The state before failing, for the message.
+                  const where = machine.awaiting;
                   // Leave sudo's retry prompt without a second guess.
                   channel.write('\x03');
-                  finish(() => reject(failure(`${FAILURES[action.reason]}: ${action.detail}`)));
+                  machine.abandon();
+                  finish(() => reject(failure(`${FAILURES[action.reason]} (${action.reason}, while waiting for ${where}): ${action.detail}`)));
+                }
               }
+            };
+            const onData = (chunk: Buffer): void => {
+              armIdle();
+              clearTimeout(settle);
+              act(machine.feed(decoder.write(chunk)));
+              // A prompt counts once the output has been quiet for the settle time.
+              if (machine.state !== 'ready' && machine.state !== 'failed') settle = setTimeout(() => act(machine.quiet()), settleMs);
             };
             channel.on('data', onData);
             channel.once('close', onClose);

@@ -2,7 +2,9 @@ import type { FileHandle } from 'node:fs/promises';
 import type { MESSAGES_ACTIONS, MessagesCause, MessagesFinding } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../cli-usage-error.js';
 import { openInputFile } from '../input-file.js';
+import { STANDARD_INPUT } from '../standard-input.js';
 import { writeJson, writeText } from '../output.js';
 
 /** The `schema` of `diagnose --json` documents. */
@@ -21,20 +23,23 @@ export function diagnoseCommand(io: CliIo): Command {
       'Read FTD (/ngfw/var/log/messages) and FMC (/var/log/messages) logs, find each failed sftunnel connection, ' +
         'and say why it failed and what to do. Logs of any size are read as streams.',
     )
-    .argument('<log...>', 'messages log files')
+    .argument('<log...>', 'messages log files; - reads standard input')
     .addOption(new Option('--json', 'print one JSON document (schema sftunnel-ca/diagnose/v1)'))
     .addHelpText('after', '\nExamples:\n  $ sftunnel-ca diagnose ftd-messages.log fmc-messages.log\n  $ sftunnel-ca diagnose /ngfw/var/log/messages --json\n')
     .action(async (files: string[], options: { json?: boolean }) => {
       const { diagnoseMessages, MESSAGES_ACTIONS: actions } = await import('@sftunnel-ca/core');
       const findings: LocatedFinding[] = [];
-      const opened: Array<{ file: string; handle: FileHandle }> = [];
+      const opened: Array<{ file: string; handle: FileHandle | undefined }> = [];
+      if (files.filter((file) => file === STANDARD_INPUT).length > 1) throw new CliUsageError('diagnose: - (standard input) can be named once');
       try {
-        for (const file of files) opened.push({ file, handle: await openInputFile(file, 'diagnose') }); // every file readable before any is read
+        // every file readable before any is read; `-` is standard input, read in its turn
+        for (const file of files) opened.push({ file, handle: file === STANDARD_INPUT ? undefined : await openInputFile(file, 'diagnose') });
         for (const { file, handle } of opened) {
-          for await (const finding of diagnoseMessages(handle.createReadStream({ autoClose: false }))) findings.push({ ...finding, file });
+          const source = handle === undefined ? (io.stdin as AsyncIterable<string | Uint8Array>) : handle.createReadStream({ autoClose: false });
+          for await (const finding of diagnoseMessages(source)) findings.push({ ...finding, file });
         }
       } finally {
-        await Promise.all(opened.map(({ handle }) => handle.close()));
+        await Promise.all(opened.map(({ handle }) => handle?.close()));
       }
       if (options.json === true) {
         writeJson(io, DIAGNOSE_SCHEMA_ID, { files, findings, causes: countCauses(findings) });

@@ -52,8 +52,9 @@ export function rollbackCommand(io: CliIo, setExitCode: (code: ExitCode) => void
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  $ sftunnel-ca rollback --fmc admin@192.0.2.10 --password-file ~/.fmc-password --devices devices.csv\n' +
-        '  $ sftunnel-ca rollback FTD-0003 --fmc admin@fmc.example.net --devices devices.csv --journal renew.journal --yes --json\n',
+        '  $ sftunnel-ca rollback --fmc admin@192.0.2.10 --password-file ~/.fmc-password --devices devices.csv --journal renew.journal\n' +
+        '  $ sftunnel-ca rollback FTD-0003 --fmc admin@fmc.example.net --devices devices.csv --journal renew.journal --yes --json\n' +
+        '    (one device alone: refused once the FMC has switched, unless --force)\n',
     )
     .action(async (named: string[], flags: RollbackFlags) => {
       const [{ RenewalJournal, inspectFmc, isSftunnelCaError, planRenewal, rollbackRenewal }, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { FleetInterruption }, { FleetProgress }, { assertJournalOfRun, peekJournalOption }] =

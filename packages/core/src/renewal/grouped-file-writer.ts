@@ -2,7 +2,8 @@ import type { Host } from '../host/host.js';
 import { writeFilesInOneCommand, type NewFile, type WriteFilesOptions } from './write-files-batch.js';
 
 interface Waiting {
-  readonly file: NewFile;
+  /** Files that go in the same command (a certificate and its key): never split across two. */
+  readonly files: readonly NewFile[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -12,7 +13,8 @@ interface Waiting {
  * at once; those that arrive while a write is under way wait and go together in the next command
  * ({@link writeFilesInOneCommand}), up to `maxFiles`. So staging 1,000 device pairs while their
  * keys are being generated takes a few dozen commands on the FMC, not thousands, and a file never
- * waits for a batch to fill.
+ * waits for a batch to fill. Files given together ({@link GroupedFileWriter.writeTogether}, a
+ * certificate and its key) always land in the same command.
  */
 export class GroupedFileWriter {
   readonly #host: Host;
@@ -23,7 +25,7 @@ export class GroupedFileWriter {
 
   /**
    * @param host - the host
-   * @param options - as for {@link writeFilesInOneCommand}, and the most files a command writes (default 50)
+   * @param options - as for {@link writeFilesInOneCommand}, and the most files a command writes (default 50; files given together may exceed it)
    */
   constructor(host: Host, options: WriteFilesOptions & { readonly maxFiles?: number }) {
     this.#host = host;
@@ -38,8 +40,21 @@ export class GroupedFileWriter {
    * @throws what writing its group threw
    */
   write(file: NewFile): Promise<void> {
+    return this.writeTogether([file]);
+  }
+
+  /**
+   * Writes files in the same command, with the next group: a pair (certificate and key) is never
+   * split between two commands, so an interruption between commands leaves both or neither.
+   *
+   * @param files - the files to write together
+   * @returns once they are written and checked
+   * @throws what writing their group threw
+   */
+  writeTogether(files: readonly NewFile[]): Promise<void> {
+    if (files.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ file, resolve, reject });
+      this.#waiting.push({ files, resolve, reject });
       void this.#next();
     });
   }
@@ -47,11 +62,19 @@ export class GroupedFileWriter {
   async #next(): Promise<void> {
     if (this.#writing || this.#waiting.length === 0) return;
     this.#writing = true;
-    const group = this.#waiting.splice(0, this.#maxFiles);
+    // Whole units up to maxFiles files (at least one unit).
+    let units = 0;
+    let count = 0;
+    for (const waiting of this.#waiting) {
+      if (units > 0 && count + waiting.files.length > this.#maxFiles) break;
+      units += 1;
+      count += waiting.files.length;
+    }
+    const group = this.#waiting.splice(0, units);
     try {
       await writeFilesInOneCommand(
         this.#host,
-        group.map((w) => w.file),
+        group.flatMap((w) => w.files),
         this.#options,
       );
       for (const waiting of group) waiting.resolve();

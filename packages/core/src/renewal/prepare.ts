@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import type { ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
@@ -171,6 +171,18 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
       await writer.write({ path, content, mode });
       return { path, sha256: sha256(content) };
     });
+  // A certificate and its key go in the same command: an interruption leaves both staged or neither.
+  const stagePair = (certificate: { path: string; content: string }, key: { path: string; content: string }): Promise<[StagedFile, StagedFile]> =>
+    timeline.span('stage', async () => {
+      await writer.writeTogether([
+        { path: certificate.path, content: certificate.content, mode: 0o644 },
+        { path: key.path, content: key.content, mode: 0o600 },
+      ]);
+      return [
+        { path: certificate.path, sha256: sha256(certificate.content) },
+        { path: key.path, sha256: sha256(key.content) },
+      ];
+    });
   const found = await findStaged(fmc, plan, layout);
   await mkdirPrivate(fmc, staged.directory);
 
@@ -196,7 +208,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
   } else {
     const caKeys = await timeline.span('generate', () => generate(plan.generate.caKeySize));
     ca = await renewInternalCA({ current: inspection.ca.certificate, issued: issuedByLiveCa(inspection), now, keys: caKeys, ...backdate }, crypto);
-    const [caFile, caKeyFile] = await Promise.all([stageOne(staged.caCertificate, ca.certificate.pem, 0o644), stageOne(staged.caKey, await ca.privateKeyPem(crypto), 0o600)]);
+    const [caFile, caKeyFile] = await stagePair({ path: staged.caCertificate, content: ca.certificate.pem }, { path: staged.caKey, content: await ca.privateKeyPem(crypto) });
     caFiles = { ca: caFile, caKey: caKeyFile };
   }
   const fmcFound = resumedCa === undefined ? undefined : await foundFmcPair(fmc, staged, found, ca.certificate, now);
@@ -207,7 +219,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
         reissueSftunnelCertificate({ ca, current: inspection.fmcCertificate.certificate, now, keys: await generate(plan.generate.fmcKeySize), keyForm: inspection.fmcKeyForm, ...backdate }, crypto),
       );
       await checkIssued(issued, ca.certificate, now, staged.sftunnelCertificate);
-      const [certificate, key] = await Promise.all([stageOne(staged.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(staged.sftunnelKey, issued.privateKeyPem, 0o600)]);
+      const [certificate, key] = await stagePair({ path: staged.sftunnelCertificate, content: issued.certificate.pem }, { path: staged.sftunnelKey, content: issued.privateKeyPem });
       return { certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
     })());
   const crlFound = resumedCa === undefined ? undefined : found.get(staged.caCrl);
@@ -230,7 +242,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
       );
       await checkIssued(issued, ca.certificate, now, device.uuid);
       const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
-      const [certificate, key] = await Promise.all([stageOne(files.sftunnelCertificate, issued.certificate.pem, 0o644), stageOne(files.sftunnelKey, issued.privateKeyPem, 0o600)]);
+      const [certificate, key] = await stagePair({ path: files.sftunnelCertificate, content: issued.certificate.pem }, { path: files.sftunnelKey, content: issued.privateKeyPem });
       waiting.resolve(Promise.resolve({ certificate: issued.certificate.pem, key: issued.privateKeyPem }));
       return { uuid: device.uuid, certificate: { ...certificate, certificate: summarizeCertificate(issued.certificate, now) }, key };
     } catch (error) {
@@ -406,15 +418,17 @@ async function findStaged(fmc: Host, plan: RenewalPlan, layout: ApplianceLayout)
   return new Map([...digests].map(([path, digest]) => [path, { path, sha256: digest.sha256 }]));
 }
 
-/** The devices whose certificate and key are both staged, with their certificates read. */
+/** The devices whose certificate and key are both staged and belong together (a lone half, or halves of two attempts, count as absent), with their certificates read. */
 async function foundDevicePairs(fmc: Host, plan: RenewalPlan, layout: ApplianceLayout, found: ReadonlyMap<string, StagedFile>, now: Date): Promise<Map<string, FoundPair>> {
   const pairs = new Map<string, FoundPair>();
   for (const device of plan.devices) {
     const files = stagedDeviceFiles(plan.stagingDirectory, layout, device.uuid);
     const certificate = found.get(files.sftunnelCertificate);
     const key = found.get(files.sftunnelKey);
-    if (certificate === undefined || key === undefined) continue;
-    const parsed = Certificate.fromPem(await readStagedFile(fmc, certificate), certificate.path);
+    if (certificate === undefined || key === undefined) continue; // a lone half is absent: both are made again
+    const texts = await readStagedPair(fmc, { certificate, key });
+    const parsed = Certificate.fromPem(texts.certificate, certificate.path);
+    if (!keyMatches(texts.key, parsed, key.path)) continue; // halves of two attempts: both are made again
     pairs.set(device.uuid, { certificate: { ...certificate, certificate: summarizeCertificate(parsed, now) }, key, parsed });
   }
   return pairs;
@@ -425,9 +439,22 @@ async function foundFmcPair(fmc: Host, staged: StagedFmcFiles, found: ReadonlyMa
   const certificate = found.get(staged.sftunnelCertificate);
   const key = found.get(staged.sftunnelKey);
   if (certificate === undefined || key === undefined) return undefined;
-  const parsed = Certificate.fromPem(await readStagedFile(fmc, certificate), certificate.path);
+  const texts = await readStagedPair(fmc, { certificate, key });
+  const parsed = Certificate.fromPem(texts.certificate, certificate.path);
+  if (!keyMatches(texts.key, parsed, key.path)) return undefined;
   await verifyIssuedBy(parsed, ca, { now, source: certificate.path });
   return { certificate: { ...certificate, certificate: summarizeCertificate(parsed, now) }, key };
+}
+
+/** Whether a staged key is its certificate's (`KEY_CERT_MISMATCH` is `false`; other errors are thrown). */
+function keyMatches(keyPem: string, certificate: Certificate, source: string): boolean {
+  try {
+    assertKeyMatchesCertificate(keyPem, certificate, source);
+    return true;
+  } catch (error) {
+    if (isSftunnelCaError(error, 'KEY_CERT_MISMATCH')) return false;
+    throw error;
+  }
 }
 
 /** A promise settled from outside; its rejection counts as handled (whoever awaits it still sees it). */
