@@ -54,8 +54,20 @@ describe('renewal › lab profiles, one mixed fleet per FMC profile, through the
     await expectAllOnNewCa(lab, document.result.stagingDirectory);
   });
 
-  // The CLI's default strategy, `auto`, on an FMC whose login lands in bash falls back to exec
-  // channels as `admin` and never checks the uid (issue 21): the transport must escalate with sudo
-  // from the landing shell (or refuse with a coded error) before this can pass.
-  it.todo('fmc-6.2-bash with the default --strategy auto: renewed as root, or refused at connect with a coded error (transport: escalate from a bash landing, check `id -u`)');
+  // The CLI's default strategy, `auto`, on an FMC whose login lands in bash: sudo su from the
+  // landing shell as `expert` does (issue 21), never exec channels as `admin`.
+  const fmc62auto = useCliLab({ devices: [{ name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'plain' }], profile: 'fmc-6.2-bash', caState: 'expired' });
+
+  it('fmc-6.2-bash with the default --strategy auto: root by sudo su from the landing shell, renewed (exit 0), every tunnel up on the new CA', async () => {
+    const { lab } = fmc62auto;
+    const csv = await fmc62auto.writeDevicesCsv('devices.csv', lab.devices);
+    // No --strategy: the CLI's default, auto.
+    const args = fmc62auto.sshKnownHosts.filter((arg, i, all) => arg !== '--strategy' && all[i - 1] !== '--strategy');
+    expect(args).not.toContain('--strategy');
+    const run = await runBinary(['renew', ...args, '--devices', csv, '--yes', '--json'], { env: fmc62auto.env });
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout) as RenewDocument;
+    expect(document.result.devices.map((d) => [d.name, d.outcome]).sort()).toEqual([['ftd7', 'renewed'], ['plain', 'renewed']]);
+    await expectAllOnNewCa(lab, document.result.stagingDirectory);
+  });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { fmcPushedFiles, ftdPeerFiles, PROBED_COMMANDS, type ApplianceProbeReport } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
 import { describe, expect, it } from 'vitest';
@@ -133,29 +133,20 @@ describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash (
     expect(fmc.caKey?.state).toBe('matches');
   });
 
-  // Today `auto` falls back to exec channels as admin on an FMC that lands in bash (issue 21); once the
-  // transport escalates there (or refuses with a code), the probe shows that instead. Either way it
-  // never calls an unprivileged session healthy.
-  it('with --strategy auto: says how far the login got — never healthy unless `id -u` is 0', async () => {
+  // `auto` (the CLI default) on an FMC that lands in bash escalates with sudo su from the landing
+  // shell, as `expert` does without the `expert` step (issue 21): root, never an unprivileged session.
+  it('with --strategy auto: root by sudo su from the landing shell, healthy, exit 0', async () => {
     const args = fixture.sshKnownHosts.map((arg) => (arg === 'expert' ? 'auto' : arg));
     const csv = await fixture.writeDevicesCsv('devices-auto.csv', fixture.lab.devices);
     const run = await runBinary(['probe', ...args, '--devices', csv, '--json'], { env: fixture.env });
     const document = JSON.parse(run.stdout) as ProbeDocument;
     expectValidDocument('sftunnel-ca/probe/v1', document);
-    const entry = document.appliances.find((a) => a.role === 'fmc');
-    if (entry?.report === undefined) {
-      // A coded refusal at connect.
-      expect(entry?.error).toMatch(/^[A-Z_]+: /);
-      expect(run.code).toBe(1);
-    } else if (entry.report.login.root) {
-      expect(entry.report.login).toEqual({ strategy: 'expert', uid: 0, root: true });
-      expect(run.code, run.stderr).toBe(0);
-    } else {
-      // As the transport is today: exec channels as admin.
-      expect(entry.report.login).toEqual({ strategy: 'direct', uid: 1000, root: false });
-      expect(run.code).toBe(1);
-      expect(document.unhealthy).toBeGreaterThanOrEqual(1);
-    }
+    expect(run.code, run.stderr).toBe(0);
+    const fmc = reportOf(document, fixture.lab.fmc.address);
+    expect(fmc.login).toEqual({ strategy: 'expert', uid: 0, root: true });
+    expect(fmc.version).toEqual({ text: '6.2.3', source: '/etc/sf/sw_version' });
+    expect(fmc.caKey?.state).toBe('matches');
+    expect(document).toMatchObject({ healthy: 2, unhealthy: 0 });
     // The device lands in the CLI: auto escalates there as expert does.
     expect(reportOf(document, 'ftd64').login).toEqual({ strategy: 'expert', uid: 0, root: true });
   });
@@ -176,5 +167,43 @@ describe('sftunnel-ca probe › what it reports when something is wrong (built b
     expect(fmc.caKey).toEqual({ path: '/etc/sf/ca_root/elsewhere.pem', state: 'missing' });
     expect(fmc.paths.find((p) => p.path === '/etc/sf/ca_root/elsewhere.pem')).toEqual({ path: '/etc/sf/ca_root/elsewhere.pem', present: false });
     expect(reportOf(document, 'ftd7').login.root).toBe(true);
+  });
+});
+
+describe('sftunnel-ca probe › login timeouts and prompt patterns from the CLI and the inventory (built binary)', () => {
+  const fixture = useCliLab({ devices: [{ name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'ftd64', profile: 'ftd-6.4-hw' }], profile: 'fmc-7' });
+
+  it('a YAML inventory row’s own idleTimeout and cliPrompt apply to that device only; the error names the state and the last line', async () => {
+    const { lab } = fixture;
+    const rows = lab.devices.map((d) => [
+      `  - name: ${d.name}`,
+      `    address: ${d.address}`,
+      `    port: ${d.sshPort}`,
+      `    user: ${d.username}`,
+      `    password: file:${fixture.passwordFile}`,
+      ...(d.name === 'ftd7' ? ["    cliPrompt: '^never$'", '    idleTimeout: 1s', '    loginTimeout: 45s'] : ['    commandTimeout: 90s']),
+    ]);
+    const inventory = `${fixture.dir}/inventory.yaml`;
+    await writeFile(inventory, `devices:\n${rows.flat().join('\n')}\n`, { mode: 0o600 });
+    const run = await runBinary(['probe', ...fixture.sshKnownHosts, '--devices', inventory, '--json', '--prompt-settle', '150ms', '--login-timeout', '40s'], { env: fixture.env });
+    expect(run.code, run.stderr).toBe(1);
+    const document = JSON.parse(run.stdout) as ProbeDocument;
+    const ftd7 = document.appliances.find((a) => a.name === 'ftd7');
+    expect(ftd7?.reached).toBe(false);
+    expect(ftd7?.error).toMatch(/^ESCALATION_FAILED: no expected prompt within 1000 ms of quiet while waiting for the first prompt.*last line seen: "> "/);
+    expect(ftd7?.error).not.toContain(lab.fmc.password);
+    expect(reportOf(document, 'ftd64').login).toEqual({ strategy: 'expert', uid: 0, root: true });
+    expect(reportOf(document, lab.fmc.address).login.root).toBe(true);
+  });
+
+  it('--cli-prompt and --idle-timeout apply to the FMC and every device; bad values are usage errors', async () => {
+    const { code, document } = await probe(fixture, ['--cli-prompt', '^never$', '--idle-timeout', '1s']);
+    expect(code).toBe(1);
+    for (const entry of document.appliances) expect(entry.error, entry.name).toMatch(/^ESCALATION_FAILED: no expected prompt within 1000 ms.*last line seen: "> "/);
+    for (const [option, value] of [['--login-timeout', '3x'], ['--idle-timeout', '-1'], ['--command-timeout', '5 minutes'], ['--cli-prompt', '(unclosed']]) {
+      const bad = await runBinary(['probe', ...fixture.sshKnownHosts, option ?? '', value ?? ''], { env: fixture.env });
+      expect(bad.code, `${option} ${value}`).not.toBe(0);
+      expect(bad.stderr, `${option} ${value}`).toContain(option);
+    }
   });
 });

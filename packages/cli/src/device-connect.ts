@@ -1,6 +1,7 @@
 import type { DeliverRenewalOptions, DeviceRow } from '@sftunnel-ca/core';
 import { SshHost, TRANSIENT_ERROR_CODES, type RetryOptions, type SshCredentials } from '@sftunnel-ca/transport';
 import { CliUsageError } from './cli-usage-error.js';
+import { inventorySshSettings } from './inventory-document.js';
 import { parseSshTarget, type SharedSshOptions } from './ssh-options.js';
 
 /**
@@ -28,6 +29,8 @@ export function inventoryConnect(credentials: ReadonlyMap<DeviceRow, SshCredenti
     const jump = row.jumpHost === undefined ? undefined : parseSshTarget(row.jumpHost.includes('@') ? row.jumpHost : `${row.user}@${row.jumpHost}`, `jump host of ${row.name}`);
     return SshHost.connect({
       ...shared,
+      // A YAML/JSON inventory row's own timeouts and prompt patterns win over the run's.
+      ...inventorySshSettings(row, shared.prompts),
       ...own,
       name: row.name,
       host: row.address,

@@ -9,6 +9,7 @@ import { renderError } from './render-error.js';
 import { runCli } from './run-cli.js';
 
 const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const ERRORS_MD = fileURLToPath(new URL('../../../docs/errors.md', import.meta.url));
 const LOG = fileURLToPath(new URL('../../../test/fixtures/domain/messages-ftd.log', import.meta.url));
 
 /** An io whose stderr is collected; stdout as given. */
@@ -77,6 +78,42 @@ describe('renderError', () => {
     for (const code of Object.values(EXIT_CODES)) {
       expect(table.has(code), `README exit code ${code}`).toBe(true);
       expect(out, `--help exit code ${code}`).toMatch(new RegExp(`^ {2}${code} {2}\\S`, 'm'));
+    }
+  });
+
+  it('exits, for every code docs/errors.md lists, with the exit code the README and docs/errors.md document for it', () => {
+    const readme = readFileSync(README, 'utf8');
+    const errors = readFileSync(ERRORS_MD, 'utf8');
+    const rows = [...errors.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|(.*)$/gm)].map((m) => ({ code: m[1] ?? '', text: m[2] ?? '' }));
+    expect(rows.length).toBeGreaterThan(50);
+    // The README's exit-code table: each code a row names exits with that row's code; its rows 1 and 2 are the defaults.
+    const table = [...readme.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => ({ exit: Number(m[1]), text: m[2] ?? '' }));
+    const documented = new Map<string, { exit: number; where: string }>();
+    const note = (code: string, exit: number, where: string): void => {
+      const earlier = documented.get(code);
+      expect(earlier === undefined || earlier.exit === exit, `${code} is documented as exit ${earlier?.exit} (${earlier?.where}) and exit ${exit} (${where})`).toBe(true);
+      documented.set(code, { exit, where });
+    };
+    for (const row of table) for (const m of row.text.matchAll(/`([A-Z][A-Z0-9_]+)`/g)) note(m[1] ?? '', row.exit, `README exit table row ${row.exit}`);
+    // README prose: "(`CODE`, exit N)", "`CODE` (exit N)", "(`CODE`; CLI exit N)".
+    for (const m of readme.matchAll(/`([A-Z][A-Z0-9_]+)`[^`\n]{0,24}?\bexit (\d)\b/g)) note(m[1] ?? '', Number(m[2]), `README: ${m[0]}`);
+    // docs/errors.md rows that say how the command exits ("exits 8").
+    for (const row of rows) for (const m of row.text.matchAll(/\bexits? (\d)\b/g)) note(row.code, Number(m[1]), 'docs/errors.md');
+    const known = new Set(Object.keys(ERROR_CODES));
+    const inputOrFailure = new Set(table.filter((row) => /^usage or input error|^some devices failed/.test(row.text)).map((row) => row.exit));
+    expect([...inputOrFailure].sort()).toEqual([EXIT_CODES.FAILED, EXIT_CODES.USAGE].sort());
+    for (const { code } of rows) {
+      expect(known.has(code), `docs/errors.md lists ${code}, which is not in ERROR_CODES`).toBe(true);
+      const exit = renderError(collecting().io, new SftunnelCaError(code as SftunnelCaErrorCode, 'x'), false);
+      const doc = documented.get(code);
+      if (doc !== undefined) expect(exit, `${code}: documented exit ${doc.exit} (${doc.where})`).toBe(doc.exit);
+      // A code with no exit code of its own is an input error (2) or a failure (1), as the README's table says.
+      else expect(inputOrFailure.has(exit), `${code} exits ${exit}, which the README documents for no such code`).toBe(true);
+    }
+    // Every code the table or prose names is listed in docs/errors.md, but LAB_NOT_INSTALLED: the prefix of a usage message of the CLI (exit 2), not an error code.
+    for (const code of documented.keys()) {
+      if (code === 'LAB_NOT_INSTALLED') continue;
+      expect(rows.some((r) => r.code === code), `${code} is documented with an exit code but not listed in docs/errors.md`).toBe(true);
     }
   });
 });

@@ -17,6 +17,43 @@ export interface SshFlags {
   readonly strategy?: ShellStrategy;
   readonly jump?: string[];
   readonly connectTimeout?: string;
+  readonly loginTimeout?: string;
+  readonly idleTimeout?: string;
+  readonly commandTimeout?: string;
+  readonly promptSettle?: string;
+  readonly cliPrompt?: string;
+  readonly shellPrompt?: string;
+  readonly rootPrompt?: string;
+  readonly passwordPrompt?: string;
+}
+
+/**
+ * Reads a duration as the timeout options take it: `30s`, `1500ms`, or a bare number of
+ * milliseconds (as `--connect-timeout` always took). `undefined` when it is none of these.
+ *
+ * @param value - the text typed (or a number from an inventory)
+ */
+export function parseDurationMs(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+/** The login-shell prompt patterns one may override, by option name, as `SshHostOptions.prompts` names them. */
+export const PROMPT_OPTIONS = { cliPrompt: 'cli', shellPrompt: 'user', rootPrompt: 'root', passwordPrompt: 'password' } as const;
+
+/**
+ * Compiles a prompt pattern as typed (a JavaScript regular expression, matched against the last
+ * line of output): `undefined` when it does not compile.
+ */
+export function compilePromptPattern(text: string): RegExp | undefined {
+  try {
+    return text === '' ? undefined : new RegExp(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An SSH target written `user@host[:port]` (IPv6 as `user@[::1]:22`). */
@@ -38,7 +75,15 @@ export function addSshOptions(command: Command): Command {
     .addOption(new Option('--host-key <fingerprint>', 'pin a host key, SHA256:… as ssh-keygen -lf prints it (repeatable)').argParser(collect))
     .addOption(new Option('--strategy <strategy>', 'how to reach root: expert (FTD CLI → expert → sudo su), direct (exec), auto').choices(['auto', 'direct', 'expert']).default('auto'))
     .addOption(new Option('--jump <user@host:port>', 'jump host, like ssh -J (repeatable, in order)').argParser(collect))
-    .addOption(new Option('--connect-timeout <ms>', 'connect timeout in milliseconds').default('20000'));
+    .addOption(new Option('--connect-timeout <duration>', 'connect timeout: 20s, 20000ms or milliseconds').default('20000'))
+    .addOption(new Option('--login-timeout <duration>', 'deadline to reach root after login (CLI → expert → sudo); public FTD scripts wait 30 s or more').default('30s'))
+    .addOption(new Option('--idle-timeout <duration>', 'give up when no expected prompt and no output come for this long during login').default('10s'))
+    .addOption(new Option('--command-timeout <duration>', 'deadline of each command run on an appliance').default('60s'))
+    .addOption(new Option('--prompt-settle <duration>', 'quiet time before a line counts as a prompt (banners and lectures arrive in pieces)').default('200ms'))
+    .addOption(new Option('--cli-prompt <regex>', 'pattern of the restricted CLI prompt (default /^(?:\\w[\\w.-]*)?> ?$/)'))
+    .addOption(new Option('--shell-prompt <regex>', 'pattern of the login user\'s shell prompt (default: admin@host:~$ and the like)'))
+    .addOption(new Option('--root-prompt <regex>', 'pattern of the root prompt (default: root@host:/home/admin# and the like)'))
+    .addOption(new Option('--password-prompt <regex>', 'pattern of sudo\'s password prompt (default: Password: and [sudo] password for user:)'));
 }
 
 /**
@@ -81,16 +126,37 @@ export async function resolveSshOptions(io: CliIo, target: SshTarget, flags: Ssh
   };
 }
 
-/** What every appliance of a run is reached with, whatever its credentials: host key trust, shell strategy, connect timeout. */
-export type SharedSshOptions = Required<Pick<SshHostOptions, 'hostKeys' | 'strategy' | 'connectTimeoutMs'>>;
+/**
+ * What every appliance of a run is reached with, whatever its credentials: host key trust, shell
+ * strategy, timeouts (connect, login, idle, per command), prompt settle time and prompt patterns.
+ */
+export type SharedSshOptions = Required<
+  Pick<SshHostOptions, 'hostKeys' | 'strategy' | 'connectTimeoutMs' | 'loginTimeoutMs' | 'idleTimeoutMs' | 'operationTimeoutMs' | 'promptSettleMs'>
+> &
+  Pick<SshHostOptions, 'prompts'>;
 
 /**
  * The options shared by every appliance of a run, from the flags: host keys (strict against
  * known_hosts unless `--accept-new-host-key`, plus pinned fingerprints), shell strategy, timeout.
  */
 export function sharedSshOptions(flags: SshFlags): SharedSshOptions {
-  const timeout = Number(flags.connectTimeout ?? '20000');
-  if (!Number.isInteger(timeout) || timeout < 100) throw new CliUsageError(`--connect-timeout takes milliseconds (at least 100), got ${JSON.stringify(flags.connectTimeout)}`);
+  const duration = (option: string, text: string | undefined, fallback: string, least: number): number => {
+    const ms = parseDurationMs(text ?? fallback);
+    if (ms === undefined || ms < least) {
+      throw new CliUsageError(`--${option} takes a duration such as 30s or 1500ms (a bare number is milliseconds; at least ${least} ms), got ${JSON.stringify(text)}`);
+    }
+    return ms;
+  };
+  const timeout = duration('connect-timeout', flags.connectTimeout, '20000', 100);
+  const prompts: Record<string, RegExp> = {};
+  for (const [flag, key] of Object.entries(PROMPT_OPTIONS)) {
+    const text = flags[flag as keyof typeof PROMPT_OPTIONS];
+    if (text === undefined) continue;
+    const pattern = compilePromptPattern(text);
+    const option = flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (pattern === undefined) throw new CliUsageError(`--${option} takes a regular expression, got one that does not compile`);
+    prompts[key] = pattern;
+  }
   return {
     hostKeys: {
       policy: flags.acceptNewHostKey === true ? 'accept-new' : 'strict',
@@ -99,6 +165,11 @@ export function sharedSshOptions(flags: SshFlags): SharedSshOptions {
     },
     strategy: flags.strategy ?? 'auto',
     connectTimeoutMs: timeout,
+    loginTimeoutMs: duration('login-timeout', flags.loginTimeout, '30s', 100),
+    idleTimeoutMs: duration('idle-timeout', flags.idleTimeout, '10s', 100),
+    operationTimeoutMs: duration('command-timeout', flags.commandTimeout, '60s', 100),
+    promptSettleMs: duration('prompt-settle', flags.promptSettle, '200ms', 0),
+    ...(Object.keys(prompts).length === 0 ? {} : { prompts }),
   };
 }
 

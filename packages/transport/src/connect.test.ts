@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from '../test/sshd.js';
+import { generateClientKey, startSshd, type Sshd } from '../test/sshd.js';
 import { TEST_USERS } from '../test/test-users.js';
 import { connectSsh } from './connect.js';
 import { Secret } from '@sftunnel-ca/core';
@@ -16,11 +16,15 @@ let jump: Sshd;
 let target: Sshd;
 let work: string;
 let knownHosts: string;
+let rootKey: string;
 const ops = { username: TEST_USERS.ops.name, password: new Secret(TEST_USERS.ops.password) };
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sftca-connect-'));
-  [jump, target] = await Promise.all([startSshd({ address: '127.0.0.1' }), startSshd({ address: '127.0.0.2' })]);
+  rootKey = generateClientKey(work, 'root_key').privateKey;
+  const rootPublic = readFileSync(join(work, 'root_key.pub'), 'utf8').trim();
+  // The target takes root by key: exec channels there are root (a session must be), and keep SSH_CONNECTION.
+  [jump, target] = await Promise.all([startSshd({ address: '127.0.0.1' }), startSshd({ address: '127.0.0.2', authorizedKeys: { root: [rootPublic] } })]);
   knownHosts = join(work, 'known_hosts');
   writeFileSync(knownHosts, `${jump.knownHostsLine}\n${target.knownHostsLine}\n`);
 });
@@ -37,7 +41,8 @@ describe('connectSsh', () => {
       name: 'ftd-behind-jump',
       host: target.host,
       port: target.port,
-      ...ops,
+      username: 'root',
+      privateKey: new Secret(rootKey),
       strategy: 'direct',
       jump: [{ host: jump.host, port: jump.port, ...ops }],
       hostKeys: { knownHostsFiles: [knownHosts] },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,79 @@ describe('SshHost (expert)', () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+/** Writes a root:root 0644 file atomically through `host` and checks it on disk. */
+async function expectRootWrite(host: SshHost): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sftca-rootwrite-'));
+  const target = join(dir, 'cacert.pem');
+  writeFileSync(target, 'old ca\n', { mode: 0o644 });
+  try {
+    await host.writeFileAtomic(target, 'new ca\n', { backup: true });
+    expect(readFileSync(target, 'utf8')).toBe('new ca\n');
+    const stat = statSync(target);
+    expect([stat.uid, stat.gid, stat.mode & 0o7777]).toEqual([0, 0, 0o644]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('SshHost › root or a clear refusal, whatever the strategy (issue 21)', () => {
+  const as = (user: { readonly name: string; readonly password: string }, extra: Partial<SshHostOptions> = {}): SshHostOptions =>
+    adminOptions({ username: user.name, password: new Secret(user.password), ...extra });
+
+  it('auto on a login that lands in bash (FMC 6.0–6.2): sudo su from the landing shell, through the lecture and `Password: `, to uid 0', async () => {
+    const events: TransportEvent[] = [];
+    const host = await SshHost.connect(as(TEST_USERS.bashAdmin, { strategy: 'auto', onEvent: (event) => events.push(event) }));
+    try {
+      expect(host.strategy).toBe('expert');
+      expect(events.flatMap((event) => (event.type === 'escalation' ? [event.state] : []))).toEqual(['sudo', 'password', 'pinning', 'root']);
+      expect(await host.run('id -u')).toEqual({ stdout: '0\n', stderr: '', code: 0 });
+      await expectRootWrite(host);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('expert on an FTD 6.4-like CLI: MOTD lines of `#####`, `#`, `-->`, `$$$`, the NOTICE block and sudo’s lecture do not fool the prompts', async () => {
+    const events: TransportEvent[] = [];
+    const host = await SshHost.connect(as(TEST_USERS.ftd64, { onEvent: (event) => events.push(event) }));
+    try {
+      expect(events.flatMap((event) => (event.type === 'escalation' ? [event.state] : []))).toEqual(['expert', 'sudo', 'password', 'pinning', 'root']);
+      expect(events.find((event) => event.type === 'banner')).toMatchObject({ text: expect.stringContaining('#### Authorized use only ####') });
+      await expectRootWrite(host);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('auto and expert on a bash login without sudo: ESCALATION_FAILED at connect, saying what sudo answered; the password never echoed', async () => {
+    for (const strategy of ['auto', 'expert'] as const) {
+      const error = await SshHost.connect(as(TEST_USERS.plain, { strategy })).catch((caught: unknown) => caught);
+      expect(isSftunnelCaError(error, 'ESCALATION_FAILED'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/sudo refused.*not in the sudoers file/);
+      expect((error as Error).message).not.toContain(TEST_USERS.plain.password);
+    }
+  });
+
+  it('direct as an ordinary user: ESCALATION_FAILED at connect with the uid it saw and what to do', async () => {
+    const error = await SshHost.connect(as(TEST_USERS.bashAdmin, { strategy: 'direct' })).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'ESCALATION_FAILED')).toBe(true);
+    const uid = execFileSync('id', ['-u', TEST_USERS.bashAdmin.name], { encoding: 'utf8' }).trim();
+    expect((error as Error).message).toContain(`\`id -u\` printed "${uid}", not 0`);
+    expect((error as Error).message).toMatch(/--strategy auto or expert/);
+    expect(error).toMatchObject({ host: 'ftd-lab', step: 'check-root' });
+    // With sudo -n where sudo wants a password: the same refusal, naming sudo.
+    const sudo = await SshHost.connect(as(TEST_USERS.bashAdmin, { strategy: 'direct', sudo: true })).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(sudo, 'ESCALATION_FAILED')).toBe(true);
+    expect((sudo as Error).message).toMatch(/sudo -n id -u` failed/);
+  });
+
+  it('an unknown prompt: ESCALATION_FAILED within the idle timeout, naming the state and the last line', async () => {
+    // The FTD 6.4-like login with a CLI prompt pattern that never matches: as an unknown prompt would.
+    const error = await SshHost.connect(as(TEST_USERS.ftd64, { prompts: { cli: /^never$/ }, idleTimeoutMs: 1500 })).catch((caught: unknown) => caught);
+    expect(isSftunnelCaError(error, 'ESCALATION_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/no expected prompt within 1500 ms of quiet while waiting for the first prompt.*last line seen: "> "/);
   });
 });

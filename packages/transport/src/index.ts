@@ -13,7 +13,7 @@ export { LocalHost, type LocalHostOptions } from './local-host.js';
 // ── connections and shells ───────────────────────────────────────────────
 export { connectSsh, SshConnection, type ConnectOptions, type SshEndpoint } from './connect.js';
 export type { SshCredentials } from './authentication.js';
-export { DEFAULT_EXPERT_PROMPTS, type ExpertPrompts } from './expert-escalation.js';
+export { DEFAULT_EXPERT_PROMPTS, DEFAULT_PROMPT_SETTLE_MS, type ExpertPrompts } from './expert-escalation.js';
 export type { StaleScratch } from './session-scratch.js';
 
 // ── host keys ────────────────────────────────────────────────────────────

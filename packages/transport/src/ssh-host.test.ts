@@ -66,9 +66,9 @@ describe('SshHost (direct)', () => {
     }
   });
 
-  it('logs in with a password as an ordinary user', async () => {
+  it('logs in with a password as an ordinary user, and refuses the session at connect: it would not be root', async () => {
     const events: TransportEvent[] = [];
-    const host = await SshHost.connect({
+    const error = await SshHost.connect({
       onEvent: (event) => events.push(event),
       host: sshd.host,
       port: sshd.port,
@@ -76,13 +76,10 @@ describe('SshHost (direct)', () => {
       password: new Secret(TEST_USERS.ops.password),
       strategy: 'direct',
       hostKeys: { knownHostsFiles: [knownHosts] },
-    });
-    try {
-      expect((await host.run('id -un')).stdout.trim()).toBe(TEST_USERS.ops.name);
-      expect(events.find((event) => event.type === 'authenticated')).toMatchObject({ method: 'password' });
-    } finally {
-      await host.close();
-    }
+    }).catch((caught: unknown) => caught);
+    expect(events.find((event) => event.type === 'authenticated')).toMatchObject({ method: 'password' });
+    expect(isSftunnelCaError(error, 'ESCALATION_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/strategy direct as sftca-ops is not root: `id -u` printed "\d+", not 0/);
   });
 
   it('logs in with a passphrase-protected key, and says so when the passphrase is wrong', async () => {

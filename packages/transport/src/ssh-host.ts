@@ -5,14 +5,20 @@ import type { EscalationCommand, ExpertPrompts } from './expert-escalation.js';
 import { ExpertShell } from './expert-shell.js';
 import { PosixHost, type PosixHostOptions } from './posix-host.js';
 import { DEFAULT_SCRATCH_PARENT, NO_STALE_SCRATCH, checkScratchParent, type StaleScratch } from './session-scratch.js';
-import type { Secret } from '@sftunnel-ca/core';
+import { SftunnelCaError, type Secret } from '@sftunnel-ca/core';
 
 /**
  * How commands reach root on the appliance:
  * - `direct`: exec channels as the login user (root on an FMC or a Linux jump server), or
  *   through `sudo -n` with {@link SshHostOptions.sudo};
  * - `expert`: the interactive CLI → `expert` → `sudo su` shell of an FTD;
- * - `auto`: `expert` if the first prompt is the CLI (`> `), `direct` otherwise.
+ * - `auto`: one interactive shell: from the CLI (`> `) as `expert`; from a shell of the login
+ *   user (an FMC 6.0–6.2, or one whose CLI is disabled, lands in bash) with `sudo su` as after
+ *   `expert`; from a root prompt, or with {@link SshHostOptions.sudo} from any plain shell, by
+ *   exec channels (`direct`).
+ *
+ * Whatever the strategy, a session is returned only once `id -u` says 0; otherwise connecting
+ * fails with `ESCALATION_FAILED`, saying what was seen and what to do.
  */
 export type ShellStrategy = 'direct' | 'expert' | 'auto';
 
@@ -20,18 +26,29 @@ export type ShellStrategy = 'direct' | 'expert' | 'auto';
 export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOptions {
   /** Default `auto`. */
   readonly strategy?: ShellStrategy;
-  /** `direct` only: run commands through `sudo -n` (passwordless sudo); default `false`. */
+  /**
+   * `direct`, and `auto` from a plain shell: run commands over exec channels through `sudo -n`
+   * (passwordless sudo); default `false`.
+   */
   readonly sudo?: boolean;
   /** `expert` only: the password sudo asks for; default {@link SshEndpoint.password}. */
   readonly sudoPassword?: Secret;
   /** `expert` only: `sudo su` (default), `sudo su -` or `sudo -i`. */
   readonly escalation?: EscalationCommand;
-  /** `expert` only: prompt patterns to override. */
+  /** `expert` and `auto`: prompt patterns to override. */
   readonly prompts?: Partial<ExpertPrompts>;
-  /** `expert` only: deadline for reaching root after login; default `30000`. */
+  /**
+   * `expert` and `auto`: deadline for reaching root after login; default `30000` (public FTD
+   * scripts wait 30 s or more for a login).
+   */
   readonly loginTimeoutMs?: number;
-  /** `expert` only: give up when no expected prompt and no output come for this long; default `10000`. */
+  /** `expert` and `auto`: give up when no expected prompt and no output come for this long; default `10000`. */
   readonly idleTimeoutMs?: number;
+  /**
+   * `expert` and `auto`: how long the output must be quiet before its last line counts as a
+   * prompt; default `200`.
+   */
+  readonly promptSettleMs?: number;
   /**
    * `expert` only: the appliance directory in which the session makes its private scratch
    * directory (`.sftunnel-ca.XXXXXXXX`, mode 0700) and where stale ones of earlier sessions are
@@ -126,7 +143,7 @@ async function openChannel(
   options: SshHostOptions,
 ): Promise<{ readonly channel: CommandChannel; readonly strategy: 'direct' | 'expert' }> {
   const strategy = options.strategy ?? 'auto';
-  if (strategy === 'direct') return { channel: new DirectShell(connection, { sudo: options.sudo === true }), strategy };
+  if (strategy === 'direct') return { channel: await checkedDirect(connection, options, 'direct'), strategy };
   const password = options.sudoPassword ?? options.password;
   const shell = await ExpertShell.open(connection, {
     ...(password === undefined ? {} : { password }),
@@ -137,8 +154,35 @@ async function openChannel(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.scratchParent === undefined ? {} : { scratchParent: options.scratchParent }),
-    onlyFromCli: strategy === 'auto',
+    ...(options.promptSettleMs === undefined ? {} : { promptSettleMs: options.promptSettleMs }),
+    onlyFromCli: strategy === 'auto' && options.sudo === true,
+    directFromRoot: strategy === 'auto',
   });
-  if (shell === undefined) return { channel: new DirectShell(connection, { sudo: options.sudo === true }), strategy: 'direct' };
+  if (shell === undefined) return { channel: await checkedDirect(connection, options, 'auto'), strategy: 'direct' };
   return { channel: shell, strategy: 'expert' };
+}
+
+/**
+ * Exec channels, once `id -u` over one of them says 0.
+ *
+ * @throws SftunnelCaError `ESCALATION_FAILED` when the commands would not run as root
+ */
+async function checkedDirect(connection: SshConnection, options: SshHostOptions, strategy: ShellStrategy): Promise<DirectShell> {
+  const sudo = options.sudo === true;
+  const channel = new DirectShell(connection, { sudo });
+  const id = await channel.exec('id -u', { step: 'check-root', timeoutMs: options.operationTimeoutMs ?? 30_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const uid = id.stdout.toString('utf8').trim();
+  if (id.code === 0 && uid === '0') return channel;
+  const seen =
+    id.code === 0
+      ? `\`id -u\` printed ${JSON.stringify(uid)}, not 0`
+      : `\`${sudo ? 'sudo -n id -u' : 'id -u'}\` failed (exit ${id.code}: ${JSON.stringify(id.stderr.toString('utf8').trim().split('\n').at(-1) ?? '')})`;
+  const remedy = sudo
+    ? 'give the user passwordless sudo, or use --strategy auto or expert without sudo (sudo su from the login shell, answering the password)'
+    : 'use --strategy auto or expert (sudo su from the login shell), log in as root, or use passwordless sudo (sudo: true)';
+  throw new SftunnelCaError(
+    'ESCALATION_FAILED',
+    `strategy ${strategy}${sudo ? ' with sudo -n' : ''} as ${options.username} is not root: ${seen}; the session would run unprivileged. To fix: ${remedy}`,
+    { host: connection.name, step: 'check-root' },
+  );
 }

@@ -5,6 +5,14 @@ if [ "$1" = "-c" ]; then
   echo '% the CLI does not run commands over exec' >&2
   exit 1
 fi
+case "$USER" in
+  *-ftd64)
+    # FTD 6.4 on hardware, as public transcripts show it, with a MOTD whose lines look like prompts.
+    printf 'Last login: Tue Jan 24 18:18:07 UTC 2023 from 10.0.0.5 on pts/0\n'
+    printf "Successful login attempts for user 'admin' : 3\n"
+    printf '#####\n#\n-->\n> -->\n$$$\n#### Authorized use only ####\n'
+    ;;
+esac
 printf '\nCopyright 2004-2024, Cisco and/or its affiliates. All rights reserved.\n'
 printf '\033[1mCisco Firepower Extensible Operating System (FX-OS) v2.14\033[0m\n'
 printf 'Cisco Firepower Threat Defense for VMware v7.4.1 (build 172)\n\n'
@@ -15,6 +23,13 @@ while true; do
     expert)
       case "$USER" in
         *-noexpert) printf '%% Invalid command: expert (not permitted for this user)\n' ;;
+        *-ftd64)
+          printf '**************************************************************\n'
+          printf 'NOTICE - Shell access will be deprecated in future releases\n'
+          printf '         and will be replaced with a separate expert mode CLI.\n'
+          printf '**************************************************************\n'
+          exec env PS1='\u@\h:\w\$ ' /bin/bash --norc -i
+          ;;
         *) exec env PS1='\u@\h:\w\$ ' /bin/bash --norc -i ;;
       esac
       ;;

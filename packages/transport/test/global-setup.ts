@@ -18,6 +18,9 @@ export default function setup(): () => void {
     [TEST_USERS.admin.name]: CLISH_PATH,
     [TEST_USERS.noExpert.name]: CLISH_PATH,
     [TEST_USERS.ops.name]: '/bin/bash',
+    [TEST_USERS.bashAdmin.name]: '/bin/bash',
+    [TEST_USERS.ftd64.name]: CLISH_PATH,
+    [TEST_USERS.plain.name]: '/bin/bash',
   };
   for (const user of Object.values(TEST_USERS)) {
     removeUser(user.name);
@@ -31,6 +34,10 @@ export default function setup(): () => void {
       `${TEST_USERS.admin.name} ALL=(ALL:ALL) ALL`,
       `${TEST_USERS.noExpert.name} ALL=(ALL:ALL) ALL`,
       `${TEST_USERS.ops.name} ALL=(ALL:ALL) NOPASSWD: ALL`,
+      `${TEST_USERS.bashAdmin.name} ALL=(ALL:ALL) ALL`,
+      `${TEST_USERS.ftd64.name} ALL=(ALL:ALL) ALL`,
+      // As public transcripts show sudo on the appliances: the lecture, then `Password: `.
+      `Defaults:${TEST_USERS.bashAdmin.name}, ${TEST_USERS.ftd64.name} lecture=always, passprompt="Password: "`,
       '',
     ].join('\n'),
     { mode: 0o440 },

@@ -9,6 +9,18 @@ export const TEST_USERS = {
   noExpert: { name: 'sftca-noexpert', password: 'N0exp-t3st-pw/41ad' },
   /** Plain bash login with password; passwordless sudo. */
   ops: { name: 'sftca-ops', password: 'Ops-t3st-pw/77e0' },
+  /**
+   * Like an FMC 6.0–6.2 (or one whose CLI is disabled): SSH lands in bash as this user; sudo
+   * asks this user's password with `Password: ` after its lecture, every time.
+   */
+  bashAdmin: { name: 'sftca-bashadm', password: 'B4sh-t3st-pw/c01d' },
+  /**
+   * Like an FTD 6.4 on hardware: the CLISH stand-in with `Last login`, login attempts and MOTD
+   * lines of `#####` and `-->`; `expert` prints the NOTICE block; sudo lectures and asks `Password: `.
+   */
+  ftd64: { name: 'sftca-ftd64', password: 'F64-t3st-pw/5e7a' },
+  /** Bash login, no sudo at all: no way to root. */
+  plain: { name: 'sftca-plain', password: 'Pl41n-t3st-pw/0b3d' },
 } as const;
 
 /** Where global-setup installs the CLISH stand-in (the admin users' login shell). */

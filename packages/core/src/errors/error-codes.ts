@@ -113,8 +113,8 @@ const TABLE = {
     remedy: 'Treat as a possible attack until explained: confirm the appliance was reinstalled or re-keyed, verify the new fingerprint out of band, then update known_hosts.',
   },
   ESCALATION_FAILED: {
-    meaning: 'The login shell could not be taken to a root shell (CLI → expert → sudo): wrong sudo password, expert not permitted, a forced password change, or an unexpected prompt.',
-    remedy: 'Check that the user has Config privilege (needed for `expert`) and that the sudo password is right; log in by hand once to clear a pending password change.',
+    meaning: 'The session would not be root, whatever the strategy (CLI → expert → sudo, sudo from a bash landing, or exec whose `id -u` is not 0): wrong sudo password, expert not permitted, sudo refused, a forced password change, a first-login EULA or a pager, or an unknown prompt (the message names the state and the last line seen).',
+    remedy: 'Check that the user has Config privilege (needed for `expert`) and that the sudo password is right; log in by hand once to clear a pending password change or EULA; for `direct`, log in as root or use passwordless sudo; adjust the prompt patterns or timeouts if the appliance shows others.',
   },
   COMMAND_FAILED: {
     meaning: 'A command run on the appliance as part of an operation exited with a non-zero status.',

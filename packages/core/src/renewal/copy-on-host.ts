@@ -33,6 +33,24 @@ export interface CopyOnHostOptions {
 
 const BATCH = 20;
 
+/** The longest command a batch makes, in characters: an SSH exec request (and a shell's argument) is bounded, about 32 KB for some servers. */
+const MAX_COMMAND_CHARS = 24_000;
+
+/** Consecutive batches of at most {@link BATCH} copies whose command stays within {@link MAX_COMMAND_CHARS} (a single copy always makes one). */
+function batches(copies: readonly HostCopy[], command: (batch: readonly HostCopy[]) => string): HostCopy[][] {
+  const out: HostCopy[][] = [];
+  let current: HostCopy[] = [];
+  for (const copy of copies) {
+    const next = [...current, copy];
+    if (current.length > 0 && (next.length > BATCH || command(next).length > MAX_COMMAND_CHARS)) {
+      out.push(current);
+      current = [copy];
+    } else current = next;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 /**
  * Replaces many files of one host from files already on it (the FMC's switch from its staging
  * directory, a rollback from backups) in a few commands: per file, keep a backup (see
@@ -50,30 +68,28 @@ const BATCH = 20;
  */
 export async function copyOnHost(host: Host, copies: readonly HostCopy[], options: CopyOnHostOptions): Promise<Record<string, ReplacedFile>> {
   const { step } = options;
-  for (let start = 0; start < copies.length; start += BATCH) {
-    const batch = copies.slice(start, start + BATCH);
-    const lines = batch.map((copy) => {
-      const destination = shellWord(copy.destination);
-      const temporary = shellWord(`${copy.destination}.sftunnel-ca.tmp`);
-      const put = `cp ${shellWord(copy.source)} ${temporary} && chmod ${copy.mode.toString(8)} ${temporary} && mv -f ${temporary} ${destination}`;
-      const failed = `{ echo ${shellWord(copy.destination)} >&2; exit 3; }`;
-      if (copy.backupSuffix === undefined) return `${put} || ${failed}`;
-      const backup = shellWord(copy.destination + copy.backupSuffix);
-      const dated = shellWord(`${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`);
-      const keep = `{ [ ! -e ${destination} ] || { { [ ! -e ${backup} ] || { R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${backup} "$R"; }; } && cp -p ${destination} ${backup}; }; }`;
-      const done = `[ -e ${destination} ] && [ "$(sha256sum < ${destination} | cut -c1-64)" = ${copy.sha256} ]`;
-      return `if ${done}; then :; else ${keep} && ${put} || ${failed}; fi`;
-    });
-    // No level of a source, destination, temporary file or backup name may be a symbolic link: checked in the command that copies.
-    const guard = refuseSymlinksCommand(
-      batch.flatMap((copy) => [
-        copy.source,
-        copy.destination,
-        `${copy.destination}.sftunnel-ca.tmp`,
-        ...(copy.backupSuffix === undefined ? [] : [copy.destination + copy.backupSuffix, `${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`]),
-      ]),
-    );
-    const result = await host.run(`${guard} || exit $?\n${lines.join('\n')}`);
+  const line = (copy: HostCopy): string => {
+    const destination = shellWord(copy.destination);
+    const temporary = shellWord(`${copy.destination}.sftunnel-ca.tmp`);
+    const put = `cp ${shellWord(copy.source)} ${temporary} && chmod ${copy.mode.toString(8)} ${temporary} && mv -f ${temporary} ${destination}`;
+    const failed = `{ echo ${shellWord(copy.destination)} >&2; exit 3; }`;
+    if (copy.backupSuffix === undefined) return `${put} || ${failed}`;
+    const backup = shellWord(copy.destination + copy.backupSuffix);
+    const dated = shellWord(`${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`);
+    const keep = `{ [ ! -e ${destination} ] || { { [ ! -e ${backup} ] || { R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${backup} "$R"; }; } && cp -p ${destination} ${backup}; }; }`;
+    const done = `[ -e ${destination} ] && [ "$(sha256sum < ${destination} | cut -c1-64)" = ${copy.sha256} ]`;
+    return `if ${done}; then :; else ${keep} && ${put} || ${failed}; fi`;
+  };
+  // No level of a source, destination, temporary file or backup name may be a symbolic link: checked in the command that copies.
+  const guarded = (copy: HostCopy): string[] => [
+    copy.source,
+    copy.destination,
+    `${copy.destination}.sftunnel-ca.tmp`,
+    ...(copy.backupSuffix === undefined ? [] : [copy.destination + copy.backupSuffix, `${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`]),
+  ];
+  const command = (batch: readonly HostCopy[]): string => `${refuseSymlinksCommand(batch.flatMap(guarded))} || exit $?\n${batch.map(line).join('\n')}`;
+  for (const batch of batches(copies, command)) {
+    const result = await host.run(command(batch));
     const refused = symlinkRefusal(result, host.name, step);
     if (refused !== undefined) throw refused;
     if (result.code !== 0) {

@@ -151,4 +151,25 @@ describe('renewal › writes refuse symbolic links at every level, in the comman
     expect(await codeOf(() => readFilesInFewCommands(host, [path], { step: 'inspect', refuseSymlinks: true }))).toEqual({ code: 'DEVICE_PATH_SYMLINK', file: join(peers, 'uuid') });
     expect((await readFilesInFewCommands(host, [path], { step: 'inspect' })).get(path)).toBe('victim\n');
   });
+
+  it('a copy batch with the guard stays within a bounded command length, and copies every file', async () => {
+    const base = join(root, 'many', 'var/sf/peers');
+    const staging = join(root, 'many', 'var/tmp/certs/1796538541/peers');
+    const commands: string[] = [];
+    const recording: Host = { ...host, run: (command, options) => (commands.push(command), host.run(command, options)) };
+    const copies = Array.from({ length: 45 }, (_, i) => {
+      const uuid = `0f6a${String(i).padStart(4, '0')}-7c1e-4d2b-9a3f-${'5'.repeat(12)}`;
+      mkdirSync(join(base, uuid, 'certs_pushed'), { recursive: true });
+      mkdirSync(join(staging, uuid), { recursive: true });
+      const content = `${PEM}${i}\n`;
+      writeFileSync(join(staging, uuid, 'sftunnel-cert.pem'), content);
+      writeFileSync(join(base, uuid, 'certs_pushed', 'sftunnel-cert.pem'), 'old\n');
+      return { source: join(staging, uuid, 'sftunnel-cert.pem'), destination: join(base, uuid, 'certs_pushed', 'sftunnel-cert.pem'), sha256: sha256(content), mode: 0o644, backupSuffix: '.backup' };
+    });
+    const replaced = await copyOnHost(recording, copies, { step: 'fmc-switch', now: new Date(1_750_000_000_000) });
+    expect(Object.keys(replaced)).toHaveLength(45);
+    const copying = commands.filter((c) => c.includes('sftunnel-ca.tmp'));
+    expect(copying.length).toBeGreaterThanOrEqual(3);
+    for (const command of copying) expect(command.length).toBeLessThanOrEqual(24_000);
+  });
 });
