@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The system set-up the test suite needs, in one place: `pnpm test` runs it first, and so does
 # .ci/run. Each line of NEEDS is "command Debian-package": the command the suite runs, and the
-# package that brings it.
+# package that brings it; a command "python3:<module>" is a module Debian's /usr/bin/python3 imports.
 #
 #   scripts/system-setup.sh           install what is missing (as root, with apt-get); otherwise stop
 #                                     and print the exact command to run
@@ -19,6 +19,7 @@ NEEDS=(
   "promtool prometheus"
   "script bsdutils"
   "useradd passwd"
+  "python3:paramiko python3-paramiko"
 )
 
 check_only=false
@@ -34,7 +35,11 @@ PATH="$PATH:/usr/sbin:/sbin"
 missing=()
 for need in "${NEEDS[@]}"; do
   read -r command package <<< "$need"
-  if ! command -v "$command" >/dev/null 2>&1; then
+  case "$command" in
+    python3:*) present() { /usr/bin/python3 -c "import ${1#python3:}" >/dev/null 2>&1; } ;;
+    *) present() { command -v "$1" >/dev/null 2>&1; } ;;
+  esac
+  if ! present "$command"; then
     case " ${missing[*]-} " in *" $package "*) ;; *) missing+=("$package") ;; esac
   fi
 done
