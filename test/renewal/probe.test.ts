@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { fmcPushedFiles, ftdPeerFiles, PROBED_COMMANDS, type ApplianceProbeReport } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +118,30 @@ describe('sftunnel-ca probe › an fmc-7 with ftd-6.4-hw, ftd-7-virtual and fp41
     expect(lines.find((l) => l.startsWith('ftd7 '))).toMatch(/\s0\/1 up\s/);
     expect(run.stdout).toContain(`0600 root:root   ${fixture.lab.layout.fmc.caKey}\n`);
     expect(run.stdout).not.toContain(fixture.lab.fmc.password);
+  });
+  it('with --transcript, writes each session’s login as it went (0600, the password and key material never in it) and names its steps', async () => {
+    const { lab } = fixture;
+    const directory = `${fixture.dir}/transcripts`;
+    const { code, document } = await probe(fixture, ['--transcript', directory]);
+    expect(code).toBe(0);
+    expectValidDocument('sftunnel-ca/probe/v1', document);
+    const ftd64 = document.appliances.find((a) => a.name === 'ftd64') as ProbeDocument['appliances'][number] & { loginSteps: string[]; transcript: string };
+    expect(ftd64.loginSteps).toEqual(expect.arrayContaining(['expert', 'password', 'root']));
+    expect(ftd64.transcript).toBe(`${directory}/ftd64.transcript`);
+    expect((await stat(directory)).mode & 0o777).toBe(0o700);
+    expect((await stat(ftd64.transcript)).mode & 0o777).toBe(0o600);
+    const text = await readFile(ftd64.transcript, 'utf8');
+    // The 6.4 login as the transcript shows it, what was typed, and the steps.
+    expect(text).toContain('Successful login attempts for user');
+    expect(text).toContain('NOTICE - Shell access will be deprecated');
+    expect(text).toMatch(/>> "expert\\n"/);
+    expect(text).toContain('>> "<password>\\n"');
+    expect(text).toContain('escalation root');
+    for (const appliance of lab.appliances) expect(text).not.toContain(appliance.password);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    const fmc = document.appliances.find((a) => a.role === 'fmc') as { transcript?: string };
+    expect(fmc.transcript).toBeDefined();
+    expect(await readFile(fmc.transcript!, 'utf8')).not.toMatch(/PRIVATE KEY/);
   });
 });
 

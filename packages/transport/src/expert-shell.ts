@@ -176,6 +176,7 @@ export class ExpertShell implements CommandChannel {
                   return;
                 case 'send':
                   options.onEvent?.({ type: 'escalation', host, state: machine.state });
+                  options.onEvent?.({ type: 'login-text', host, direction: 'sent', text: redact(action.text) });
                   channel.write(action.text);
                   return;
                 case 'send-password':
@@ -185,6 +186,7 @@ export class ExpertShell implements CommandChannel {
                     return;
                   }
                   options.onEvent?.({ type: 'escalation', host, state: 'password' });
+                  options.onEvent?.({ type: 'login-text', host, direction: 'sent', text: '<password>\n' });
                   channel.write(`${password.revealText()}\n`);
                   return;
                 case 'ready':
@@ -204,7 +206,9 @@ export class ExpertShell implements CommandChannel {
             const onData = (chunk: Buffer): void => {
               armIdle();
               clearTimeout(settle);
-              act(machine.feed(decoder.write(chunk)));
+              const text = decoder.write(chunk);
+              if (text !== '') options.onEvent?.({ type: 'login-text', host, direction: 'received', text: redact(text) });
+              act(machine.feed(text));
               // A prompt counts once the output has been quiet for the settle time.
               if (machine.state !== 'ready' && machine.state !== 'failed') settle = setTimeout(() => act(machine.quiet()), settleMs);
             };

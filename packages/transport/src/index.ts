@@ -41,6 +41,7 @@ export type {
   RetryEvent,
   BannerEvent,
   EscalationEvent,
+  LoginTextEvent,
   StaleScratchEvent,
   StrategyEvent,
   OperationEvent,

@@ -66,6 +66,20 @@ export interface BannerEvent extends TransportEventBase {
   readonly text: string;
 }
 
+/**
+ * Text of an interactive login, as it went: what the appliance printed (`received`) and what was
+ * typed (`sent`; a password is shown as `<password>`). Only the login: commands and file contents
+ * never appear. For a transcript an operator can share.
+ */
+export interface LoginTextEvent extends TransportEventBase {
+  /** Discriminant. */
+  readonly type: 'login-text';
+  /** Which way the text went. */
+  readonly direction: 'received' | 'sent';
+  /** The text, the session's password replaced by `<redacted>`. */
+  readonly text: string;
+}
+
 /** The expert login moved on: `expert`, `sudo`, `password`, `pinning`, `root`. */
 export interface EscalationEvent extends TransportEventBase {
   /** Discriminant. */
@@ -128,6 +142,7 @@ export type TransportEvent =
   | RetryEvent
   | BannerEvent
   | EscalationEvent
+  | LoginTextEvent
   | StaleScratchEvent
   | StrategyEvent
   | OperationEvent

@@ -7,6 +7,7 @@ import { writeJson, writeText } from '../output.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
+import { SessionTranscripts } from '../session-transcript.js';
 
 /** The `schema` of `probe --json` documents. */
 export const PROBE_SCHEMA_ID = 'sftunnel-ca/probe/v1';
@@ -17,6 +18,7 @@ interface ProbeFlags extends SshFlags {
   readonly devices?: string;
   readonly concurrency?: string;
   readonly caKey?: string;
+  readonly transcript?: string;
   readonly json?: boolean;
 }
 
@@ -31,6 +33,10 @@ export interface ProbedAppliance {
   readonly reached: boolean;
   /** Why it was not reached (`CODE: message`). */
   readonly error?: string;
+  /** The interactive login's steps, in order (`expert`, `sudo`, `password`, `root`…); none for exec channels. */
+  readonly loginSteps: readonly string[];
+  /** Where its session's transcript was written (`--transcript`). */
+  readonly transcript?: string;
   /** What the probe found, when reached. */
   readonly report?: ApplianceProbeReport;
 }
@@ -47,18 +53,22 @@ export function probeCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         'login went (strategy, and whether `id -u` says 0), the software version, every layout path with owner and mode, on ' +
         'the FMC the InternalCA’s key (--ca-key) and whether it belongs to the live CA, whether base64, sha256sum, mktemp, ' +
         'cp, mv, chmod, pmtool and sftunnel_status.pl are there, free disk, the clock offset from this machine, and the ' +
-        'tunnels sftunnel_status.pl shows. Exit 0 when every appliance was reached as root and read in full, 1 otherwise.',
+        'tunnels sftunnel_status.pl shows. With --transcript DIR, each session’s login as it went (what the appliance printed, ' +
+        'what was typed, passwords shown as <password>, no command output, no key material) is written to DIR/<name>.transcript ' +
+        '(0600), to share with whoever maintains the appliance. Exit 0 when every appliance was reached as root and read in full, 1 otherwise.',
     )
     .addOption(new Option('--fmc <user@host[:port]>', 'the FMC, over SSH').makeOptionMandatory())
     .addOption(new Option('--devices <inventory>', 'devices to probe and how to reach them: a devices.csv, or a YAML/JSON inventory'))
     .addOption(new Option('--concurrency <n>', 'appliances probed at once (default 16)'))
     .addOption(caKeyOption())
+    .addOption(new Option('--transcript <dir>', 'write each session’s login transcript (passwords and key material removed) to <dir>/<name>.transcript, mode 0600'))
     .addOption(new Option('--json', `print one JSON document (schema ${PROBE_SCHEMA_ID})`))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ sftunnel-ca probe --fmc admin@192.0.2.10 --password-file ~/.fmc-password --devices devices.csv\n' +
-        '  $ sftunnel-ca probe --fmc admin@fmc.example.net --devices inventory.yaml --strategy expert --json\n',
+        '  $ sftunnel-ca probe --fmc admin@fmc.example.net --devices inventory.yaml --strategy expert --json\n' +
+        '  $ sftunnel-ca probe --fmc admin@fmc.example.net --devices devices.csv --transcript ./transcripts\n',
     )
     .action(async (flags: ProbeFlags) => {
       const [{ probeAppliance }, { SshHost, runPool }, { inventoryConnect }, { resolveDeviceCredentials }, { readDevicesFile }] = await Promise.all([
@@ -75,12 +85,15 @@ export function probeCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
       const deviceRows = devicesFile?.rows.filter((row) => row.role !== 'fmc') ?? [];
       const credentials = devicesFile === undefined ? new Map() : await resolveDeviceCredentials(io, deviceRows, devicesFile.path);
-      const connectRow = inventoryConnect(credentials, sharedSshOptions(flags));
       const now = (): Date => io.now();
-      type Target = { readonly name: string; readonly role: 'fmc' | 'ftd'; readonly address: string; connect(signal: AbortSignal): Promise<SshHostType> };
+      const transcripts = new SessionTranscripts(now);
+      const shared = { ...sharedSshOptions(flags), onEvent: transcripts.listener };
+      const connectRow = inventoryConnect(credentials, shared);
+      /** `session`: the name its transport events carry. */
+      type Target = { readonly name: string; readonly session: string; readonly role: 'fmc' | 'ftd'; readonly address: string; connect(signal: AbortSignal): Promise<SshHostType> };
       const targets: Target[] = [
-        { name: flags.fmc, role: 'fmc', address: target.host, connect: (signal) => SshHost.connect({ ...fmcOptions, signal }) },
-        ...deviceRows.map((row): Target => ({ name: row.name, role: 'ftd', address: row.address, connect: (signal) => connectRow(row, signal) })),
+        { name: flags.fmc, session: fmcOptions.name ?? target.host, role: 'fmc', address: target.host, connect: (signal) => SshHost.connect({ ...fmcOptions, onEvent: transcripts.listener, signal }) },
+        ...deviceRows.map((row): Target => ({ name: row.name, session: row.name, role: 'ftd', address: row.address, connect: (signal) => connectRow(row, signal) })),
       ];
       const outcomes = await runPool(
         targets,
@@ -94,12 +107,15 @@ export function probeCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         },
         { ...(concurrency === undefined ? {} : { concurrency }) },
       );
+      const written = flags.transcript === undefined ? new Map<string, string>() : await transcripts.write(flags.transcript);
       const appliances = outcomes.map((outcome): ProbedAppliance => {
         const { name, role, address } = outcome.item;
-        if (outcome.ok) return { name, role, address, reached: true, report: outcome.value };
+        const key = outcome.item.session;
+        const session = { loginSteps: transcripts.steps(key), ...(written.has(key) ? { transcript: written.get(key) } : {}) };
+        if (outcome.ok) return { name, role, address, reached: true, ...session, report: outcome.value };
         const code = (outcome.error as { code?: unknown }).code;
         const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-        return { name, role, address, reached: false, error: typeof code === 'string' ? `${code}: ${message}` : message };
+        return { name, role, address, reached: false, ...session, error: typeof code === 'string' ? `${code}: ${message}` : message };
       });
       const healthy = appliances.filter(isHealthy).length;
       if (flags.json === true) writeJson(io, PROBE_SCHEMA_ID, { fmc: flags.fmc, probedAt: now().toISOString(), healthy, unhealthy: appliances.length - healthy, appliances });
@@ -149,6 +165,8 @@ export function formatProbe(appliances: readonly ProbedAppliance[]): string {
     return [
       '',
       `${a.name} (${a.address}), ${r.role}${r.login.root ? '' : `: NOT ROOT (uid ${r.login.uid ?? '?'}), renewal would fail or read as that user`}`,
+      ...(a.loginSteps.length === 0 ? [] : [`  login: ${a.loginSteps.join(' → ')}`]),
+      ...(a.transcript === undefined ? [] : [`  transcript: ${a.transcript}`]),
       ...r.paths.map((p) => (p.present ? `  ${mode(p.mode)} ${`${p.owner ?? '?'}:${p.group ?? '?'}`.padEnd(11)} ${p.type === 'directory' ? `${p.path}/` : p.path}` : `  missing          ${p.path}`)),
       ...r.commands.filter((c) => !c.present).map((c) => `  command not found: ${c.name}`),
       ...r.problems.map((p) => `  could not read: ${p}`),

@@ -528,6 +528,8 @@ export const JSON_SCHEMAS = {
             address: { type: 'string' },
             reached: { type: 'boolean' },
             error: { type: 'string' },
+            loginSteps: { type: 'array', items: { type: 'string' } },
+            transcript: { type: 'string' },
             report: {
               type: 'object',
               required: ['host', 'role', 'probedAt', 'login', 'version', 'paths', 'commands', 'freeDisk', 'problems'],
