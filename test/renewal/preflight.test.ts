@@ -34,11 +34,12 @@ describe('preflight › a clean fleet', () => {
     expect(report.findings.find((f) => f.probe === 'fmc-version')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('7.2.9.99-4') });
     expect(verdictOf(report, 'critical-task')).toBe('pass');
     expect(verdictOf(report, 'ca-key')).toBe('pass');
+    expect(verdictOf(report, 'tools')).toBe('pass');
     expect(verdictOf(report, 'clock-skew')).toBe('pass');
     for (const device of fleet.lab.devices) {
-      for (const probe of ['device-reachable', 'clock-skew', 'free-disk']) expect(verdictOf(report, probe, device.name), `${probe} ${device.name}`).toBe('pass');
+      for (const probe of ['device-reachable', 'clock-skew', 'free-disk', 'tools']) expect(verdictOf(report, probe, device.name), `${probe} ${device.name}`).toBe('pass');
     }
-    expect(report.counts).toEqual({ pass: 3 + 3 * 4, warn: 1, fail: 0 });
+    expect(report.counts).toEqual({ pass: 4 + 4 * 4, warn: 1, fail: 0 });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(() => assertPreflightPassed(report)).not.toThrow();
     // generate_certs.pl was answered no: the FMC's CA is the one it had.

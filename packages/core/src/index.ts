@@ -263,15 +263,15 @@ export { criticalTaskProbe } from './preflight/critical-task-probe.js';
 export { caKeyProbe } from './preflight/ca-key-probe.js';
 export { clockSkewProbes, type ClockSkewProbeOptions, type ClockSkewProbes } from './preflight/clock-skew-probe.js';
 export { freeDiskProbe, type FreeDiskProbeOptions } from './preflight/free-disk-probe.js';
+export { toolsProbes, type ToolsProbes } from './preflight/tools-probe.js';
 
 // ── probe ────────────────────────────────────────────────────────────────
 export {
   probeAppliance,
-  PROBED_COMMANDS,
   type ProbeApplianceParams,
   type ApplianceProbeReport,
   type ProbedPath,
-  type ProbedCommand,
   type ProbedDisk,
   type ProbedTunnel,
 } from './probe/probe-appliance.js';
+export { PROBED_COMMANDS, findCommands, readClockOffset, readFreeDisk, type ProbedCommand, type FreeDisk } from './probe/appliance-readings.js';

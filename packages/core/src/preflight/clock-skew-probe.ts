@@ -1,5 +1,6 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
+import { readClockOffset } from '../probe/appliance-readings.js';
 import { ONE_DAY_MS } from '../pki/certificate-signing.js';
 import type { DevicePreflightProbe, FmcPreflightProbe, ProbeOutcome } from './preflight-probe.js';
 
@@ -45,7 +46,7 @@ export function clockSkewProbes(options: ClockSkewProbeOptions = {}): ClockSkewP
   const warnMs = nonNegative(options.warnMs ?? 30_000, 'warnMs');
   const backdateMs = nonNegative(options.backdateMs ?? ONE_DAY_MS, 'backdateMs');
   const judge = async (host: Host, now: () => Date, signal: AbortSignal): Promise<ProbeOutcome> => {
-    const skewMs = await clockSkew(host, now, signal);
+    const skewMs = await readClockOffset(host, now, { signal });
     const skew = `the clock of ${host.name} is ${skewMs >= 0 ? '+' : '−'}${(Math.abs(skewMs) / 1000).toFixed(0)} s from the operator’s`;
     const lagMs = -skewMs;
     if (lagMs > backdateMs) {
@@ -78,18 +79,3 @@ function duration(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
-/** How far a host's clock is ahead (+) or behind (−) `now`, beyond the uncertainty of reading it; 0 within it. */
-async function clockSkew(host: Host, now: () => Date, signal: AbortSignal): Promise<number> {
-  const before = now().getTime();
-  const result = await host.run('date -u +%s', { signal });
-  const after = now().getTime();
-  const seconds = /^\s*(\d+)\s*$/.exec(result.stdout)?.[1];
-  if (result.code !== 0 || seconds === undefined) {
-    throw new SftunnelCaError('COMMAND_FAILED', `date -u +%s on ${host.name} exited ${result.code} printing ${JSON.stringify(result.stdout.trim().slice(0, 40))}`, { host: host.name, step: 'preflight' });
-  }
-  // The remote second [t, t + 1000) was read somewhere in [before, after].
-  const remote = Number(seconds) * 1000;
-  if (remote + 1000 < before) return remote + 1000 - before;
-  if (remote > after) return remote - after;
-  return 0;
-}

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import { shellWord } from '../renewal/shell-word.js';
+import { readFreeDisk } from '../probe/appliance-readings.js';
 import type { DevicePreflightProbe } from './preflight-probe.js';
 
 /** Options of {@link freeDiskProbe}. */
@@ -32,16 +31,11 @@ export function freeDiskProbe(options: FreeDiskProbeOptions = {}): DevicePreflig
     scope: 'device',
     async run({ host, device, signal }) {
       const directory = posix.dirname(device.files[0]?.destination ?? '/');
-      const result = await host.run(`df -Pk ${shellWord(directory)}`, { signal });
-      const fields = result.stdout.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
-      const available = Number(fields[3]);
-      if (result.code !== 0 || fields.length < 6 || !Number.isInteger(available)) {
-        throw new SftunnelCaError('COMMAND_FAILED', `df -Pk ${directory} on ${host.name} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { host: host.name, step: 'preflight', file: directory });
-      }
+      const { availableKiB: available, usedPercent, mountedOn } = await readFreeDisk(host, directory, { signal });
       if (available < needed) {
         return {
           verdict: 'fail',
-          message: `${directory} on ${host.name} has ${available} KiB free (${fields[5] ?? '?'} ${fields[4] ?? ''} used); delivery needs ${needed} KiB`,
+          message: `${directory} on ${host.name} has ${available} KiB free (${mountedOn} ${usedPercent} used); delivery needs ${needed} KiB`,
           remedy: `free space on ${host.name} (old logs, old backups, core files) and run the preflight again`,
           cause: 'DISK_FULL',
         };

@@ -10,6 +10,7 @@ import { caKeyProbe } from './ca-key-probe.js';
 import { criticalTaskProbe } from './critical-task-probe.js';
 import { fmcVersionProbe } from './fmc-version-probe.js';
 import { freeDiskProbe } from './free-disk-probe.js';
+import { toolsProbes } from './tools-probe.js';
 import type { DevicePreflightProbe, FmcPreflightProbe, PreflightContext, PreflightProbe, PreflightVerdict, ProbeOutcome } from './preflight-probe.js';
 import type { PreflightFinding, PreflightReport } from './preflight-report.js';
 
@@ -40,7 +41,8 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
 
 /**
  * The built-in probes: `fmc-version` (hotfix advice), `critical-task` (generate_certs.pl's own
- * check), `ca-key` (the InternalCA's key found and matching the CA), `clock-skew` (FMC and every device against the operator), `free-disk` (every device's
+ * check), `ca-key` (the InternalCA's key found and matching the CA), `tools` (the commands the
+ * renewal runs, found as `probe` finds them, on the FMC and every device), `clock-skew` (FMC and every device against the operator), `free-disk` (every device's
  * peer directory).
  *
  * @example
@@ -52,7 +54,8 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
  */
 export function defaultPreflightProbes(options: Pick<ClockSkewProbeOptions, 'backdateMs'> = {}): PreflightProbe[] {
   const clocks = clockSkewProbes(options);
-  return [fmcVersionProbe(), criticalTaskProbe(), caKeyProbe(), clocks.fmc, clocks.device, freeDiskProbe()];
+  const tools = toolsProbes();
+  return [fmcVersionProbe(), criticalTaskProbe(), caKeyProbe(), clocks.fmc, tools.fmc, clocks.device, freeDiskProbe(), tools.device];
 }
 
 /**

@@ -6,10 +6,8 @@ import { isUuid } from '../identity/uuid.js';
 import { DEFAULT_APPLIANCE_LAYOUT, ftdPeerFiles, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { DEFAULT_FMC_VERSION_FILES, versionIn } from '../preflight/fmc-version-probe.js';
 import { inspectFmc, type InspectedCaKey } from '../renewal/inspect.js';
-import { shellWord } from '../renewal/shell-word.js';
+import { findCommands, readClockOffset, readFreeDisk, type ProbedCommand } from './appliance-readings.js';
 
-/** The commands the renewal engine relies on, which {@link probeAppliance} looks for. */
-export const PROBED_COMMANDS: readonly string[] = ['base64', 'sha256sum', 'mktemp', 'cp', 'mv', 'chmod', 'pmtool', 'sftunnel_status.pl'];
 
 /** What {@link probeAppliance} is told about the appliance and the session. */
 export interface ProbeApplianceParams {
@@ -41,12 +39,6 @@ export interface ProbedPath {
   readonly group?: string;
   /** Permission bits, when present (e.g. `0o644`). */
   readonly mode?: number;
-}
-
-/** Whether a command the engine relies on is on the shell's `PATH`. */
-export interface ProbedCommand {
-  readonly name: string;
-  readonly present: boolean;
 }
 
 /** Free space of the file system holding a directory. */
@@ -166,17 +158,11 @@ export async function probeAppliance(host: Host, params: ProbeApplianceParams): 
   const disks = params.role === 'fmc' ? [posix.dirname(layout.fmc.caCertificate), layout.fmc.peersDirectory, layout.fmc.failedPushDirectory] : [layout.ftd.peersDirectory];
   const freeDisk: ProbedDisk[] = [];
   for (const path of disks) {
-    const available = await attempt(`df -Pk ${path}`, async () => {
-      const result = await host.run(`df -Pk ${shellWord(path)}`, options);
-      const fields = result.stdout.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
-      const kib = Number(fields[3]);
-      if (result.code !== 0 || fields.length < 6 || !Number.isInteger(kib)) throw new Error(`exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`);
-      return kib;
-    });
+    const available = await attempt(`df -Pk ${path}`, async () => (await readFreeDisk(host, path, options)).availableKiB);
     freeDisk.push({ path, availableKiB: available });
   }
 
-  const clockOffsetMs = await attempt('date -u +%s', () => clockOffset(host, params.now, options));
+  const clockOffsetMs = await attempt('date -u +%s', () => readClockOffset(host, params.now, options));
 
   const tunnels = await attempt('sftunnel_status.pl', async () => {
     const result = await host.run('sftunnel_status.pl', options);
@@ -220,24 +206,3 @@ async function layoutPaths(host: Host, role: 'fmc' | 'ftd', layout: ApplianceLay
   return paths;
 }
 
-/** Which of {@link PROBED_COMMANDS} the shell finds, in one `command -v` loop. */
-async function findCommands(host: Host, options: { readonly signal?: AbortSignal }): Promise<ProbedCommand[]> {
-  const script = `for c in ${PROBED_COMMANDS.map(shellWord).join(' ')}; do if command -v "$c" >/dev/null 2>&1; then echo "$c yes"; else echo "$c no"; fi; done`;
-  const result = await host.run(script, options);
-  const found = new Map([...result.stdout.matchAll(/^(\S+) (yes|no)$/gm)].map((m) => [m[1] ?? '', m[2] === 'yes']));
-  if (found.size !== PROBED_COMMANDS.length) throw new Error(`the command -v loop exited ${result.code} printing ${JSON.stringify(result.stdout.trim().slice(0, 200))}`);
-  return PROBED_COMMANDS.map((name) => ({ name, present: found.get(name) === true }));
-}
-
-/** The appliance's clock minus the operator's: 0 when its second overlaps the window of the call. */
-async function clockOffset(host: Host, now: () => Date, options: { readonly signal?: AbortSignal }): Promise<number> {
-  const before = now().getTime();
-  const result = await host.run('date -u +%s', options);
-  const after = now().getTime();
-  const seconds = /^\s*(\d+)\s*$/.exec(result.stdout)?.[1];
-  if (result.code !== 0 || seconds === undefined) throw new Error(`exited ${result.code} printing ${JSON.stringify(result.stdout.trim().slice(0, 40))}`);
-  const remote = Number(seconds) * 1000;
-  if (remote + 1000 < before) return remote + 1000 - before;
-  if (remote > after) return remote - after;
-  return 0;
-}
