@@ -187,6 +187,21 @@ describe('SshHost › root or a clear refusal, whatever the strategy (issue 21)'
     }
   });
 
+  it('expert on an FP4100/9300 module, whose expert shell starts in /opt/cisco/csp/applications: root, and a write root:root 0644', async () => {
+    const events: TransportEvent[] = [];
+    const host = await SshHost.connect(as(TEST_USERS.fp4100, { onEvent: (event) => events.push(event) }));
+    try {
+      expect(events.flatMap((event) => (event.type === 'escalation' ? [event.state] : []))).toEqual(['expert', 'sudo', 'password', 'pinning', 'root']);
+      const typed = events.flatMap((event) => (event.type === 'login-text' && event.direction === 'received' ? [event.text] : [])).join('');
+      expect(typed).toContain('@');
+      expect(typed).toMatch(/:\/opt\/cisco\/csp\/applications\$ /);
+      expect(typed).not.toContain(TEST_USERS.fp4100.password);
+      await expectRootWrite(host);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('auto and expert on a bash login without sudo: ESCALATION_FAILED at connect, saying what sudo answered; the password never echoed', async () => {
     for (const strategy of ['auto', 'expert'] as const) {
       const error = await SshHost.connect(as(TEST_USERS.plain, { strategy })).catch((caught: unknown) => caught);

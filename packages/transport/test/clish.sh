@@ -6,7 +6,7 @@ if [ "$1" = "-c" ]; then
   exit 1
 fi
 case "$USER" in
-  *-ftd64)
+  *-ftd64 | *-fp4100)
     # FTD 6.4 on hardware, as public transcripts show it, with a MOTD whose lines look like prompts.
     printf 'Last login: Tue Jan 24 18:18:07 UTC 2023 from 10.0.0.5 on pts/0\n'
     printf "Successful login attempts for user 'admin' : 3\n"
@@ -23,7 +23,9 @@ while true; do
     expert)
       case "$USER" in
         *-noexpert) printf '%% Invalid command: expert (not permitted for this user)\n' ;;
-        *-ftd64)
+        *-ftd64 | *-fp4100)
+          # An FP4100/9300 module's expert shell starts where its applications live.
+          case "$USER" in *-fp4100) cd /opt/cisco/csp/applications || exit 1 ;; esac
           printf '**************************************************************\n'
           printf 'NOTICE - Shell access will be deprecated in future releases\n'
           printf '         and will be replaced with a separate expert mode CLI.\n'

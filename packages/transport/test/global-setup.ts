@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLISH_PATH, SUDOERS_PATH, TEST_USERS } from './test-users.js';
+import { CLISH_PATH, MODULE_DIRECTORY, SUDOERS_PATH, TEST_USERS } from './test-users.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -20,6 +20,7 @@ export default function setup(): () => void {
     [TEST_USERS.ops.name]: '/bin/bash',
     [TEST_USERS.bashAdmin.name]: '/bin/bash',
     [TEST_USERS.ftd64.name]: CLISH_PATH,
+    [TEST_USERS.fp4100.name]: CLISH_PATH,
     [TEST_USERS.plain.name]: '/bin/bash',
   };
   for (const user of Object.values(TEST_USERS)) {
@@ -36,14 +37,16 @@ export default function setup(): () => void {
       `${TEST_USERS.ops.name} ALL=(ALL:ALL) NOPASSWD: ALL`,
       `${TEST_USERS.bashAdmin.name} ALL=(ALL:ALL) ALL`,
       `${TEST_USERS.ftd64.name} ALL=(ALL:ALL) ALL`,
+      `${TEST_USERS.fp4100.name} ALL=(ALL:ALL) ALL`,
       // As public transcripts show sudo on the appliances: the lecture, then `Password: `.
-      `Defaults:${TEST_USERS.bashAdmin.name}, ${TEST_USERS.ftd64.name} lecture=always, passprompt="Password: "`,
+      `Defaults:${TEST_USERS.bashAdmin.name}, ${TEST_USERS.ftd64.name}, ${TEST_USERS.fp4100.name} lecture=always, passprompt="Password: "`,
       '',
     ].join('\n'),
     { mode: 0o440 },
   );
   execFileSync('visudo', ['-c', '-q', '-f', SUDOERS_PATH]);
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  mkdirSync(MODULE_DIRECTORY, { recursive: true, mode: 0o755 });
   return () => {
     for (const user of Object.values(TEST_USERS)) removeUser(user.name);
     rmSync(SUDOERS_PATH, { force: true });

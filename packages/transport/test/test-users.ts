@@ -19,12 +19,20 @@ export const TEST_USERS = {
    * lines of `#####` and `-->`; `expert` prints the NOTICE block; sudo lectures and asks `Password: `.
    */
   ftd64: { name: 'sftca-ftd64', password: 'F64-t3st-pw/5e7a' },
+  /**
+   * Like an FTD module of an FP4100/9300: the CLISH stand-in whose `expert` shell starts in
+   * `/opt/cisco/csp/applications` (so does the root shell `sudo su` opens), NOTICE and lecture as on 6.x.
+   */
+  fp4100: { name: 'sftca-fp4100', password: 'Fp41-t3st-pw/a9c2' },
   /** Bash login, no sudo at all: no way to root. */
   plain: { name: 'sftca-plain', password: 'Pl41n-t3st-pw/0b3d' },
 } as const;
 
 /** Where global-setup installs the CLISH stand-in (the admin users' login shell). */
 export const CLISH_PATH = '/usr/local/sbin/sftunnel-ca-test-clish';
+
+/** Where the FP4100 module's expert shell starts (created by global-setup). */
+export const MODULE_DIRECTORY = '/opt/cisco/csp/applications';
 
 /** The sudoers drop-in global-setup writes. */
 export const SUDOERS_PATH = '/etc/sudoers.d/sftunnel-ca-test';
