@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFailedPush } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
@@ -85,5 +85,23 @@ describe('sftunnel-ca renew, plan and rollback: every managed device covered, jo
     expect(foreignRun.code, foreignRun.stderr).toBe(2);
     expect(foreignRun.stderr).toContain('is the journal of FMC 00000000-0000-4000-8000-000000000000');
     expect(await staged()).toEqual(before);
+  });
+
+  it('verify checks the FMC’s InternalCA key against its CA: ok after the renewal, FAIL (exit 1) when another key stands there', async () => {
+    const { lab } = fixture;
+    const csv = join(fixture.dir, 'all.csv');
+    const ok = await runBinary(['verify', ...fixture.sshKnownHosts, '--devices', csv, '--json'], { env: fixture.env });
+    const document = JSON.parse(ok.stdout) as { caKey: { path: string; state: string } };
+    expect(document.caKey).toEqual({ path: lab.layout.fmc.caKey, state: 'matches' });
+    const keyPath = lab.path(lab.fmc.name, lab.layout.fmc.caKey);
+    const key = await readFile(keyPath, 'utf8');
+    try {
+      await writeFile(keyPath, await lab.readFile(lab.fmc.name, lab.layout.fmc.sftunnelKey), { mode: 0o600 });
+      const bad = await runBinary(['verify', ...fixture.sshKnownHosts, '--devices', csv], { env: fixture.env });
+      expect(bad.code, bad.stderr).toBe(1);
+      expect(bad.stdout).toContain(`FMC CA key ${lab.layout.fmc.caKey}: FAIL: not the live InternalCA’s key (FMC_CA_KEY_MISMATCH)`);
+    } finally {
+      await writeFile(keyPath, key, { mode: 0o600 });
+    }
   });
 });
