@@ -7,8 +7,3 @@
 export function parseDeviceNames(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
 }
-
-/** A commander collector for a repeatable option: appends each value. */
-export function collect(value: string, previous: readonly string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { readOwnerOnlyFile } from './owner-only-file.js';
+import { collect } from './repeatable-option.js';
 import { SAFE_SECRET_SOURCES } from './secret-arguments.js';
 
 /** The SSH options a command takes, as commander parses them. */
@@ -62,8 +63,6 @@ export interface SshTarget {
   readonly host: string;
   readonly port: number;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds the SSH options (credentials by reference only, host keys, shell strategy, jump hosts) to a command. */
 export function addSshOptions(command: Command): Command {

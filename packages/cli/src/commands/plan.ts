@@ -8,7 +8,8 @@ import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, typ
 import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
-import { collect, parseDeviceNames } from '../device-names.js';
+import { parseDeviceNames } from '../device-names.js';
+import { collect } from '../repeatable-option.js';
 
 /** The `schema` of `plan --json` documents. */
 export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';

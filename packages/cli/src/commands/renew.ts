@@ -15,7 +15,8 @@ import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, typ
 import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
-import { collect, parseDeviceNames } from '../device-names.js';
+import { parseDeviceNames } from '../device-names.js';
+import { collect } from '../repeatable-option.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';

@@ -3,6 +3,7 @@ import type { Host } from '../host/host.js';
 import type { ReplacedFile } from './journal.js';
 import { remoteDigests } from './remote-digest.js';
 import { shellWord } from './shell-word.js';
+import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** One file {@link copyOnHost} puts in place. */
@@ -75,8 +76,7 @@ export async function copyOnHost(host: Host, copies: readonly HostCopy[], option
     const failed = `{ echo ${shellWord(copy.destination)} >&2; exit 3; }`;
     if (copy.backupSuffix === undefined) return `${put} || ${failed}`;
     const backup = shellWord(copy.destination + copy.backupSuffix);
-    const dated = shellWord(`${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`);
-    const keep = `{ [ ! -e ${destination} ] || { { [ ! -e ${backup} ] || { R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${backup} "$R"; }; } && cp -p ${destination} ${backup}; }; }`;
+    const keep = `{ [ ! -e ${destination} ] || { ${moveBackupAsideCommand(copy.destination, copy.backupSuffix, options.now)} && cp -p ${destination} ${backup}; }; }`;
     const done = `[ -e ${destination} ] && [ "$(sha256sum < ${destination} | cut -c1-64)" = ${copy.sha256} ]`;
     return `if ${done}; then :; else ${keep} && ${put} || ${failed}; fi`;
   };
@@ -85,7 +85,7 @@ export async function copyOnHost(host: Host, copies: readonly HostCopy[], option
     copy.source,
     copy.destination,
     `${copy.destination}.sftunnel-ca.tmp`,
-    ...(copy.backupSuffix === undefined ? [] : [copy.destination + copy.backupSuffix, `${copy.destination}${copy.backupSuffix}.${options.now.getTime()}`]),
+    ...(copy.backupSuffix === undefined ? [] : [copy.destination + copy.backupSuffix, datedBackupPath(copy.destination, copy.backupSuffix, options.now)]),
   ];
   const command = (batch: readonly HostCopy[]): string => `${refuseSymlinksCommand(batch.flatMap(guarded))} || exit $?\n${batch.map(line).join('\n')}`;
   for (const batch of batches(copies, command)) {

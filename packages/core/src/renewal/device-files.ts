@@ -12,6 +12,7 @@ import { underDeviceLock } from './device-lock.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { sha256 } from './sha256.js';
 import { shellWord } from './shell-word.js';
+import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
 
@@ -178,12 +179,11 @@ async function keepBackups(host: Host, changes: readonly FileChange[], suffix: s
   const script = existing
     .map(({ file }) => {
       const first = shellWord(file.destination + suffix);
-      const dated = shellWord(`${file.destination}${suffix}.${now.getTime()}`);
-      return `R=; if [ -e ${first} ]; then R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${first} "$R" || exit 3; fi; cp -p ${shellWord(file.destination)} ${first} && printf '%s\t%s\n' ${first} "$R"`;
+      return `{ ${moveBackupAsideCommand(file.destination, suffix, now)} || exit 3; } && cp -p ${shellWord(file.destination)} ${first} && printf '%s\t%s\n' ${first} "$R"`;
     })
     .join(' && ');
   // The live files, their backups and the names a backup of an earlier generation may move to: no level a symbolic link.
-  const guard = refuseSymlinksCommand(existing.flatMap(({ file }) => [file.destination, file.destination + suffix, `${file.destination}${suffix}.${now.getTime()}`]));
+  const guard = refuseSymlinksCommand(existing.flatMap(({ file }) => [file.destination, file.destination + suffix, datedBackupPath(file.destination, suffix, now)]));
   const result = await runChecked(host, `${guard} && ${script}`, 'write', signal);
   const kept = result.stdout.split('\n').filter((line) => line !== '');
   existing.forEach((change, i) => {

@@ -42,6 +42,9 @@ export interface RollbackRenewalOptions extends DeviceRunOptions {
   readonly fmcConcurrency?: number;
 }
 
+/** A file to put back whose backup was found, with the sha256 the backup holds. */
+type KeptRestore = Restore & { readonly backupSha256: string };
+
 /** One file to put back: the live path, the backup, and — from a journal — the sha256 of what the run wrote and of the backup. */
 interface Restore {
   readonly path: string;
@@ -87,9 +90,8 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
   const startedAt = options.now();
   const { journal } = options;
   const only = options.only === undefined ? undefined : new Set(options.only);
-  const named = plan.devices.filter((d) => only === undefined || only.has(d.uuid) || only.has(d.name));
-  const devices = named;
-  const restoreFmc = options.fmc ?? named.length === plan.devices.length;
+  const devices = plan.devices.filter((d) => only === undefined || only.has(d.uuid) || only.has(d.name));
+  const restoreFmc = options.fmc ?? devices.length === plan.devices.length;
   const fmcRecord = journal?.fmcSwitchRecord;
   if (!restoreFmc && options.force !== true && journal?.fmcSwitch !== undefined) {
     throw new SftunnelCaError(
@@ -189,12 +191,7 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
 
   // With the FMC: its live files and its record of every device the run re-issued, but that of a device whose own rollback failed.
   const notRolledBack = new Set(runs.filter((r) => r.outcome !== 'delivered').flatMap((r) => pushedFiles.get(r.device.uuid) ?? []));
-  const fmcTodo = fmcPlan.todo.filter((restore) => !notRolledBack.has(restore));
-  const digests = await remoteDigests(fmc, fmcTodo.map((r) => r.backup), 'rollback');
-  const copies = fmcTodo.flatMap((r) => {
-    const digest = digests.get(r.backup);
-    return digest === undefined ? [] : [{ source: r.backup, destination: r.path, sha256: digest.sha256, mode: r.mode }];
-  });
+  const copies = fmcPlan.todo.filter((restore) => !notRolledBack.has(restore)).map((r) => ({ source: r.backup, destination: r.path, sha256: r.backupSha256, mode: r.mode }));
   if (fmcRestored) options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
   await copyOnHost(fmc, copies, { step: 'rollback', now: options.now() });
   if (fmcRestored) {
@@ -227,32 +224,34 @@ export async function rollbackRenewal(fmcHost: Host, plan: RenewalPlan, options:
  * moved aside (`<backup>.<unix-ms>`) is found among the generations by its sha256, so a run can be
  * rolled back after the later one was.
  */
-async function checkRestores(host: Host, restores: readonly Restore[], step: string, signal?: AbortSignal): Promise<{ todo: Restore[]; stale: string[]; missing: string[] }> {
+async function checkRestores(host: Host, restores: readonly Restore[], step: string, signal?: AbortSignal): Promise<{ todo: KeptRestore[]; stale: string[]; missing: string[] }> {
   if (restores.length === 0) return { todo: [], stale: [], missing: [] };
   signal?.throwIfAborted();
   const generations = await backupGenerations(host, restores.filter((r) => r.recorded?.backupSha256 !== undefined).map((r) => r.backup), signal);
   const digests = await remoteDigests(host, [...restores.flatMap((r) => [r.path, r.backup]), ...[...generations.values()].flat()], step);
-  const todo: Restore[] = [];
+  const todo: KeptRestore[] = [];
   const stale: string[] = [];
   const missing: string[] = [];
+  const keep = (restore: Restore, backup: string): void => {
+    const kept = digests.get(backup);
+    if (kept === undefined) missing.push(backup);
+    else todo.push({ ...restore, backup, backupSha256: kept.sha256 });
+  };
   for (const restore of restores) {
     const live = digests.get(restore.path)?.sha256;
     const { recorded } = restore;
     if (recorded === undefined) {
-      if (digests.has(restore.backup)) todo.push(restore);
-      else missing.push(restore.backup);
+      keep(restore, restore.backup);
       continue;
     }
     if (recorded.backupSha256 === undefined) {
       // Not recorded by the run: rolled back only when it holds what the run staged for it, from the backup that copy kept.
-      if (live !== recorded.writtenSha256) continue;
-      if (digests.has(restore.backup)) todo.push(restore);
-      else missing.push(restore.backup);
+      if (live === recorded.writtenSha256) keep(restore, restore.backup);
       continue;
     }
     if (live === recorded.backupSha256) continue; // rolled back already
     const kept = [restore.backup, ...(generations.get(restore.backup) ?? [])].find((path) => digests.get(path)?.sha256 === recorded.backupSha256);
-    if (live === recorded.writtenSha256 && kept !== undefined) todo.push({ ...restore, backup: kept });
+    if (live === recorded.writtenSha256 && kept !== undefined) keep(restore, kept);
     else stale.push(restore.path);
   }
   return { todo, stale, missing };

@@ -6,6 +6,7 @@ import { withDeviceHost, type DeviceRunOptions } from './device-run.js';
 import type { RenewalPlan } from './plan.js';
 import { remoteDigests } from './remote-digest.js';
 import { shellWord } from './shell-word.js';
+import { moveBackupAsideCommand } from './backup-generation.js';
 import { tunnelsUp } from './sftunnel-control.js';
 import { GENERATE_CERTS_SCRIPT } from './vendor-generator.js';
 
@@ -75,9 +76,7 @@ export async function backUpFmcFiles(fmc: Host, plan: RenewalPlan, layout: Appli
  */
 function keepPreviousCommand(path: string, suffix: string, now: Date): string {
   const live = shellWord(path);
-  const first = shellWord(path + suffix);
-  const dated = shellWord(`${path}${suffix}.${now.getTime()}`);
-  return `if [ -e ${live} ]; then if [ -e ${first} ]; then R=${dated}; n=0; while [ -e "$R" ]; do n=$((n+1)); R=${dated}.$n; done; mv -f ${first} "$R" || exit 3; fi; cp -p ${live} ${first} || exit 3; fi`;
+  return `if [ -e ${live} ]; then ${moveBackupAsideCommand(path, suffix, now)} || exit 3; cp -p ${live} ${shellWord(path + suffix)} || exit 3; fi`;
 }
 
 /**
