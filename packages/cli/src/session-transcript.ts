@@ -15,6 +15,7 @@ const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1
  */
 export class SessionTranscripts {
   readonly #lines = new Map<string, string[]>();
+  readonly #steps = new Map<string, string[]>();
   readonly #now: () => Date;
 
   /** @param now - the clock that stamps each line */
@@ -27,11 +28,12 @@ export class SessionTranscripts {
     const lines = this.#lines.get(event.host) ?? [];
     this.#lines.set(event.host, lines);
     lines.push(`${this.#now().toISOString()} ${describe(event)}`);
+    if (event.type === 'escalation') this.#steps.set(event.host, [...(this.#steps.get(event.host) ?? []), event.state]);
   };
 
   /** The escalation steps seen for a host, in order (e.g. `expert`, `sudo`, `password`, `root`). */
   steps(host: string): string[] {
-    return (this.#lines.get(host) ?? []).flatMap((line) => /^\S+ escalation (\S+)$/.exec(line)?.slice(1, 2) ?? []);
+    return this.#steps.get(host) ?? [];
   }
 
   /**

@@ -121,8 +121,9 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
   const caPem = newCa.pem;
   options.onEvent?.({ type: 'run:start', fmc: fmc.name, stagingDirectory: source.stagingDirectory, devices: plan.devices.length });
 
-  // A run that will switch the FMC must cover every device it manages: checked before anything is touched.
+  // Switched already: journaled, or the inspection the plan was made from found the new CA live (a copy run).
   const switchedBefore = journal?.fmcSwitch !== undefined || plan.fmc.ca.fingerprintSha256 === newCa.fingerprintSha256;
+  // A run that will switch the FMC must cover every device it manages: checked before anything is touched.
   if (!switchedBefore) assertPlanCoverage(plan);
 
   const runs = plan.devices.map((device) => {
@@ -180,8 +181,7 @@ export async function deliverFrom(fmc: Host, plan: RenewalPlan, source: Delivery
   }
 
   // ── 2. the FMC's switch ──
-  // Switched already: journaled, or the inspection the plan was made from found the new CA live (a copy run).
-  let fmcSwitched = journal?.fmcSwitch !== undefined || plan.fmc.ca.fingerprintSha256 === prepared.ca.certificate.fingerprintSha256;
+  let fmcSwitched = switchedBefore;
   if (stopped === undefined && !fmcSwitched) {
     options.onEvent?.({ type: 'fmc:switch', fmc: fmc.name, phase: 'start' });
     await timeline.span('switch', async () => {
