@@ -28,7 +28,7 @@ describe('renewal › in one go (renewFleet) with the live TLS probe in verify',
     console.log(`one go, 6 devices: wall ${result.durationMs} ms, change window ${result.changeWindow?.durationMs} ms, ${Object.entries(result.phases).map(([p, s]) => `${p} ${s.durationMs} ms`).join(', ')}`);
 
     // After: the device holds only the new CA and refuses the old FMC certificate in the handshake.
-    await expect(probeSftunnelTls(target, AbortSignal.timeout(10_000))).rejects.toThrow();
+    await expect(probeSftunnelTls(target, AbortSignal.timeout(10_000))).rejects.toMatchObject({ code: 'TLS_PROBE_FAILED', message: expect.stringContaining('the handshake failed') });
   });
 
   it('reports TLS_PROBE_FAILED for a device whose handshake fails', async () => {

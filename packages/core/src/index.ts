@@ -25,6 +25,7 @@ export type {
   WriteFileAtomicResult,
   FileStat,
 } from './host/host.js';
+export { shellWord } from './host/shell-word.js';
 
 // ── identity ─────────────────────────────────────────────────────────────
 export { isUuid, assertUuid } from './identity/uuid.js';
@@ -80,6 +81,7 @@ export {
 export { verifyIssuedBy, type VerifyIssuedByOptions } from './pki/chain-verification.js';
 export { keyMatchesCertificate, assertKeyMatchesCertificate } from './pki/key-certificate-match.js';
 export {
+  EXPIRY_VERDICT_KINDS,
   expiryVerdict,
   formatVendorExpiryCheck,
   type ExpiryVerdict,
@@ -191,15 +193,8 @@ export {
 } from './renewal/plan.js';
 export { assertPlanCoverage, fmcSwitchPending } from './renewal/coverage.js';
 export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
-export {
-  prepareRenewal,
-  loadPreparedRenewal,
-  type PrepareRenewalOptions,
-  type PreparedRenewal,
-  type StagedFile,
-  type StagedCertificate,
-} from './renewal/prepare.js';
-export { parsePreparedManifest } from './renewal/prepared-manifest.js';
+export { prepareRenewal, type PrepareRenewalOptions } from './renewal/prepare.js';
+export { loadPreparedRenewal, parsePreparedManifest, type PreparedRenewal, type StagedFile, type StagedCertificate } from './renewal/prepared-manifest.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
 export { renewFleet, type RenewFleetOptions } from './renewal/renew-fleet.js';
 export {

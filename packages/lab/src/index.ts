@@ -14,4 +14,4 @@ export { LabClock } from './lab-clock.js';
 export { LAB_PASSWORD_PATTERN } from './lab-password.js';
 export type { LabCaState } from './lab-pki.js';
 export type { ApplianceFaults, ArmedFaults, FaultTrigger, LabFaults } from './faults.js';
-export { SFTUNNEL_PORT, type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';
+export { type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';

@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Certificate, isSftunnelCaError, onelineName, verifyIssuedBy } from '@sftunnel-ca/core';
+import { Certificate, SFTUNNEL_PORT, isSftunnelCaError, onelineName, verifyIssuedBy } from '@sftunnel-ca/core';
 import type { LabClock } from './lab-clock.js';
 import { attemptLines, deviceRejectedLines, managerRejectedLines, refusalLines, type SftunnelLog, type VerifyFailure } from './sftunnel-log.js';
-
-/** The TCP port of sftunnel. */
-export const SFTUNNEL_PORT = 8305;
 
 /** Whether a tunnel is up. */
 export type TunnelState = 'connected' | 'disconnected';

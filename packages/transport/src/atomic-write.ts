@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { SftunnelCaError, type WriteFileAtomicOptions, type WriteFileAtomicResult } from '@sftunnel-ca/core';
+import { SftunnelCaError, shellWord, type WriteFileAtomicOptions, type WriteFileAtomicResult } from '@sftunnel-ca/core';
 import type { CommandChannel } from './command-channel.js';
 import { classifyCommandFailure } from './command-failure.js';
-import { shellQuote } from './shell-quote.js';
 
 /** The world an atomic write needs besides the channel. */
 export interface AtomicWriteContext {
@@ -54,7 +53,7 @@ export async function writeFileAtomicVia(
   const where = { host: context.host, step: STEP, file: path };
   const exec = { signal: options.signal, timeoutMs: options.timeoutMs ?? context.timeoutMs, step: STEP };
 
-  const upload = await channel.exec(`umask 077 && cat > ${shellQuote(temp)}`, { ...exec, stdin: bytes });
+  const upload = await channel.exec(`umask 077 && cat > ${shellWord(temp)}`, { ...exec, stdin: bytes });
   if (upload.code !== 0) {
     await removeQuietly(channel, temp, exec);
     throw classifyCommandFailure(`writing the temporary file ${temp}`, { stderr: upload.stderr.toString('utf8'), code: upload.code }, where);
@@ -90,8 +89,8 @@ function finalizeScript(params: {
   const { options } = params;
   const mode = options.mode === undefined ? '' : (options.mode & 0o7777).toString(8);
   return [
-    `P=${shellQuote(params.path)}; T=${shellQuote(params.temp)}`,
-    `M=${shellQuote(mode)}; O=${shellQuote(options.owner ?? '')}; G=${shellQuote(options.group ?? '')}`,
+    `P=${shellWord(params.path)}; T=${shellWord(params.temp)}`,
+    `M=${shellWord(mode)}; O=${shellWord(options.owner ?? '')}; G=${shellWord(options.group ?? '')}`,
     `fail() { rm -f -- "$T" "\${B:-}.partial"; exit "$1"; }`,
     // The replaced file's owner and group by number: exact even without a name.
     `if [ -e "$P" ]; then`,
@@ -128,5 +127,5 @@ async function removeQuietly(
   path: string,
   exec: { readonly signal?: AbortSignal | undefined; readonly timeoutMs: number; readonly step: string },
 ): Promise<void> {
-  await channel.exec(`rm -f -- ${shellQuote(path)}`, exec).catch(() => undefined);
+  await channel.exec(`rm -f -- ${shellWord(path)}`, exec).catch(() => undefined);
 }

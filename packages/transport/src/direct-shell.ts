@@ -1,10 +1,9 @@
-import { SftunnelCaError } from '@sftunnel-ca/core';
+import { SftunnelCaError, shellWord } from '@sftunnel-ca/core';
 import type { ClientChannel } from 'ssh2';
 import type { ChannelExecOptions, CommandChannel, RawCommandResult } from './command-channel.js';
 import type { SshConnection } from './connect.js';
 import { withDeadline } from './deadline.js';
 import { exitStatus } from './exit-code.js';
-import { shellQuote } from './shell-quote.js';
 
 /** Options of {@link DirectShell}. */
 export interface DirectShellOptions {
@@ -31,7 +30,7 @@ export class DirectShell implements CommandChannel {
   /** Runs one command in a new exec channel. */
   exec(command: string, options: ChannelExecOptions): Promise<RawCommandResult> {
     const host = this.#connection.name;
-    const full = this.#sudo ? `sudo -n sh -c ${shellQuote(command)}` : command;
+    const full = this.#sudo ? `sudo -n sh -c ${shellWord(command)}` : command;
     let channel: ClientChannel | undefined;
     return withDeadline(
       () =>

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import {
   SftunnelCaError,
   isSftunnelCaError,
+  shellWord,
   type CommandResult,
   type FileStat,
   type Host,
@@ -14,7 +15,6 @@ import {
 import { writeFileAtomicVia, type AtomicWriteContext } from './atomic-write.js';
 import type { CommandChannel, RawCommandResult } from './command-channel.js';
 import { classifyCommandFailure } from './command-failure.js';
-import { shellQuote } from './shell-quote.js';
 import type { TransportEventListener } from './transport-event.js';
 
 /** Options shared by every {@link PosixHost}. */
@@ -61,7 +61,7 @@ export class PosixHost implements Host {
   /** Reads a whole file (`cat`), byte for byte. */
   async readFile(path: string, options: HostOperationOptions = {}): Promise<Uint8Array> {
     return this.#operation('read-file', async () => {
-      const result = await this.#exec(`cat -- ${shellQuote(path)}`, 'read-file', options);
+      const result = await this.#exec(`cat -- ${shellWord(path)}`, 'read-file', options);
       this.#check(result, `reading ${path}`, 'read-file', path);
       return new Uint8Array(result.stdout);
     });
@@ -84,7 +84,7 @@ export class PosixHost implements Host {
   /** Type, mode, owner and group names, size and sha256 of a path (`stat`, `sha256sum`). */
   async stat(path: string, options: HostOperationOptions = {}): Promise<FileStat> {
     return this.#operation('stat', async () => {
-      const p = shellQuote(path);
+      const p = shellWord(path);
       const result = await this.#exec(
         `stat -c '%f %a %U %G %s' -- ${p} && { [ -L ${p} ] || [ ! -f ${p} ] || sha256sum < ${p}; }`,
         'stat',
@@ -108,7 +108,7 @@ export class PosixHost implements Host {
   /** Whether a path exists (a dangling symlink counts). */
   async exists(path: string, options: HostOperationOptions = {}): Promise<boolean> {
     return this.#operation('exists', async () => {
-      const p = shellQuote(path);
+      const p = shellWord(path);
       const result = await this.#exec(`if [ -e ${p} ] || [ -L ${p} ]; then echo yes; else echo no; fi`, 'exists', options);
       this.#check(result, `checking ${path}`, 'exists', path);
       return result.stdout.toString('utf8').trim() === 'yes';
@@ -119,7 +119,7 @@ export class PosixHost implements Host {
   async list(path: string, options: HostOperationOptions = {}): Promise<string[]> {
     return this.#operation('list', async () => {
       const result = await this.#exec(
-        `cd -- ${shellQuote(path)} && for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\\0' "$f"; fi; done`,
+        `cd -- ${shellWord(path)} && for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\\0' "$f"; fi; done`,
         'list',
         options,
       );
@@ -136,9 +136,9 @@ export class PosixHost implements Host {
   async copy(from: string, to: string, options: HostOperationOptions = {}): Promise<void> {
     return this.#operation('copy', async () => {
       const temp = posix.join(posix.dirname(to), `.${posix.basename(to)}.sftunnel-ca-${randomBytes(6).toString('hex')}.tmp`);
-      const t = shellQuote(temp);
+      const t = shellWord(temp);
       const result = await this.#exec(
-        `cp -p -- ${shellQuote(from)} ${t} && mv -f -- ${t} ${shellQuote(to)} || { rm -f -- ${t}; exit 1; }`,
+        `cp -p -- ${shellWord(from)} ${t} && mv -f -- ${t} ${shellWord(to)} || { rm -f -- ${t}; exit 1; }`,
         'copy',
         options,
       );
@@ -149,7 +149,7 @@ export class PosixHost implements Host {
   /** Renames a path (`mv -f`), atomic within one file system. */
   async rename(from: string, to: string, options: HostOperationOptions = {}): Promise<void> {
     return this.#operation('rename', async () => {
-      const result = await this.#exec(`mv -f -- ${shellQuote(from)} ${shellQuote(to)}`, 'rename', options);
+      const result = await this.#exec(`mv -f -- ${shellWord(from)} ${shellWord(to)}`, 'rename', options);
       this.#check(result, `renaming ${from} to ${to}`, 'rename', from);
     });
   }

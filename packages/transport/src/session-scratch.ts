@@ -1,5 +1,4 @@
-import { SftunnelCaError } from '@sftunnel-ca/core';
-import { shellQuote } from './shell-quote.js';
+import { SftunnelCaError, shellWord } from '@sftunnel-ca/core';
 
 /**
  * The scratch space of an expert-shell session on an appliance: a directory
@@ -64,7 +63,7 @@ export function checkScratchParent(parent: string, host: string): string {
  * names a path that cannot exist, so every command fails rather than writing elsewhere.
  */
 export function scratchSetupCommands(parent: string): string[] {
-  const template = shellQuote(`${parent === '/' ? '' : parent}/${SCRATCH_PREFIX}XXXXXXXX`);
+  const template = shellWord(`${parent === '/' ? '' : parent}/${SCRATCH_PREFIX}XXXXXXXX`);
   return [
     'umask 077',
     `__sftca_d=$(mktemp -d ${template}) || __sftca_d=/dev/null/sftunnel-ca-no-scratch`,
@@ -89,7 +88,7 @@ export function scratchSetupCommands(parent: string): string[] {
  *   changed for {@link UNOWNED_SCRATCH_STALE_AFTER_SECONDS} before this session began.
  */
 export function staleScratchSweepCommand(parent: string): string {
-  const glob = `${parent === '/' ? '' : shellQuote(parent)}/${SCRATCH_PREFIX}????????`;
+  const glob = `${parent === '/' ? '' : shellWord(parent)}/${SCRATCH_PREFIX}????????`;
   // Field 2 after "PID (comm) " is the parent's PID, field 20 the start time.
   const field = (n: number, pid: string): string => `$(sed 's/^.*) //' "/proc/${pid}/stat" 2>/dev/null | cut -d' ' -f${n})`;
   return [

@@ -13,7 +13,8 @@ import { SftunnelCaError, type SftunnelTlsProbeTarget } from '@sftunnel-ca/core'
  * @param target - address, port, certificate, key and CA
  * @param signal - aborts the handshake
  * @returns the device's certificate, PEM
- * @throws the TLS or socket error of a failed handshake; SftunnelCaError `OPERATION_ABORTED` when aborted
+ * @throws SftunnelCaError `TLS_PROBE_FAILED` when the handshake fails or the device presents no
+ *   certificate (the TLS or socket error is its `cause`); `OPERATION_ABORTED` when aborted
  *
  * @example
  * ```ts
@@ -47,13 +48,17 @@ export function probeSftunnelTls(target: SftunnelTlsProbeTarget, signal: AbortSi
       signal.removeEventListener('abort', onAbort);
       const raw = socket.getPeerX509Certificate()?.raw;
       socket.end();
-      if (raw === undefined) reject(new Error('the device presented no certificate'));
+      if (raw === undefined) reject(failed(target, 'the device presented no certificate'));
       else resolve({ peerCertificatePem: new X509Certificate(raw).toString() });
     });
     socket.once('error', (error) => {
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
-      reject(error);
+      reject(failed(target, `the handshake failed: ${error.message}`, error));
     });
   });
+}
+
+function failed(target: SftunnelTlsProbeTarget, why: string, cause?: Error): SftunnelCaError {
+  return new SftunnelCaError('TLS_PROBE_FAILED', why, { host: target.name, step: 'tunnel', ...(cause === undefined ? {} : { cause }) });
 }

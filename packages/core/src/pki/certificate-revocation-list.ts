@@ -64,7 +64,6 @@ export class CertificateRevocationList {
    */
   static fromPem(pem: string, source = 'crl.pem'): CertificateRevocationList {
     const [block] = parsePem(pem, { source, labels: ['X509 CRL'] });
-    if (block === undefined) throw new Error('unreachable: parsePem returned no block');
     try {
       return new CertificateRevocationList(new x509.X509Crl(block.der));
     } catch (cause) {

@@ -39,7 +39,6 @@ export class Certificate {
    */
   static fromPem(pem: string, source = 'certificate'): Certificate {
     const [block] = parsePem(pem, { source, labels: ['CERTIFICATE'] });
-    if (block === undefined) throw new Error('unreachable: parsePem returned no block');
     return Certificate.fromDer(block.der, source);
   }
 

@@ -1,7 +1,10 @@
 import type { Certificate } from './certificate.js';
 
+/** The vendor's three verdicts on a certificate's expiry, the one list every reader and schema takes them from. */
+export const EXPIRY_VERDICT_KINDS = ['expired', 'expiring', 'valid'] as const;
+
 /** The vendor's three verdicts on a certificate's expiry. */
-export type ExpiryVerdictKind = 'expired' | 'expiring' | 'valid';
+export type ExpiryVerdictKind = (typeof EXPIRY_VERDICT_KINDS)[number];
 
 /**
  * The level of the FMC health alert (VDB ≥ 399): `none`; `warning` within 90 days of expiry;

@@ -25,7 +25,7 @@ const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
 /**
  * Parses every PEM block of a text (text outside blocks, such as `openssl x509 -text` output,
  * is ignored). Throws `PEM_INVALID` when there is no block, a block is not closed, or its body
- * is not base64.
+ * is not base64: what it returns holds at least one block.
  *
  * @param text - the file's content
  * @param options - a name for errors and the labels accepted
@@ -34,7 +34,7 @@ const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
  * const [ca] = parsePem(readFileSync('cacert.pem', 'utf8'), { source: 'cacert.pem', labels: ['CERTIFICATE'] });
  * ```
  */
-export function parsePem(text: string, options: ParsePemOptions = {}): PemBlock[] {
+export function parsePem(text: string, options: ParsePemOptions = {}): [PemBlock, ...PemBlock[]] {
   const file = options.source ?? 'PEM input';
   const lines = text.split(/\r?\n/);
   const blocks: PemBlock[] = [];
@@ -71,12 +71,13 @@ export function parsePem(text: string, options: ParsePemOptions = {}): PemBlock[
   }
   const accepted = options.labels;
   const wanted = accepted === undefined ? blocks : blocks.filter((block) => accepted.includes(block.label));
-  if (wanted.length === 0) {
+  const [first, ...rest] = wanted;
+  if (first === undefined) {
     const expected = accepted === undefined ? 'a PEM block' : accepted.map((label) => `-----BEGIN ${label}-----`).join(' or ');
     const found = blocks.length === 0 ? 'none' : blocks.map((block) => block.label).join(', ');
     throw new SftunnelCaError('PEM_INVALID', `expected ${expected}, found ${found}; pass the file as the appliance or openssl wrote it`, { file });
   }
-  return wanted;
+  return [first, ...rest];
 }
 
 /**

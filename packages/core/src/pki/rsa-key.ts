@@ -93,8 +93,8 @@ export async function importRsaPrivateKey(
 
 function readRsaPrivateKey(pem: string, source: string): { keyObject: KeyObject; form: PrivateKeyPemForm } {
   const [block] = parsePem(pem, { source, labels: Object.keys(LABELS) });
-  const form = LABELS[block?.label ?? ''];
-  if (block === undefined || form === undefined) throw new Error('unreachable: parsePem returned no accepted block');
+  const form = LABELS[block.label];
+  if (form === undefined) throw new SftunnelCaError('PEM_INVALID', `a ${block.label} block is not an RSA private key`, { file: source });
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: Buffer.from(block.der), format: 'der', type: form });

@@ -1,6 +1,6 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
-import { shellWord } from '../renewal/shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 
 /** The commands the engine runs on an appliance (and `probe` looks for). */
 export const PROBED_COMMANDS: readonly string[] = ['base64', 'sha256sum', 'mktemp', 'cp', 'mv', 'chmod', 'pmtool', 'sftunnel_status.pl'];

@@ -1,4 +1,4 @@
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 
 /**
  * Where an earlier generation's backup goes when a renewal keeps a new one: `<file><suffix>.<unix-ms>`

@@ -2,7 +2,7 @@ import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import type { ReplacedFile } from './journal.js';
 import { remoteDigests } from './remote-digest.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 

@@ -39,7 +39,7 @@ import { sha256 } from './sha256.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRun, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal, ReplacedFile } from './journal.js';
 import type { RenewalPlan } from './plan.js';
-import type { PreparedRenewal } from './prepare.js';
+import type { PreparedRenewal } from './prepared-manifest.js';
 import type { RenewalResult } from './renewal-result.js';
 import { RunTimeline } from './run-timeline.js';
 import { queuedHost } from './queued-host.js';

@@ -3,7 +3,7 @@ import type { Host } from '../host/host.js';
 import { Certificate } from '../pki/certificate.js';
 import { sha256 } from './sha256.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
-import type { PreparedRenewal, StagedFile } from './prepare.js';
+import type { PreparedRenewal, StagedFile } from './prepared-manifest.js';
 
 /** A device's new pair, as delivered: certificate and key PEM. The key is secret: memory only. */
 export interface DevicePair {

@@ -11,7 +11,7 @@ import type { DeviceStep } from './renewal-result.js';
 import { underDeviceLock } from './device-lock.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { sha256 } from './sha256.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
@@ -81,7 +81,9 @@ export const PENDING_SUFFIX = '.sftunnel-ca.new';
 export async function deliverFiles(host: Host, run: DeliveredFilesState, files: readonly DeviceFile[], context: DeliverFilesContext): Promise<void> {
   const { newCa, now, signal, step, layout } = context;
   const [ca, certificate, key] = files;
-  if (ca === undefined || certificate === undefined || key === undefined) throw new Error('unreachable: a device has three files');
+  if (ca === undefined || certificate === undefined || key === undefined || files.length !== 3) {
+    throw new SftunnelCaError('INVALID_ARGUMENT', `deliverFiles takes a device's three files (CA, certificate, key), not ${files.length}`, { host: host.name, step: 'deliver' });
+  }
   // The set is checked before anything is written: the CA is the new one, the certificate chains to it, the key is the certificate's.
   const newCertificate = Certificate.fromPem(certificate.content, certificate.destination);
   if (Certificate.fromPem(ca.content, ca.destination).fingerprintSha256 !== newCa.fingerprintSha256) {

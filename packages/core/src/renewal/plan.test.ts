@@ -10,7 +10,7 @@ import type { FmcInspection } from './inspect.js';
 import { expectCodedError } from '../../test/expect-coded-error.js';
 import { assertPlanCoverage } from './coverage.js';
 import { formatRenewalPlan, planRenewal } from './plan.js';
-import type { PreparedRenewal } from './prepare.js';
+import type { PreparedRenewal } from './prepared-manifest.js';
 import { formatRenewalDiff, renewalDiff } from './renewal-diff.js';
 
 const FMC = 'c8d5d5c6-87c9-11ef-a993-b9831565bc4e';

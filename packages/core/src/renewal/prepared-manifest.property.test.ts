@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { fuzzRuns } from '../../test/fuzz-runs.js';
-import type { PreparedRenewal } from './prepare.js';
+import type { PreparedRenewal } from './prepared-manifest.js';
 import { parsePreparedManifest } from './prepared-manifest.js';
 
 const WHERE = { host: 'FMCpri', file: '/var/tmp/certs/1750000000/manifest.json' };

@@ -1,6 +1,6 @@
 import type { CertificateSummary } from './certificate-summary.js';
 import type { RenewalPlan } from './plan.js';
-import type { PreparedRenewal } from './prepare.js';
+import type { PreparedRenewal } from './prepared-manifest.js';
 
 /** Old → new of one certificate. */
 export interface CertificateChange {

@@ -12,7 +12,7 @@ import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
 import { sha256 } from './sha256.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 
 /** Options of {@link rollbackRenewal}. */
 export interface RollbackRenewalOptions extends DeviceRunOptions {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { parseSftunnelStatus } from '../formats/sftunnel-status.js';
 import type { Host } from '../host/host.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 
 /** The restart command of the manual method. */
 export const SFTUNNEL_RESTART_COMMAND = 'pmtool restartbyid sftunnel';

@@ -1,4 +1,4 @@
-import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
+import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { Certificate } from '../pki/certificate.js';
 import { verifyIssuedBy } from '../pki/chain-verification.js';
 import type { DeliverySource } from './delivery-source.js';
@@ -56,7 +56,7 @@ export async function tlsProbeOf(probe: SftunnelTlsProbe, source: DeliverySource
       const target = { name: device.name, address: device.address, port: SFTUNNEL_PORT, certificatePem: fmcPair.certificate, keyPem: fmcPair.key, caPem };
       presented = (await probe(target, AbortSignal.timeout(limits.deviceTimeoutMs ?? 120_000))).peerCertificatePem;
     } catch (error) {
-      throw fail(`the handshake failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw fail(isSftunnelCaError(error, 'TLS_PROBE_FAILED') ? error.message : `the handshake failed: ${error instanceof Error ? error.message : String(error)}`, error);
     }
     const certificate = Certificate.fromPem(presented, `${device.name}:${SFTUNNEL_PORT}`);
     try {

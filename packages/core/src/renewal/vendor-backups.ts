@@ -5,7 +5,7 @@ import { runBounded } from './bounded-run.js';
 import { withDeviceHost, type DeviceRunOptions } from './device-run.js';
 import type { RenewalPlan } from './plan.js';
 import { remoteDigests } from './remote-digest.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 import { moveBackupAsideCommand } from './backup-generation.js';
 import { tunnelsUp } from './sftunnel-control.js';
 import { GENERATE_CERTS_SCRIPT } from './vendor-generator.js';

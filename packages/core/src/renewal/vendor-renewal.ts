@@ -26,7 +26,7 @@ import { preparedSource } from './delivery-source.js';
 import type { FmcInspection } from './inspect.js';
 import type { ReplacedFile } from './journal.js';
 import type { RenewalPlan } from './plan.js';
-import { loadPreparedRenewal } from './prepare.js';
+import { loadPreparedRenewal } from './prepared-manifest.js';
 import { queuedHost } from './queued-host.js';
 import { remoteDigests } from './remote-digest.js';
 import type { RenewalResult } from './renewal-result.js';

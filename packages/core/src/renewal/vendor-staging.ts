@@ -8,11 +8,11 @@ import { assertKeyMatchesCertificate, keyMatchesCertificate } from '../pki/key-c
 import { summarizeCertificate } from './certificate-summary.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
 import type { RenewalPlan } from './plan.js';
-import type { PreparedRenewal, StagedCertificate, StagedFile } from './prepare.js';
+import type { PreparedRenewal, StagedCertificate, StagedFile } from './prepared-manifest.js';
 import { mkdirPrivateCommand } from './private-directory.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { sha256 } from './sha256.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../host/shell-word.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
 import { GENERATE_CERTS_SCRIPT } from './vendor-generator.js';
 
