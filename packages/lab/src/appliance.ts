@@ -1,13 +1,10 @@
 import type { ApplianceLayout } from '@sftunnel-ca/core';
 import type { ApplianceFaults } from './faults.js';
 import type { LabClock } from './lab-clock.js';
+import type { ApplianceRole, LoginShell } from './appliance-kind.js';
 import type { LabProfileName } from './lab-profile.js';
 
-/** What an appliance of the lab is. */
-export type ApplianceRole = 'fmc' | 'ftd';
-
-/** Where an SSH login lands: the restricted CLI (`> `) or bash (`admin@name:~$`). */
-export type LoginShell = 'cli' | 'bash';
+export type { ApplianceRole, LoginShell };
 
 /**
  * One appliance of a running lab: how to reach it and who it is. `password` is not enumerable,

@@ -1,5 +1,5 @@
 import { SftunnelCaError } from '@sftunnel-ca/core';
-import type { ApplianceRole, LoginShell } from './appliance.js';
+import type { ApplianceRole, LoginShell } from './appliance-kind.js';
 
 /**
  * The login shells of appliance releases the lab reproduces from public transcripts (unicon's
