@@ -19,13 +19,12 @@ describe('createExporter against the lab', () => {
   let exporter: Exporter;
   let server: ExporterServer;
   let victim: string;
-  const scrape = async (): Promise<{ samples: PrometheusSample[]; ms: number }> => {
-    const started = performance.now();
+  const scrape = async (): Promise<{ samples: PrometheusSample[] }> => {
     const response = await fetch(`${server.url}/metrics`);
     const body = await response.text();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    return { samples: parsePrometheusText(body), ms: performance.now() - started };
+    return { samples: parsePrometheusText(body) };
   };
   const fmc = (name: string): LabExporterFmc => fmcs.find((f) => f.name === name) as LabExporterFmc;
 
@@ -146,7 +145,7 @@ describe('createExporter against the lab', () => {
       const round = exporter.collect().finally(() => {
         settled = true;
       });
-      const during: { samples: PrometheusSample[]; ms: number }[] = [];
+      const during: { samples: PrometheusSample[] }[] = [];
       for (let i = 0; i < 5; i++) during.push(await scrape());
       expect(settled).toBe(false); // every scrape above was answered while the round waited on the hung FMC
       expect((await round).outcomes.find((o) => o.fmc === lyonFmc.name)?.error).toMatchObject({ code: 'CONNECT_TIMEOUT', host: lyonFmc.name });
@@ -163,9 +162,6 @@ describe('createExporter against the lab', () => {
         for (const name of [METRIC_NAMES.deviceCertNotAfter, METRIC_NAMES.tunnelUp, METRIC_NAMES.caInfo]) expect(seriesOf(scraped, name)).toEqual(seriesOf(last.samples, name));
         expect(lyonSuccess(scraped)).toBe(lyonSuccess(last.samples));
       }
-      const durations = during.map((d) => d.ms);
-      expect(Math.max(...durations)).toBeLessThan(2_000); // loosely: "promptly", not a benchmark
-      console.info(`/metrics while an FMC hangs: ${durations.map((ms) => ms.toFixed(1)).join(', ')} ms`);
     } finally {
       await lyon.setFaults(lyon.fmc.name, {});
     }

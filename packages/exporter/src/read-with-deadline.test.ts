@@ -22,8 +22,8 @@ describe('the collection deadline', () => {
     await lab.setFaults(lab.fmc.name, { silent: true });
     try {
       const round = await exporter.collect();
+      // The deadline, not the 10 s connect timeout, ended it: the code says which.
       expect(round.outcomes[0]?.error).toMatchObject({ code: 'EXPORTER_COLLECT_DEADLINE', host: 'lab-FMCpri' });
-      expect(round.durationSeconds).toBeLessThan(10); // the deadline, not the 10 s connect timeout, ended it
       const samples = parsePrometheusText((await exporter.scrape()).body);
       expect(seriesOf(samples, METRIC_NAMES.collectErrors)).toEqual(new Map([[labelKey({ fmc: 'lab-FMCpri', reason: 'exporter_collect_deadline' }), 1]]));
       expect(seriesOf(samples, METRIC_NAMES.lastSuccess)).toEqual(new Map([[labelKey({ fmc: 'lab-FMCpri' }), 0]]));
