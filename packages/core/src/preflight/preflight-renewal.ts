@@ -1,7 +1,7 @@
 import type { SftunnelCaErrorCode } from '../errors/error-codes.js';
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
-import { runBounded } from '../renewal/bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import { withDeviceHost, type DeviceRunOptions, type FleetRunLimits } from '../renewal/device-run.js';
 import type { FmcInspection } from '../renewal/inspect.js';
 import type { PlannedDevice, RenewalPlan } from '../renewal/plan.js';

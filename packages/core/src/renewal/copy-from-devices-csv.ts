@@ -5,13 +5,13 @@ import { planCopyRun, type CopyRunTarget, type DeviceRow } from '../formats/devi
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcHaPeerFiles, fmcPushedFiles, ftdPeerFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
-import { runBounded } from './bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import { deliverFiles, type DeliveredFilesState, type DeviceFile } from './device-files.js';
 import { isUuid } from '../identity/uuid.js';
-import { sha256 } from './sha256.js';
+import { sha256 } from '../host/sha256.js';
 import { UNKNOWN_FINGERPRINTS, withDeviceHost, type FleetRunLimits } from './device-run.js';
 import { inspectFmc, type FmcInspection, type InspectedDevice } from './inspect.js';
-import { queuedHost } from './queued-host.js';
+import { queuedHost } from '../host/queued-host.js';
 import { restartSftunnel, waitForTunnelUp } from './sftunnel-control.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
 

@@ -1,10 +1,10 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import type { ReplacedFile } from './journal.js';
-import { remoteDigests } from './remote-digest.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import { shellWord } from '../host/shell-word.js';
 import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
-import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
+import { refuseSymlinksCommand, symlinkRefusal } from '../host/symlink-guard.js';
 
 /** One file {@link copyOnHost} puts in place. */
 export interface HostCopy {

@@ -1,8 +1,8 @@
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { Certificate } from '../pki/certificate.js';
-import { sha256 } from './sha256.js';
-import { readFilesInFewCommands } from './read-files-batch.js';
+import { sha256 } from '../host/sha256.js';
+import { readFilesInFewCommands } from '../host/read-files-batch.js';
 import type { PreparedRenewal, StagedFile } from './prepared-manifest.js';
 
 /** A device's new pair, as delivered: certificate and key PEM. The key is secret: memory only. */

@@ -6,15 +6,15 @@ import { Certificate } from '../pki/certificate.js';
 import { verifyIssuedBy } from '../pki/chain-verification.js';
 import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { withDeviceHost, type DeviceRun } from './device-run.js';
-import { remoteDigests } from './remote-digest.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import type { DeviceStep } from './renewal-result.js';
-import { underDeviceLock } from './device-lock.js';
-import { readFilesInFewCommands } from './read-files-batch.js';
-import { sha256 } from './sha256.js';
+import { underDeviceLock } from '../host/device-lock.js';
+import { readFilesInFewCommands } from '../host/read-files-batch.js';
+import { sha256 } from '../host/sha256.js';
 import { shellWord } from '../host/shell-word.js';
 import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
-import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
-import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';
+import { refuseSymlinksCommand, symlinkRefusal } from '../host/symlink-guard.js';
+import { batchLeftovers, writeFilesInOneCommand } from '../host/write-files-batch.js';
 
 const decoder = new TextDecoder();
 

@@ -1,7 +1,7 @@
 import type { SftunnelCaErrorCode } from '../errors/error-codes.js';
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
-import { runBounded } from './bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import type { PlannedDevice } from './plan.js';
 import type { ReplacedFile } from './journal.js';
 import type { RunTimeline } from './run-timeline.js';

@@ -8,7 +8,7 @@ import { Certificate } from '../pki/certificate.js';
 import { expiryVerdict, type ExpiryVerdict } from '../pki/expiry-verdict.js';
 import { keyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { privateKeyPemForm, type PrivateKeyPemForm } from '../pki/rsa-key.js';
-import { readFilesInFewCommands } from './read-files-batch.js';
+import { readFilesInFewCommands } from '../host/read-files-batch.js';
 
 /** Options of {@link inspectFmc}. */
 export interface InspectFmcOptions {

@@ -17,7 +17,7 @@ import { readStagedPair } from './delivery-source.js';
 import type { FmcInspection } from './inspect.js';
 import type { RenewalPlan } from './plan.js';
 import type { StagedCertificate, StagedFile } from './prepared-manifest.js';
-import { remoteDigests } from './remote-digest.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
 
 /** A certificate and its key, both staged and belonging together. */

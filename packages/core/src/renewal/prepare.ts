@@ -11,19 +11,19 @@ import { assertKeyMatchesCertificate } from '../pki/key-certificate-match.js';
 import { generateRsaKeyPair, type RsaKeyPair } from '../pki/rsa-key.js';
 import { hashToKeep } from '../pki/signature-hash.js';
 import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftunnel-certificate.js';
-import { runBounded } from './bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import { summarizeCertificate } from './certificate-summary.js';
 import { preparedSource, readStagedPair, type DeliverySource, type DevicePair } from './delivery-source.js';
-import { GroupedFileWriter } from './grouped-file-writer.js';
+import { GroupedFileWriter } from '../host/grouped-file-writer.js';
 import type { FmcInspection, InspectedDevice } from './inspect.js';
 import { findPartialPreparation, type PartialPreparation, type StagedPair } from './partial-preparation.js';
 import type { PlannedDevice, RenewalPlan } from './plan.js';
 import { assertPlanStillApplies, loadPreparedRenewal, planBasis, recordPreparedRenewal, type PreparedRenewal, type StagedFile } from './prepared-manifest.js';
-import { mkdirPrivateCommand } from './private-directory.js';
-import { queuedHost } from './queued-host.js';
+import { mkdirPrivateCommand } from '../host/private-directory.js';
+import { queuedHost } from '../host/queued-host.js';
 import type { RenewalReporter } from './renewal-event.js';
 import { RunTimeline } from './run-timeline.js';
-import { sha256 } from './sha256.js';
+import { sha256 } from '../host/sha256.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
 
 /** Options of {@link prepareRenewal}. */

@@ -12,7 +12,7 @@ import { EXPIRY_VERDICT_KINDS } from '../pki/expiry-verdict.js';
 import type { CertificateSummary } from './certificate-summary.js';
 import type { FmcInspection } from './inspect.js';
 import type { RenewalPlan } from './plan.js';
-import { remoteDigests } from './remote-digest.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import { stagedFmcFiles } from './staging-layout.js';
 
 /** A staged file: where, and the sha256 of its content. */

@@ -4,7 +4,7 @@ import { deliverFrom, type DeliverRenewalOptions } from './deliver.js';
 import type { FmcInspection } from './inspect.js';
 import type { RenewalPlan } from './plan.js';
 import { startPreparation } from './prepare.js';
-import { queuedHost } from './queued-host.js';
+import { queuedHost } from '../host/queued-host.js';
 import type { RenewalResult } from './renewal-result.js';
 import { RunTimeline } from './run-timeline.js';
 

@@ -2,16 +2,16 @@ import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_APPLIANCE_LAYOUT, fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
 import { Certificate } from '../pki/certificate.js';
-import { runBounded } from './bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import { copyOnHost } from './copy-on-host.js';
 import { bringTunnelsUp, createDeviceRun, finishRun, runOnDevice, type DeviceRunOptions } from './device-run.js';
 import type { RenewalJournal, ReplacedFile } from './journal.js';
 import type { RenewalPlan } from './plan.js';
 import type { RenewalResult } from './renewal-result.js';
-import { queuedHost } from './queued-host.js';
-import { remoteDigests } from './remote-digest.js';
+import { queuedHost } from '../host/queued-host.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import { restartSftunnel } from './sftunnel-control.js';
-import { sha256 } from './sha256.js';
+import { sha256 } from '../host/sha256.js';
 import { shellWord } from '../host/shell-word.js';
 
 /** Options of {@link rollbackRenewal}. */

@@ -1,10 +1,10 @@
 import { SftunnelCaError, isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { Host } from '../host/host.js';
 import { fmcPushedFiles, type ApplianceLayout } from '../layout/appliance-layout.js';
-import { runBounded } from './bounded-run.js';
+import { runBounded } from '../host/bounded-run.js';
 import { withDeviceHost, type DeviceRunOptions } from './device-run.js';
 import type { RenewalPlan } from './plan.js';
-import { remoteDigests } from './remote-digest.js';
+import { remoteDigests } from '../host/remote-digest.js';
 import { shellWord } from '../host/shell-word.js';
 import { moveBackupAsideCommand } from './backup-generation.js';
 import { tunnelsUp } from './sftunnel-control.js';

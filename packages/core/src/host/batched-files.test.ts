@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { CommandResult, Host } from '../host/host.js';
+import type { CommandResult, Host } from './host.js';
 import { GroupedFileWriter } from './grouped-file-writer.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { batchLeftovers, writeFilesInOneCommand } from './write-files-batch.js';

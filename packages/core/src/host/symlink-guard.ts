@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { CommandResult } from '../host/host.js';
-import { shellWord } from '../host/shell-word.js';
+import type { CommandResult } from './host.js';
+import { shellWord } from './shell-word.js';
 
 /** The exit status of a command stopped by {@link refuseSymlinksCommand}. */
 export const SYMLINK_REFUSED_STATUS = 86;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandResult, Host } from '../host/host.js';
+import type { CommandResult, Host } from './host.js';
 import { queuedHost } from './queued-host.js';
 
 /** A test double of Host: only `run` does anything (waits, and counts commands in flight). */

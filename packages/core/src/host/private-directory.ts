@@ -1,4 +1,4 @@
-import { shellWord } from '../host/shell-word.js';
+import { shellWord } from './shell-word.js';
 
 /**
  * The shell command that makes `directory` (and its parents) exist, itself mode 0700: where

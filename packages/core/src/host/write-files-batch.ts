@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { Host } from '../host/host.js';
+import type { Host } from './host.js';
 import { remoteDigests } from './remote-digest.js';
 import { mkdirPrivateCommand } from './private-directory.js';
 import { sha256 } from './sha256.js';
-import { shellWord } from '../host/shell-word.js';
+import { shellWord } from './shell-word.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** A file for {@link writeFilesInOneCommand}: where, what, with which mode and owner. */

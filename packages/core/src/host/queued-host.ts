@@ -1,4 +1,4 @@
-import type { Host } from '../host/host.js';
+import type { Host } from './host.js';
 
 /**
  * A {@link Host} whose operations run at most `concurrency` at a time, in call order. Renewal

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { shellWord } from '../host/shell-word.js';
+import { shellWord } from './shell-word.js';
 
 /** The lock directory beside a device's files that the switch of its set and the restore of its previous set share. */
 export const DEVICE_LOCK_NAME = '.sftunnel-ca.lock';

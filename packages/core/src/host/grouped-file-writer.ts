@@ -1,4 +1,4 @@
-import type { Host } from '../host/host.js';
+import type { Host } from './host.js';
 import { writeFilesInOneCommand, type NewFile, type WriteFilesOptions } from './write-files-batch.js';
 
 interface Waiting {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { Host } from '../host/host.js';
-import { shellWord } from '../host/shell-word.js';
+import type { Host } from './host.js';
+import { shellWord } from './shell-word.js';
 import { refuseSymlinksCommand, symlinkRefusal } from './symlink-guard.js';
 
 /** Options of {@link readFilesInFewCommands}. */
