@@ -28,32 +28,22 @@ export type {
 export { shellWord } from './host/shell-word.js';
 
 // ── identity ─────────────────────────────────────────────────────────────
-export { isUuid, assertUuid } from './identity/uuid.js';
+export { isUuid } from './identity/uuid.js';
 
 // ── pki ──────────────────────────────────────────────────────────────────
 export { type CryptoProvider, type CryptoKey, nativeCrypto } from './pki/crypto-provider.js';
-export { parsePem, encodePem, type PemBlock, type ParsePemOptions } from './pki/pem.js';
 export {
   generateRsaKeyPair,
   importRsaPrivateKey,
   exportRsaPrivateKeyPem,
   privateKeyPemForm,
-  publicKeyInfoOfPrivateKey,
   type PrivateKeyPemForm,
   type RsaKeyPair,
   type ImportedRsaKey,
   type GenerateRsaKeyPairParams,
 } from './pki/rsa-key.js';
-export { assertStrongHash, type SignatureHash } from './pki/signature-hash.js';
-export {
-  TITLE_OID,
-  GENERATION_QUALIFIER_OID,
-  CISCO_ORGANIZATION,
-  INTRUSION_MANAGEMENT_SYSTEM,
-  internalCaName,
-  sftunnelName,
-  onelineName,
-} from './pki/distinguished-name.js';
+export type { SignatureHash } from './pki/signature-hash.js';
+export { onelineName } from './pki/distinguished-name.js';
 export { Certificate } from './pki/certificate.js';
 export { SerialNumberSequence } from './pki/serial-number-sequence.js';
 export { InternalCA, type InternalCAFromPemOptions } from './pki/internal-ca.js';
@@ -126,18 +116,13 @@ export { DevicePassword, type DevicePasswordKind, type SecretSources } from './f
 export {
   parseDevicesCsv,
   formatDevicesCsv,
-  planCopyRun,
   type DeviceRow,
   type DeviceRole,
   type ParseDevicesCsvOptions,
-  type CopyRunOrigin,
-  type CopyRunPlan,
-  type CopyRunTarget,
 } from './formats/devices-csv.js';
 export { formatCopyLog, parseCopyLog, type CopyLogRecord, type CopyLogEvent, type CopyLogEventKind, type CopyLogOptions } from './formats/copy-log.js';
 export {
   diagnoseMessages,
-  MessagesDiagnoser,
   MESSAGES_ACTIONS,
   type MessagesFinding,
   type MessagesCause,
@@ -146,7 +131,6 @@ export {
 export {
   parseSftunnelStatus,
   formatSftunnelStatus,
-  parseSftunnelStatusTime,
   type SftunnelStatusPeer,
   type SftunnelStatusPeerParams,
   type SftunnelStatusChannel,
@@ -168,7 +152,7 @@ export {
   type FtdPeerFiles,
   type FmcPushedFiles,
 } from './layout/appliance-layout.js';
-export { parseFmcVersion, compareFmcVersions, type FmcVersion } from './hotfix/fmc-version.js';
+export type { FmcVersion } from './hotfix/fmc-version.js';
 export { fixedHotfixFor, type FixedHotfixVerdict, type FixedHotfixKind } from './hotfix/fixed-hotfix.js';
 
 // ── renewal ──────────────────────────────────────────────────────────────
@@ -181,7 +165,7 @@ export {
   type InspectedCertificate,
   type InspectedDevice,
 } from './renewal/inspect.js';
-export { summarizeCertificate, type CertificateSummary } from './renewal/certificate-summary.js';
+export type { CertificateSummary } from './renewal/certificate-summary.js';
 export {
   planRenewal,
   formatRenewalPlan,
@@ -194,11 +178,10 @@ export {
 export { assertPlanCoverage, fmcSwitchPending } from './renewal/coverage.js';
 export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
 export { prepareRenewal, type PrepareRenewalOptions } from './renewal/prepare.js';
-export { loadPreparedRenewal, parsePreparedManifest, type PreparedRenewal, type StagedFile, type StagedCertificate } from './renewal/prepared-manifest.js';
+export { loadPreparedRenewal, type PreparedRenewal, type StagedFile, type StagedCertificate } from './renewal/prepared-manifest.js';
 export { deliverRenewal, type DeliverRenewalOptions } from './renewal/deliver.js';
 export { renewFleet, type RenewFleetOptions } from './renewal/renew-fleet.js';
 export {
-  GENERATE_CERTS_SCRIPT,
   probeVendorGenerator,
   chooseRenewalGenerator,
   formatRenewalGeneratorChoice,
@@ -253,12 +236,6 @@ export type {
 } from './preflight/preflight-probe.js';
 export type { PreflightFinding, PreflightReport } from './preflight/preflight-report.js';
 export { preflightRenewal, assertPreflightPassed, preflightUnreachable, defaultPreflightProbes, type PreflightRenewalOptions } from './preflight/preflight-renewal.js';
-export { fmcVersionProbe, type FmcVersionProbeOptions } from './preflight/fmc-version-probe.js';
-export { criticalTaskProbe } from './preflight/critical-task-probe.js';
-export { caKeyProbe } from './preflight/ca-key-probe.js';
-export { clockSkewProbes, type ClockSkewProbeOptions, type ClockSkewProbes } from './preflight/clock-skew-probe.js';
-export { freeDiskProbe, type FreeDiskProbeOptions } from './preflight/free-disk-probe.js';
-export { toolsProbes, type ToolsProbes } from './preflight/tools-probe.js';
 
 // ── probe ────────────────────────────────────────────────────────────────
 export {
@@ -269,4 +246,4 @@ export {
   type ProbedDisk,
   type ProbedTunnel,
 } from './probe/probe-appliance.js';
-export { PROBED_COMMANDS, findCommands, readClockOffset, readFreeDisk, type ProbedCommand, type FreeDisk } from './probe/appliance-readings.js';
+export { PROBED_COMMANDS, type ProbedCommand } from './probe/appliance-readings.js';

@@ -19,7 +19,7 @@ export interface ExporterFmc {
 }
 
 /**
- * Opens a root {@link Host} on an FMC, e.g. `SshHost.connect(...)`. Give up when `signal`
+ * Opens a root `Host` (core) on an FMC, e.g. `SshHost.connect(...)`. Give up when `signal`
  * aborts (the collection deadline).
  */
 export type ConnectFmc<F extends ExporterFmc> = (fmc: F, signal: AbortSignal) => Promise<Host>;

@@ -3,7 +3,7 @@ import { SftunnelCaError } from '@sftunnel-ca/core';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
 import type { Secret } from '@sftunnel-ca/core';
 
-/** Who to log in as and how. Every secret is a {@link Secret}. */
+/** Who to log in as and how. Every secret is a `Secret` (core). */
 export interface SshCredentials {
   /** Login user, e.g. `admin`. */
   readonly username: string;

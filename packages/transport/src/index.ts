@@ -9,11 +9,13 @@
 // ── hosts ────────────────────────────────────────────────────────────────
 export { SshHost, type SshHostOptions, type ShellStrategy } from './ssh-host.js';
 export { LocalHost, type LocalHostOptions } from './local-host.js';
+export type { PosixHost, PosixHostOptions } from './posix-host.js';
+export type { CommandChannel, ChannelExecOptions, RawCommandResult } from './command-channel.js';
 
 // ── connections and shells ───────────────────────────────────────────────
 export { connectSsh, SshConnection, type ConnectOptions, type SshEndpoint } from './connect.js';
 export type { SshCredentials } from './authentication.js';
-export { DEFAULT_EXPERT_PROMPTS, DEFAULT_PROMPT_SETTLE_MS, type ExpertPrompts } from './expert-escalation.js';
+export { DEFAULT_EXPERT_PROMPTS, DEFAULT_PROMPT_SETTLE_MS, type ExpertPrompts, type EscalationCommand } from './expert-escalation.js';
 export type { StaleScratch } from './session-scratch.js';
 
 // ── host keys ────────────────────────────────────────────────────────────

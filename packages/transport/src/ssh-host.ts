@@ -22,7 +22,7 @@ import { SftunnelCaError, type Secret } from '@sftunnel-ca/core';
  */
 export type ShellStrategy = 'direct' | 'expert' | 'auto';
 
-/** Everything {@link SshHost.connect} needs. Secrets are {@link Secret}s, so logging this object leaks nothing. */
+/** Everything {@link SshHost.connect} needs. Secrets are `Secret`s (core), so logging this object leaks nothing. */
 export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOptions {
   /** Default `auto`. */
   readonly strategy?: ShellStrategy;
@@ -31,7 +31,7 @@ export interface SshHostOptions extends SshEndpoint, ConnectOptions, PosixHostOp
    * (passwordless sudo); default `false`.
    */
   readonly sudo?: boolean;
-  /** `expert` only: the password sudo asks for; default {@link SshEndpoint.password}. */
+  /** `expert` only: the password sudo asks for; default the endpoint's `password`. */
   readonly sudoPassword?: Secret;
   /** `expert` only: `sudo su` (default), `sudo su -` or `sudo -i`. */
   readonly escalation?: EscalationCommand;

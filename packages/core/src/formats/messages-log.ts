@@ -38,7 +38,7 @@ export interface MessagesFinding {
   readonly action: string;
 }
 
-/** Options of {@link diagnoseMessages}. */
+/** Options of `diagnoseMessages`. */
 export interface DiagnoseMessagesOptions {
   /** Longer lines are cut to this many characters. Default 65,536. */
   readonly maxLineLength?: number;

@@ -5,7 +5,7 @@ import { runBounded } from '../host/bounded-run.js';
 import { withDeviceHost, type DeviceRunOptions, type FleetRunLimits } from '../renewal/device-run.js';
 import type { FmcInspection } from '../renewal/inspect.js';
 import type { PlannedDevice, RenewalPlan } from '../renewal/plan.js';
-import { clockSkewProbes, type ClockSkewProbeOptions } from './clock-skew-probe.js';
+import { clockSkewProbes } from './clock-skew-probe.js';
 import { caKeyProbe } from './ca-key-probe.js';
 import { criticalTaskProbe } from './critical-task-probe.js';
 import { fmcVersionProbe } from './fmc-version-probe.js';
@@ -50,9 +50,9 @@ const UNREACHABLE_CAUSES: ReadonlySet<SftunnelCaErrorCode> = new Set([
  * const probes = [...defaultPreflightProbes({ backdateMs: 2 * 86_400_000 }), myProbe];
  * ```
  *
- * @param options - the backdate the renewal will use (see {@link ClockSkewProbeOptions.backdateMs})
+ * @param options - the backdate the renewal will use, in ms: `clock-skew` fails a device whose clock lags the operator's by more (default one day)
  */
-export function defaultPreflightProbes(options: Pick<ClockSkewProbeOptions, 'backdateMs'> = {}): PreflightProbe[] {
+export function defaultPreflightProbes(options: { readonly backdateMs?: number } = {}): PreflightProbe[] {
   const clocks = clockSkewProbes(options);
   const tools = toolsProbes();
   return [fmcVersionProbe(), criticalTaskProbe(), caKeyProbe(), clocks.fmc, tools.fmc, clocks.device, freeDiskProbe(), tools.device];
