@@ -120,7 +120,8 @@ export class ChangeRecorder {
       changeWindow: result?.changeWindow,
       outcome,
       error,
-      fmcSwitched: result?.fmcSwitched ?? this.#switched,
+      // A run that never started (no journal yet) changed nothing: the FMC is where it was.
+      fmcSwitched: result?.fmcSwitched ?? this.#switched ?? (this.#journalPath === undefined ? false : undefined),
       stagingDirectory: result?.stagingDirectory ?? this.#stagingDirectory,
       failedPushPath: result?.failedPushPath,
       journalPath: this.#journalPath,

@@ -50,6 +50,9 @@ const OUTCOMES: Readonly<Record<ChangeOutcome, string>> = {
  */
 export function changeReport(record: ChangeRecord): ChangeReport {
   const sections: ReportSection[] = [summary(record)];
+  // An error's further lines (a plan mismatch's differences, say) as a list of their own.
+  const details = record.error?.message.split('\n').slice(1).map((line) => line.replace(/^\s*-\s*/, '')).filter((line) => line.trim() !== '') ?? [];
+  if (details.length > 0) sections.push({ title: 'Why it stopped', items: details });
   if (record.plan !== undefined) sections.push(planned(record));
   sections.push(devices(record));
   sections.push({ title: 'What to do next', items: record.nextSteps.length > 0 ? record.nextSteps : ['Nothing: the change is complete.'] });
@@ -70,7 +73,7 @@ function summary(record: ChangeRecord): ReportSection {
   if (record.failedPushPath !== undefined) facts.push(['FAILED_PUSH', record.failedPushPath]);
   if (record.journalPath !== undefined) facts.push(['Journal', record.journalPath]);
   facts.push(['Inventory', record.devicesFile]);
-  if (record.error !== undefined) facts.push(['Error', `${record.error.code}: ${record.error.message}`]);
+  if (record.error !== undefined) facts.push(['Error', `${record.error.code}: ${record.error.message.split('\n', 1)[0] ?? ''}`]);
   return { title: 'Summary', facts };
 }
 

@@ -52,7 +52,7 @@ export function planDifferences(planned: PlanFile, now: PlanFile): PlanDifferenc
     const was = valueAt(before, path);
     const is = valueAt(after, path);
     const change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
-    differences.push({ path: key, change, ...(was === undefined ? {} : { planned: was }), ...(is === undefined ? {} : { now: is }), message: describe(path, change, was, is, planned, now) });
+    differences.push({ path: key, change, ...(was === undefined ? {} : { planned: was }), ...(is === undefined ? {} : { now: is }), message: sentence(path, change, was, is, planned, now) });
   }
   return differences;
 }
@@ -103,7 +103,7 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<string | number, unknown>)[key] : undefined), value);
 }
 
-function describe(path: readonly (string | number)[], change: PlanDifference['change'], was: unknown, is: unknown, planned: PlanFile, now: PlanFile): string {
+function sentence(path: readonly (string | number)[], change: PlanDifference['change'], was: unknown, is: unknown, planned: PlanFile, now: PlanFile): string {
   const shown = (value: unknown): string => (typeof value === 'object' && value !== null && 'fingerprintSha256' in value ? `SHA-256 ${String(value.fingerprintSha256)}` : JSON.stringify(value));
   const [section, uuid, field] = path;
   if (section === 'devices' && typeof uuid === 'string') {

@@ -34,5 +34,5 @@ export function dumpDom(file: string): Promise<string> {
 
 /** A PNG screenshot of a local HTML file, as Chromium renders it. */
 export async function screenshot(file: string, png: string): Promise<void> {
-  await chromium([`--screenshot=${png}`, '--window-size=1400,1200', '--hide-scrollbars'], file);
+  await chromium([`--screenshot=${png}`, '--window-size=1400,2400', '--hide-scrollbars'], file);
 }

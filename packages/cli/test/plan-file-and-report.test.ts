@@ -72,15 +72,23 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     expect(lab.sshConnections(lab.fmc.name)).toBe(dials);
   });
 
-  it('refuses the plan once a device has registered since (exit 2, PLAN_MISMATCH naming it), changing nothing', async () => {
+  it('refuses the plan once a device has registered since (exit 2, PLAN_MISMATCH naming it), changing nothing, and records why', async () => {
     const { lab, sshKnownHosts, dir, env, writeDevicesCsv } = fixture;
     const before = await staged();
     const fingerprints = await Promise.all(lab.devices.map((d) => deviceCertificateFingerprint(lab, d.name)));
     const added = await lab.registerDevice({ name: 'FTD-NEW' });
     await appendFile(fixture.knownHosts, `${formatKnownHostsLine(added.address, added.sshPort, Buffer.from(added.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
     const csv = await writeDevicesCsv('devices.csv', lab.devices);
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--yes', '--json'], { env });
+    const report = join(dir, 'refused.md');
+    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--yes', '--json', '--report', report], { env });
     expect(run.code, run.stderr).toBe(2);
+    // The change record of a refused run: stopped on PLAN_MISMATCH, nothing changed.
+    const record = await readFile(report, 'utf8');
+    expect(record).toContain('- **Outcome**: STOPPED: the run ended on an error');
+    expect(record).toContain('- **Error**: PLAN\\_MISMATCH: the FMC no longer matches the plan');
+    expect(record).toContain('- **FMC on the new InternalCA**: no');
+    expect(record).toContain('- Nothing was changed: the run stopped before its first change.');
+    expect(record.slice(record.indexOf('## Why it stopped'))).toContain(`\n- device FTD-NEW (${added.uuid}) is new on the FMC`);
     expect(run.stderr).toContain('PLAN_MISMATCH');
     expect(run.stderr).toContain(`device FTD-NEW (${added.uuid}) is new on the FMC`);
     const document = JSON.parse(run.stdout) as { differences: Array<{ path: string; change: string }> };
