@@ -20,6 +20,7 @@ NEEDS=(
   "script bsdutils"
   "useradd passwd"
   "python3:paramiko python3-paramiko"
+  "chromium chromium"
 )
 
 check_only=false

@@ -52,7 +52,7 @@ describe('scripts/system-setup.sh', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('Nothing was run.');
       const command = /apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends (.+?)'?$/m.exec(result.stderr);
-      expect(command?.[1]?.split(' ')).toEqual(expect.arrayContaining(['openssl', 'openssh-client', 'sudo', 'prometheus', 'bsdutils']));
+      expect(command?.[1]?.split(' ')).toEqual(expect.arrayContaining(['openssl', 'openssh-client', 'sudo', 'prometheus', 'bsdutils', 'chromium']));
     }
   });
 

@@ -13,6 +13,7 @@ export { DIAGNOSE_SCHEMA_ID } from './commands/diagnose.js';
 export { STATUS_SCHEMA_ID } from './commands/status.js';
 export { PLAN_SCHEMA_ID, PLAN_DIFF_SCHEMA_ID } from './commands/plan.js';
 export { RENEW_SCHEMA_ID } from './commands/renew.js';
+export { PLAN_FILE_SCHEMA_ID, PLAN_MISMATCH_SCHEMA_ID } from './plan-file.js';
 export { COPY_SCHEMA_ID } from './commands/copy.js';
 export { VERIFY_SCHEMA_ID } from './commands/verify.js';
 export { ROLLBACK_SCHEMA_ID } from './commands/rollback.js';

@@ -27,6 +27,7 @@ const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCod
   'RENEWAL_COVERAGE_INCOMPLETE',
   'ROLLBACK_WOULD_STRAND',
   'ROLLBACK_STALE',
+  'PLAN_MISMATCH',
 ]);
 
 /** Codes of a host key that is not trusted: the run stops before anything changes. */

@@ -1,15 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { RenewalGenerator } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
+import { terminalSafe, terminalSafeJson } from '../terminal-text.js';
 import { addSshOptions, parseSshTarget, resolveSshOptions, sharedSshOptions, type SshFlags } from '../ssh-options.js';
 import { parseWholeNumber } from '../whole-number.js';
 import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
 import { parseDeviceNames } from '../device-names.js';
 import { collect } from '../repeatable-option.js';
+import { planFileOptionsOf } from '../plan-file-options.js';
+import { PLAN_FILE_SCHEMA_ID, formatPlanFile } from '../plan-file.js';
 
 /** The `schema` of `plan --json` documents. */
 export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';
@@ -30,6 +34,7 @@ interface PlanFlags extends SshFlags {
   readonly caKey?: string;
   readonly generator?: RenewalGenerator;
   readonly json?: boolean;
+  readonly out?: string;
 }
 
 /** `sftunnel-ca plan`: the dry run of a renewal; reads the FMC, changes nothing. */
@@ -52,13 +57,15 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
     .addOption(caKeyOption())
     .addOption(new Option('--generator <own|vendor>', 'the generator renew --generator would use: said with why; with --preflight, refused where the FMC lacks it').choices(['own', 'vendor']))
     .addOption(new Option('--json', `print one JSON document (schema ${PLAN_SCHEMA_ID}; ${PLAN_DIFF_SCHEMA_ID} with --staging or --preflight)`))
+    .addOption(new Option('--out <file>', `also write the plan to review and approve (schema ${PLAN_FILE_SCHEMA_ID}; mode 0600; - for standard output): the same FMC state gives the same bytes; renew --plan runs exactly it`))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ sftunnel-ca plan --fmc admin@fmc.example.net --password-file ~/.fmc-password\n' +
         '  $ sftunnel-ca plan --fmc admin@fmc.example.net --devices devices.csv --canary 2 --json\n' +
         '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --staging /var/tmp/certs/1767225600\n' +
-        '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --devices devices.csv --preflight\n',
+        '  $ sftunnel-ca plan --fmc admin@192.0.2.10 --devices devices.csv --preflight\n' +
+        '  $ sftunnel-ca plan --fmc admin@fmc.example.net --devices devices.csv --canary 2 --out plan.json   # then: renew --plan plan.json\n',
     )
     .action(async (flags: PlanFlags) => {
       const [core, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { formatPreflightFindings }] = await Promise.all([
@@ -74,6 +81,9 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const backdateMs = parseBackdate(flags.backdate);
       if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
+      if (flags.out === '-' && flags.json === true) throw new CliUsageError('--out - prints the plan file on standard output: leave out --json');
+      const { checkOutputPath, writePrivateFile } = await import('../private-output-file.js');
+      const out = flags.out === undefined || flags.out === '-' ? flags.out : await checkOutputPath(flags.out, '--out');
       const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
@@ -90,7 +100,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
         }
         // Which generator renew would use, and why: printed first (on stderr with --json).
         const generator = chooseRenewalGenerator(await probeVendorGenerator(fmc), flags.generator);
-        if (flags.json === true) io.stderr.write(`${formatRenewalGeneratorChoice(generator)}\n`);
+        if (flags.json === true || out === '-') io.stderr.write(`${formatRenewalGeneratorChoice(generator)}\n`);
         // Old → new needs the new certificates: only a prepared renewal has them (core's renewalDiff).
         const diff = flags.staging === undefined ? undefined : renewalDiff(plan, await loadPreparedRenewal(fmc, inspection, flags.staging));
         let preflight;
@@ -100,7 +110,18 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
           preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, probes: [...defaultPreflightProbes(backdateMs === undefined ? {} : { backdateMs }), renewalGeneratorProbe(generator)], allowUnreachable: flags.allowUnreachable === true, ...(backdateMs === undefined ? {} : { backdateMs }) });
         }
         const extras = { ...(diff === undefined ? {} : { diff }), ...(preflight === undefined ? {} : { preflight }) };
-        if (flags.json === true) writeJson(io, diff === undefined && preflight === undefined ? PLAN_SCHEMA_ID : PLAN_DIFF_SCHEMA_ID, { fmc: flags.fmc, plan, ...extras });
+        if (out !== undefined) {
+          const { fmcPlanFile } = await import('../fmc-plan-file.js');
+          const text = formatPlanFile(await fmcPlanFile(fmc, { inspection, plan, generator: generator.generator, options: planFileOptionsOf(flags) }));
+          if (out === '-') io.stdout.write(terminalSafeJson(text));
+          else {
+            await writePrivateFile(out, text);
+            io.stderr.write(terminalSafe(`sftunnel-ca: plan written to ${out} (sha256 ${createHash('sha256').update(text).digest('hex')}); run it with renew --plan ${out}\n`));
+          }
+        }
+        if (out === '-') {
+          // The plan file is the output.
+        } else if (flags.json === true) writeJson(io, diff === undefined && preflight === undefined ? PLAN_SCHEMA_ID : PLAN_DIFF_SCHEMA_ID, { fmc: flags.fmc, plan, ...extras });
         else {
           const sections = [`${formatRenewalGeneratorChoice(generator)}\n${formatRenewalPlan(plan)}`];
           if (diff !== undefined) sections.push(`Differences (old -> new):\n${formatRenewalDiff(diff)}`);

@@ -17,6 +17,10 @@ import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
 import { parseDeviceNames } from '../device-names.js';
 import { collect } from '../repeatable-option.js';
+import { ChangeRecorder, type ChangeRecord } from '../change-record.js';
+import { readPlanFile } from '../plan-file.js';
+import { flagsOfPlanFile, planFileOptionsOf } from '../plan-file-options.js';
+import { terminalSafe } from '../terminal-text.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';
@@ -37,6 +41,8 @@ interface RenewFlags extends SshFlags {
   readonly caKey?: string;
   readonly generator?: RenewalGenerator;
   readonly json?: boolean;
+  readonly plan?: string;
+  readonly report?: string;
 }
 
 /** `sftunnel-ca renew`: renew the InternalCA and deliver the new files to the devices a devices.csv lists. */
@@ -72,15 +78,23 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       new Option('--generator <own|vendor>', 'what makes the new CA: sftunnel-ca’s own (default), or the FMC’s generate_certs.pl (fixed hotfix only), then delivered, verified and journaled alike').choices(['own', 'vendor']),
     )
     .addOption(new Option('--json', `print one JSON document (schema ${RENEW_SCHEMA_ID})`))
+    .addOption(new Option('--plan <file>', 'run exactly this approved plan (plan --out) with its options: re-inspected first, and refused (exit 2, PLAN_MISMATCH, each difference said) before any change when the FMC no longer matches it'))
+    .addOption(new Option('--report <file>', 'write the change record there (mode 0600), even when the run stops part-way: plan, each device’s before/after fingerprints, outcomes and codes, the change window, what to do next; Markdown, or one self-contained HTML page for .html/.htm'))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --password-file ~/.fmc-password --devices devices.csv\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --yes --canary 2 --max-failures 10% --journal renew.journal --json\n' +
         '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices failed.csv --yes --staging /var/tmp/certs/1767225600\n' +
-        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --leave-out FTD-0007,FTD-0012 --yes\n',
+        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --leave-out FTD-0007,FTD-0012 --yes\n' +
+        '  $ sftunnel-ca renew --fmc admin@fmc.example.net --devices devices.csv --plan plan.json --report change.html --yes\n',
     )
-    .action(async (flags: RenewFlags, self: Command) => {
+    .action(async (given: RenewFlags, self: Command) => {
+      // An approved plan's options are the run's (the command line may only repeat them); checked, as the report's path, before anything is reached.
+      const approved = given.plan === undefined ? undefined : await readPlanFile(given.plan);
+      const flags = approved === undefined ? given : flagsOfPlanFile(given, approved.file, (attribute) => !['default', undefined].includes(self.getOptionValueSource(attribute)));
+      const reportPath = flags.report === undefined ? undefined : await (await import('../private-output-file.js')).checkOutputPath(flags.report, '--report');
+      const recorder = reportPath === undefined ? undefined : new ChangeRecorder(io.now, flags.fmc, flags.devices);
       const [core, { SshHost }, { inventoryConnect, plannedDeviceConnect }, { resolveDeviceCredentials }, { matchDevicesToFmc, readDevicesFile }, { FleetInterruption }, { FleetProgress }, { assertJournalOfRun, peekJournalOption }] =
         await Promise.all([
           import('@sftunnel-ca/core'),
@@ -109,17 +123,26 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       // Listening for Ctrl-C from the first change on: before it, Ctrl-C ends the command at once, as usual.
       let interruption: FleetInterruption | undefined;
+      let resume: string | undefined;
+      let failure: { error: unknown } | undefined;
       try {
         const now = io.now();
         const inspection = await inspectFmc(fmc, { now, layout });
         const rows = matchDevicesToFmc(devicesFile, inspection);
         const plan = planRenewal(inspection, { now, canary, only: [...rows.keys()], leaveOut, ...(flags.staging === undefined ? {} : { stagingDirectory: flags.staging }) });
         if (journalRun !== undefined && flags.journal !== undefined) assertJournalOfRun(flags.journal, journalRun, inspection.fmcUuid, plan.stagingDirectory);
-        // Every device the FMC manages is renewed or left out on purpose before it switches: refused (exit 2) before any device is reached.
-        if (await fmcSwitchPending(fmc, plan, layout)) assertPlanCoverage(plan);
         // Which generator makes the new CA, and why (the vendor's only where the FMC has the fixed generate_certs.pl; refused by preflight otherwise).
         const generator = chooseRenewalGenerator(await probeVendorGenerator(fmc), flags.generator);
         io.stderr.write(`${formatRenewalGeneratorChoice(generator)}\n`);
+        if (approved !== undefined || recorder !== undefined) {
+          const [{ fmcPlanFile }, { assertApprovedPlan }] = await Promise.all([import('../fmc-plan-file.js'), import('../approved-plan-check.js')]);
+          const current = await fmcPlanFile(fmc, { inspection, plan, generator: generator.generator, options: approved?.file.options ?? planFileOptionsOf(flags) });
+          recorder?.planned(current, approved === undefined ? undefined : { path: approved.path, sha256: approved.sha256 });
+          // The approved plan, exactly: any difference refuses the run (exit 2) before anything changes.
+          if (approved !== undefined) assertApprovedPlan(io, flags.json === true, approved, current);
+        }
+        // Every device the FMC manages is renewed or left out on purpose before it switches: refused (exit 2) before any device is reached.
+        if (await fmcSwitchPending(fmc, plan, layout)) assertPlanCoverage(plan);
         const credentials = await resolveDeviceCredentials(io, [...rows.values()], devicesFile.path);
         const connect = plannedDeviceConnect(rows, inventoryConnect(credentials, sharedSshOptions(flags)));
         const preflight = await preflightRenewal(fmc, inspection, plan, { connect, now: io.now, probes: [...defaultPreflightProbes(backdate), renewalGeneratorProbe(generator)], allowUnreachable: flags.allowUnreachable === true, ...backdate, ...(concurrency === undefined ? {} : { concurrency }) });
@@ -130,11 +153,13 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         const stop = new FleetInterruption(io);
         interruption = stop;
         const guarded = stop.guardFmc(fmc);
-        const resume = resumeCommand(self.parent?.args ?? [], plan.stagingDirectory, journalPath);
+        resume = resumeCommand(self.parent?.args ?? [], plan.stagingDirectory, journalPath);
+        recorder?.started(journalPath, plan.stagingDirectory);
         const progress = new FleetProgress(io, 'renew');
         const report = renewalProgressReporter(progress);
         const onEvent = (event: RenewalEvent): void => {
           stop.observe(event);
+          recorder?.observe(event);
           report(event);
         };
         let result: RenewalResult | undefined;
@@ -170,12 +195,31 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         // Devices left out on purpose are what was asked for: the summary says they wait for a copy run.
         const asked = result?.devices.filter((d) => d.cause !== 'DEVICE_LEFT_OUT') ?? [];
         setExitCode(result !== undefined && asked.every((d) => d.outcome === 'renewed') ? EXIT_CODES.OK : EXIT_CODES.FAILED);
+      } catch (error) {
+        failure = { error };
+        throw error;
       } finally {
         interruption?.dispose();
         await fmc.close();
+        // The change record, also of a run that stopped part-way: what happened so far.
+        if (recorder !== undefined && reportPath !== undefined) {
+          await writeReport(io, reportPath, recorder.finish({ ...failure, interrupted: interruption?.requested === true, ...(resume === undefined ? {} : { resume }) }), failure !== undefined);
+        }
       }
     });
   return addSshOptions(command);
+}
+
+/** Writes the change report; when the run already failed, a report that cannot be written is a warning, not a second error. */
+async function writeReport(io: CliIo, path: string, record: ChangeRecord, runFailed: boolean): Promise<void> {
+  const { writeChangeReport } = await import('../change-report-file.js');
+  try {
+    await writeChangeReport(path, record);
+    io.stderr.write(terminalSafe(`sftunnel-ca: change record written to ${path}\n`));
+  } catch (error) {
+    if (!runFailed) throw error;
+    io.stderr.write(terminalSafe(`sftunnel-ca: warning: the change record could not be written to ${path}: ${(error as Error).message}\n`));
+  }
 }
 
 function formatRenewResult(result: RenewalResult, flags: RenewFlags): string {

@@ -128,6 +128,25 @@ const VERIFICATION_CHECK = {
   properties: { ok: { type: 'boolean' }, problem: { type: 'string' } },
 } as const;
 
+/** A certificate as a plan file names it (the plan file's `PlannedCertificate`): nothing that changes with the clock. */
+const PLANNED_CERTIFICATE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fingerprintSha256', 'serial', 'notAfter'],
+  properties: { fingerprintSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, serial: { type: 'string', pattern: '^[0-9a-f]+$' }, notAfter: { type: 'string', format: 'date-time' } },
+} as const;
+
+/** A text, or `null` for "not given". */
+const TEXT_OR_NULL = { anyOf: [{ type: 'string' }, { type: 'null' }] } as const;
+
+/** One way the FMC no longer matches a plan file (the CLI's `PlanDifference`). */
+const PLAN_DIFFERENCE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'change', 'message'],
+  properties: { path: { type: 'string' }, change: { enum: ['added', 'removed', 'changed'] }, planned: {}, now: {}, message: { type: 'string' } },
+} as const;
+
 /**
  * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
  * document's `schema` field names its version; a new version is added, never changed.
@@ -296,6 +315,88 @@ export const JSON_SCHEMAS = {
       },
     },
   },
+  'sftunnel-ca/plan-file/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/plan-file/v1',
+    title: 'sftunnel-ca plan file (plan --out; renew --plan)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'fmc', 'generator', 'generate', 'options', 'devices'],
+    properties: {
+      schema: { const: 'sftunnel-ca/plan-file/v1' },
+      fmc: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['host', 'uuid', 'ca', 'caKey', 'certificate', 'livePaths'],
+        properties: {
+          host: { type: 'string' },
+          uuid: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+          ca: PLANNED_CERTIFICATE,
+          caKey: { type: 'object', additionalProperties: false, required: ['path', 'state'], properties: { path: { type: 'string' }, state: { enum: ['matches', 'missing', 'mismatch'] } } },
+          certificate: PLANNED_CERTIFICATE,
+          livePaths: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['caCertificate', 'caCrl', 'sftunnelCertificate', 'sftunnelKey'],
+            properties: { caCertificate: { type: 'string' }, caCrl: { type: 'string' }, sftunnelCertificate: { type: 'string' }, sftunnelKey: { type: 'string' } },
+          },
+        },
+      },
+      generator: { enum: ['own', 'vendor', null] },
+      generate: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['caKeySize', 'fmcKeySize', 'deviceKeys', 'crl'],
+        properties: { caKeySize: { type: 'integer' }, fmcKeySize: { type: 'integer' }, deviceKeys: { type: 'integer', minimum: 0 }, crl: { const: true } },
+      },
+      options: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['canary', 'leaveOut', 'backdate', 'generator', 'caKey', 'staging', 'allowUnreachable'],
+        properties: {
+          canary: { type: 'integer', minimum: 0 },
+          leaveOut: { type: 'array', items: { type: 'string' } },
+          backdate: TEXT_OR_NULL,
+          generator: { enum: ['own', 'vendor', null] },
+          caKey: TEXT_OR_NULL,
+          staging: TEXT_OR_NULL,
+          allowUnreachable: { type: 'boolean' },
+        },
+      },
+      devices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['uuid', 'name', 'address', 'action', 'canary', 'certificate', 'keySize', 'keyForm', 'tunnel'],
+          properties: {
+            uuid: { type: 'string' },
+            name: TEXT_OR_NULL,
+            address: TEXT_OR_NULL,
+            action: { enum: ['re-key', 'leave-out', 'not-covered'] },
+            canary: { type: 'boolean' },
+            certificate: PLANNED_CERTIFICATE,
+            keySize: { type: 'integer' },
+            keyForm: { type: 'string' },
+            tunnel: { enum: TUNNEL_STATES },
+          },
+        },
+      },
+    },
+  },
+  'sftunnel-ca/plan-mismatch/v1': {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'sftunnel-ca/plan-mismatch/v1',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema', 'plan', 'sha256', 'differences'],
+    properties: {
+      schema: { const: 'sftunnel-ca/plan-mismatch/v1' },
+      plan: { type: 'string' },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      differences: { type: 'array', minItems: 1, items: PLAN_DIFFERENCE },
+    },
+  },
   'sftunnel-ca/renew/v1': {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'sftunnel-ca/renew/v1',
@@ -328,7 +429,7 @@ export const JSON_SCHEMAS = {
       schema: { const: 'sftunnel-ca/copy/v1' },
       source: { type: 'string' },
       caFingerprintSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-      stagingDirectory: { type: ['string', 'null'] },
+      stagingDirectory: TEXT_OR_NULL,
       interrupted: { type: 'boolean' },
       log: { type: 'string' },
       counts: {
@@ -479,7 +580,7 @@ export const JSON_SCHEMAS = {
         },
       },
       verified: { type: 'integer', minimum: 0 },
-      failedPushPath: { type: ['string', 'null'] },
+      failedPushPath: TEXT_OR_NULL,
       durationMs: { type: 'number', minimum: 0 },
     },
   },

@@ -275,6 +275,10 @@ const TABLE = {
     meaning: 'A device of the inventory has no password, key file or ssh-agent to log in with, and there is no terminal to ask for its password.',
     remedy: 'Fill its password cell with env:VAR or file:PATH (mode 0600), give it a key file, start ssh-agent, or run on a terminal to be asked (no echo).',
   },
+  PLAN_MISMATCH: {
+    meaning: 'The FMC no longer matches the approved plan file given to `renew --plan`: a device was added or removed, a certificate, the InternalCA or its key changed, or the devices the inventory covers differ. Nothing was changed.',
+    remedy: 'Read the differences printed, make a new plan with `plan --out` and have it approved, then run `renew --plan` with it.',
+  },
   // ── exporter ────────────────────────────────────────────────────────────
   EXPORTER_CONFIG_INVALID: {
     meaning: 'The exporter configuration (YAML or JSON) cannot be read or does not match its schema: a missing or mistyped field, an unknown key, a duplicate FMC name, or a password written inline.',
