@@ -18,6 +18,8 @@ NEEDS=(
   "visudo sudo"
   "promtool prometheus"
   "script bsdutils"
+  "zsh zsh"
+  "fish fish"
   "useradd passwd"
   "python3:paramiko python3-paramiko"
 )
