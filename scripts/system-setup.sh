@@ -20,6 +20,8 @@ NEEDS=(
   "script bsdutils"
   "zsh zsh"
   "fish fish"
+  "groff groff-base"
+  "man man-db"
   "useradd passwd"
   "python3:paramiko python3-paramiko"
 )

@@ -1,4 +1,4 @@
-import type { Argument, Command, Option } from 'commander';
+import type { Argument, Command, Help, Option } from 'commander';
 
 /** What a value is completed with: a local file, a local directory, one of a list, or nothing (free text). */
 export type CompletionValue = { readonly kind: 'file' } | { readonly kind: 'directory' } | { readonly kind: 'choices'; readonly choices: readonly string[] } | { readonly kind: 'text' };
@@ -7,7 +7,7 @@ export type CompletionValue = { readonly kind: 'file' } | { readonly kind: 'dire
 export interface CompletionOption {
   /** Its names as typed, short first: `-V`, `--version`. */
   readonly names: readonly string[];
-  /** The help text's description. */
+  /** The help text's description, with its default and choices as the help shows them. */
   readonly description: string;
   /** What its value is completed with, or `undefined` for a flag that takes none. */
   readonly value?: CompletionValue;
@@ -47,6 +47,8 @@ export interface CompletionCommand {
   readonly options: readonly CompletionOption[];
   /** Its positional arguments, in order. */
   readonly arguments: readonly CompletionArgument[];
+  /** What its help prints after the options (examples, notes), without its leading blank lines; `''` for none. */
+  readonly helpAfter: string;
   /** Its visible subcommands (the implicit `help` among them). */
   readonly subcommands: readonly CompletionCommand[];
 }
@@ -64,27 +66,41 @@ function valueOf(placeholder: string, choices: readonly string[] | undefined): C
   return { kind: 'text' };
 }
 
-function optionOf(option: Option): CompletionOption {
+function optionOf(option: Option, help: Help): CompletionOption {
   const names = [option.short, option.long].filter((name): name is string => name !== undefined);
-  const placeholder = /[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1]?.replace(/\.\.\.$/, '');
+  // The whole of `<…>` or `[…]` after the names: `--fmc <user@host[:port]>` holds brackets of its own.
+  const placeholder = /\s[<[](.*)[>\]]$/.exec(option.flags)?.[1]?.replace(/\.\.\.$/, '');
   const takesValue = option.required || option.optional;
   return {
     names,
-    description: option.description,
+    description: help.optionDescription(option),
     ...(takesValue && placeholder !== undefined ? { value: valueOf(placeholder, option.argChoices), placeholder } : {}),
     // A repeatable option collects into an array through its parser; the help says so.
     repeatable: option.variadic || /\brepeatable\b/.test(option.description),
   };
 }
 
-function argumentOf(argument: Argument): CompletionArgument {
+function argumentOf(argument: Argument, help: Help): CompletionArgument {
   return {
     name: argument.name(),
-    description: argument.description,
+    description: help.argumentDescription(argument),
     value: valueOf(argument.name(), argument.argChoices),
     variadic: argument.variadic,
     required: argument.required,
   };
+}
+
+/** The text `command`'s help adds after the generated part (`addHelpText('after', …)`), captured. */
+function helpAfterOf(command: Command): string {
+  const output = command.configureOutput();
+  let printed = '';
+  command.configureOutput({ ...output, writeOut: (text) => (printed += text) });
+  try {
+    command.outputHelp();
+  } finally {
+    command.configureOutput(output);
+  }
+  return printed.slice(command.helpInformation().length).replace(/^\n+/, '').trimEnd();
 }
 
 /**
@@ -105,8 +121,9 @@ export function commandTree(command: Command, path: readonly string[] = []): Com
     summary: command.summary() === '' ? command.description() : command.summary(),
     description: command.description(),
     usage: command.usage(),
-    options: help.visibleOptions(command).map(optionOf),
-    arguments: command.registeredArguments.map(argumentOf),
+    options: help.visibleOptions(command).map((option) => optionOf(option, help)),
+    arguments: command.registeredArguments.map((argument) => argumentOf(argument, help)),
+    helpAfter: helpAfterOf(command),
     subcommands: help.visibleCommands(command).map((sub) => commandTree(sub, [...path, sub.name()])),
   };
 }
