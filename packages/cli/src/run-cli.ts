@@ -15,6 +15,7 @@ import { verifyCommand } from './commands/verify.js';
 import { completionCommand } from './completion/completion-command.js';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { refuseSecretArguments } from './secret-arguments.js';
+import { refuseSecondStandardInput } from './standard-input.js';
 
 const VERSION = '0.1.0';
 
@@ -81,6 +82,8 @@ export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void):
     program.addCommand(command);
   }
   program.addCommand(completionCommand(io));
+  // Standard input can be read once: refused before a command reads or connects to anything.
+  program.hook('preAction', (_program, command) => refuseSecondStandardInput(command));
   routeOutput(program, io);
   return program;
 }
