@@ -26,7 +26,7 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.files[0]).toBe('dist');
-    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin', 'schemas', 'LICENSE'] : name === 'core' ? ['errors.md', 'LICENSE'] : ['LICENSE']);
+    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin', 'schemas', 'man', 'LICENSE'] : name === 'core' ? ['errors.md', 'LICENSE'] : ['LICENSE']);
     const root = manifest.exports['.'];
     expect(typeof root).toBe('object');
     if (typeof root !== 'object') return;
