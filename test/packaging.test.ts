@@ -104,6 +104,8 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
       expect(manifest['license'], name).toBe('Apache-2.0');
       for (const field of ['repository', 'homepage', 'bugs', 'keywords']) expect(manifest[field], `${name}: ${field}`).toBeDefined();
     }
+    // The CLI's man page, which package.json's `man` names (npm links it on a global install).
+    expect(await fileOf('cli', 'man/sftunnel-ca.1')).toBe(await readFile(join(repo, 'packages', 'cli', 'man', 'sftunnel-ca.1'), 'utf8'));
   });
 
   it('installs the CLI without the simulator, and transport with the types its public API names', async () => {
