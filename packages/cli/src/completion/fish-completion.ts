@@ -3,17 +3,17 @@ import { everyCommand, type CompletionCommand, type CompletionValue } from './co
 /** `text` as one single-quoted fish word: backslashes and quotes escaped. */
 const fishWord = (text: string): string => `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
-/** The `complete` flags that complete `value`. */
+/** The `complete` flags that offer `value`: files (`-F`), directories, or the choices. */
 function valueFlags(value: CompletionValue): string {
   switch (value.kind) {
     case 'file':
-      return '-r -F';
+      return '-F';
     case 'directory':
-      return "-r -f -a '(__fish_complete_directories)'";
+      return "-f -a '(__fish_complete_directories)'";
     case 'choices':
-      return `-x -a ${fishWord(value.choices.join(' '))}`;
+      return `-f -a ${fishWord(value.choices.join(' '))}`;
     case 'text':
-      return '-x';
+      return '-f';
   }
 }
 
@@ -38,9 +38,10 @@ export function fishCompletion(tree: CompletionCommand): string {
     ...command.subcommands.map((sub) => `complete -c ${program} ${at(command)} -a ${fishWord(sub.name)} -d ${fishWord(sub.summary)}`),
     ...command.options.map((option) => {
       const names = option.names.map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`)).join(' ');
-      return `complete -c ${program} ${at(command)} ${names}${option.value === undefined ? '' : ` ${valueFlags(option.value)}`} -d ${fishWord(option.description)}`;
+      // -r: the option takes a value.
+      return `complete -c ${program} ${at(command)} ${names}${option.value === undefined ? '' : ` -r ${valueFlags(option.value)}`} -d ${fishWord(option.description)}`;
     }),
-    ...command.arguments.filter((argument) => argument.value.kind !== 'text').map((argument) => `complete -c ${program} ${at(command)} ${valueFlags(argument.value).replace(/^-[rx] /, '')} -d ${fishWord(argument.description)}`),
+    ...command.arguments.filter((argument) => argument.value.kind !== 'text').map((argument) => `complete -c ${program} ${at(command)} ${valueFlags(argument.value)} -d ${fishWord(argument.description)}`),
   ]);
   return `# fish completion for ${program}, generated from its command definitions by \`${program} completion fish\`.
 # Load it now:   ${program} completion fish | source
