@@ -26,7 +26,7 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.files[0]).toBe('dist');
-    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin', 'schemas', 'LICENSE'] : name === 'core' ? ['errors.md', 'LICENSE'] : ['LICENSE']);
+    expect(manifest.files.filter((entry) => entry !== 'dist')).toEqual(name === 'cli' ? ['bin', 'schemas', 'man', 'LICENSE'] : name === 'core' ? ['errors.md', 'LICENSE'] : ['LICENSE']);
     const root = manifest.exports['.'];
     expect(typeof root).toBe('object');
     if (typeof root !== 'object') return;
@@ -104,6 +104,8 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
       expect(manifest['license'], name).toBe('Apache-2.0');
       for (const field of ['repository', 'homepage', 'bugs', 'keywords']) expect(manifest[field], `${name}: ${field}`).toBeDefined();
     }
+    // The CLI's man page, which package.json's `man` names (npm links it on a global install).
+    expect(await fileOf('cli', 'man/sftunnel-ca.1')).toBe(await readFile(join(repo, 'packages', 'cli', 'man', 'sftunnel-ca.1'), 'utf8'));
   });
 
   it('installs the CLI without the simulator, and transport with the types its public API names', async () => {

@@ -3,31 +3,45 @@ import { CliUsageError } from './cli-usage-error.js';
 import { readInputBytes } from './input-file.js';
 import { checkInventorySecrets } from './inventory-secrets.js';
 import { parseInventoryDocument } from './inventory-document.js';
+import { STANDARD_INPUT, inputName } from './standard-input.js';
 import { decodeUtf8Text } from './text-encoding.js';
 
 /** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
 export interface DevicesFile {
-  /** The path given. */
+  /** The path given (`standard input` for `-`). */
   readonly path: string;
   /** Its rows, passwords still references (`file:`, `env:`) or inline. */
   readonly rows: readonly DeviceRow[];
 }
 
+/** An inventory read from standard input has no name to tell its kind by: a YAML or JSON document starts with `{`, `[`, `- ` or `devices:`. */
+const DOCUMENT_START = /^(?:[{[]|-\s|devices\s*:)/;
+
+/** Whether an inventory is a YAML or JSON document (else a devices.csv): by its extension, or from standard input by how it starts. */
+function isInventoryDocument(path: string, text: string): boolean {
+  if (path !== STANDARD_INPUT) return /\.(ya?ml|json)$/i.test(path);
+  const first = text.split('\n').find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  return first !== undefined && DOCUMENT_START.test(first.trimStart());
+}
+
 /**
  * Reads and parses an inventory: a `.yaml`, `.yml` or `.json` file as {@link parseInventoryDocument}
  * reads it, anything else as a devices.csv (the vendor's four columns, or a header with port, key
- * file, jump host and role), in UTF-8 (another encoding is named, see `decodeUtf8Text`). Its secrets are checked before anything connects: every `file:`
+ * file, jump host and role), in UTF-8 (another encoding is named, see `decodeUtf8Text`). `-` reads
+ * standard input (when given), a document or a devices.csv by how it starts. Its secrets are checked before anything connects: every `file:`
  * reference and key file is a private regular file of bounded size, and no address is a password
  * (inline, `file:`, or `env:` from `env`), see `checkInventorySecrets`.
  *
  * @param path - the inventory
  * @param env - the environment `env:` references are read from; default `process.env` (the CLI's)
+ * @param standardInput - where `-` reads from; without it, `-` is a file of that name
  */
-export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<DevicesFile> {
-  const text = decodeUtf8Text(await readInputBytes(path, '--devices'), path, '--devices');
-  const rows = /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
-  await checkInventorySecrets(path, rows, env);
-  return { path, rows };
+export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env, standardInput?: NodeJS.ReadableStream): Promise<DevicesFile> {
+  const name = inputName(path);
+  const text = decodeUtf8Text(await readInputBytes(path, '--devices', standardInput === undefined ? {} : { standardInput }), name, '--devices');
+  const rows = isInventoryDocument(path, text) ? parseInventoryDocument(text, name) : parseDevicesCsv(text, { file: name });
+  await checkInventorySecrets(name, rows, env);
+  return { path: name, rows };
 }
 
 /** How many rows that match no device an error lists before it counts the rest. */

@@ -27,3 +27,18 @@ export const EXIT_CODES = {
 
 /** One of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/**
+ * Each exit code in a line, as `--help` and the man page list them (one table, so they agree).
+ */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  [EXIT_CODES.OK]: 'done (check: the CA is valid for more than 30 days)',
+  [EXIT_CODES.FAILED]: 'some devices failed; the others were done',
+  [EXIT_CODES.USAGE]: 'usage or input error; nothing was changed',
+  [EXIT_CODES.PREFLIGHT_REFUSED]: 'a preflight check refused the run; nothing was changed',
+  [EXIT_CODES.INTERRUPTED]: 'interrupted (Ctrl-C); run the resume command printed',
+  [EXIT_CODES.CA_EXPIRING]: 'check: the CA expires within 30 days',
+  [EXIT_CODES.CA_EXPIRED]: 'check: the CA has expired',
+  [EXIT_CODES.HOST_KEY]: "the FMC's (or a jump host's) SSH host key is unknown or has changed; nothing was changed",
+  [EXIT_CODES.UNEXPECTED]: 'a bug (UNEXPECTED_ERROR): run again with --debug and report it',
+};

@@ -1,24 +1,20 @@
-import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { CliIo } from './cli-io.js';
+import { TerminalFrame } from './terminal-frame.js';
 import { terminalSafe } from './terminal-text.js';
 
-/** A listr2 default renderer drawn on stderr whether or not stdout is a terminal (stdout may be a pipe of `--json`). */
-class StderrTaskListRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-}
-
 /**
- * What a fleet command shows while it runs. On a terminal (stderr is a TTY with a width): a live task list
- * (listr2) with one line per device in flight and its step, and a title with the totals and the
- * elapsed time; lines are kept until the list ends. Otherwise: plain lines, each printed once,
- * with no cursor movement.
+ * What a fleet command shows while it runs. On a terminal (stderr is a TTY with a width): a live list
+ * redrawn in place, with one line per device in flight and its step under a title with the totals
+ * and the elapsed time; lines (each device's outcome) are printed above it as they come. Otherwise:
+ * plain lines, each printed once, with no cursor movement. stdout (results, `--json`) is never drawn on.
  */
 export class FleetProgress {
   readonly #io: CliIo;
   readonly #title: string;
   readonly #live: boolean;
   readonly #inFlight = new Map<string, string>();
-  readonly #held: string[] = [];
+  /** The live list while {@link FleetProgress.run} runs on a terminal. */
+  #frame: TerminalFrame | undefined;
   #through = 0;
   #total: number | undefined;
   #phase = '';
@@ -49,15 +45,15 @@ export class FleetProgress {
   }
 
   /**
-   * A line of the run's log: printed at once when not on a terminal, after the live list otherwise.
+   * A line of the run's log, printed at once: above the live list on a terminal.
    *
    * @param text - one line
    */
   line(text: string): void {
     // Lines name devices and quote appliances: untrusted text.
-    const safe = terminalSafe(text);
-    if (this.#live) this.#held.push(safe);
-    else this.#io.stderr.write(`${safe}\n`);
+    const safe = `${terminalSafe(text)}\n`;
+    if (this.#frame === undefined) this.#io.stderr.write(safe);
+    else this.#frame.print(safe);
   }
 
   /**
@@ -107,51 +103,35 @@ export class FleetProgress {
   }
 
   /**
-   * Runs `work` under the live task list (on a terminal) or as it is (otherwise).
+   * Runs `work` under the live list (on a terminal) or as it is (otherwise). The list is redrawn
+   * in place (see {@link TerminalFrame}) five times a second; lines and anything else written on
+   * stderr meanwhile are printed above it. When the run ends, its last title stays as a summary.
    *
    * @param work - the run
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.#live) return work();
     const started = Date.now();
-    let result: T | undefined;
-    const listr = new Listr<object, typeof StderrTaskListRenderer>(
-      [
-        {
-          title: this.#title,
-          rendererOptions: { outputBar: Number.POSITIVE_INFINITY, persistentOutput: false },
-          task: async (_context, task): Promise<void> => {
-            const refresh = setInterval(() => this.#draw(task, started), 200);
-            try {
-              this.#draw(task, started);
-              result = await work();
-              this.#draw(task, started);
-            } finally {
-              clearInterval(refresh);
-            }
-          },
-        },
-      ],
-      {
-        renderer: StderrTaskListRenderer,
-        registerSignalListeners: false,
-        exitOnError: true,
-        // listr2 draws on its "stdout": our stderr. What else is written meanwhile is held and written after the list.
-        rendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(this.#io.stderr as NodeJS.WriteStream, this.#io.stdout as NodeJS.WriteStream) }) },
-      },
-    );
+    const frame = new TerminalFrame(this.#io.stderr);
+    this.#frame = frame;
+    frame.attach();
+    const refresh = setInterval(() => frame.draw(this.#lines(started)), 200);
     try {
-      await listr.run();
+      frame.draw(this.#lines(started));
+      return await work();
     } finally {
-      for (const text of this.#held.splice(0)) this.#io.stderr.write(`${text}\n`);
+      clearInterval(refresh);
+      frame.draw(this.#lines(started));
+      frame.detach();
+      this.#frame = undefined;
     }
-    return result as T;
   }
 
-  #draw(task: { title: string; output: string }, started: number): void {
+  /** The live list: a title with the totals, elapsed time and stage, then each device in flight and its step. */
+  #lines(started: number): string[] {
     const elapsed = `${((Date.now() - started) / 1000).toFixed(0)}s`;
     const total = this.#total === undefined ? '' : ` of ${this.#total}`;
-    task.title = `${this.#title}: ${this.#inFlight.size} in flight, ${this.#through}${total} device phases done, ${elapsed}${this.#phase === '' ? '' : ` — ${this.#phase}`}`;
-    task.output = terminalSafe([...this.#inFlight].map(([device, step]) => `${device.padEnd(16)} ${step}`).join('\n'));
+    const title = `${this.#title}: ${this.#inFlight.size} in flight, ${this.#through}${total} device phases done, ${elapsed}${this.#phase === '' ? '' : ` — ${this.#phase}`}`;
+    return [title, ...[...this.#inFlight].map(([device, step]) => terminalSafe(`  ${device.padEnd(16)} ${step}`))];
   }
 }

@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { CliUsageError } from './cli-usage-error.js';
+import { STANDARD_INPUT, readStandardInput } from './standard-input.js';
 
 /** How a file named on the command line is read. */
 export interface InputFileOptions {
@@ -20,6 +21,11 @@ export interface InputFileOptions {
   readonly regularFileOnly?: boolean;
   /** Refuses a file larger than this many bytes (read at most that many); default no bound. */
   readonly maxBytes?: number;
+  /**
+   * Where `-` reads from instead of a file (at most `maxBytes`, default 1 MiB; `check` and
+   * `regularFileOnly` do not apply to a pipe). Without it, `-` is a file of that name.
+   */
+  readonly standardInput?: NodeJS.ReadableStream;
 }
 
 /** Kernel file systems: their "files" are the state of processes and devices, never an operator's input. */
@@ -93,7 +99,8 @@ export async function openInputFile(path: string, what: string, options: InputFi
 
 /**
  * Reads a file named on the command line as UTF-8 text, with the errors of {@link openInputFile};
- * with `maxBytes`, at most that many bytes are read (a file that grows past it is refused).
+ * with `maxBytes`, at most that many bytes are read (a file that grows past it is refused); `-`
+ * is standard input when `options.standardInput` is given.
  *
  * @param path - the file as given
  * @param what - the option or argument that named it, for errors
@@ -105,13 +112,14 @@ export async function readInputFile(path: string, what: string, options: InputFi
 
 /**
  * Reads a file named on the command line as bytes (to tell its encoding), with the errors and
- * bounds of {@link readInputFile}.
+ * bounds of {@link readInputFile}; `-` is standard input when `options.standardInput` is given.
  *
  * @param path - the file as given
  * @param what - the option or argument that named it, for errors
  * @param options - a remedy for errors, a check of its stats, the rules for secrets
  */
 export async function readInputBytes(path: string, what: string, options: InputFileOptions = {}): Promise<Buffer> {
+  if (path === STANDARD_INPUT && options.standardInput !== undefined) return readStandardInput(options.standardInput, what, options.maxBytes);
   const handle = await openInputFile(path, what, options);
   try {
     if (options.maxBytes === undefined) return await handle.readFile();

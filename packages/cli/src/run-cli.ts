@@ -12,28 +12,23 @@ import { renewCommand } from './commands/renew.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
-import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { completionCommand } from './completion/completion-command.js';
+import { EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { refuseSecretArguments } from './secret-arguments.js';
+import { refuseSecondStandardInput } from './standard-input.js';
 
 const VERSION = '0.1.0';
 
 const EXIT_CODE_HELP = `
 Exit codes:
-  0  done (check: the CA is valid for more than 30 days)
-  1  some devices failed; the others were done
-  2  usage or input error; nothing was changed
-  3  a preflight check refused the run; nothing was changed
-  4  interrupted (Ctrl-C); run the resume command printed
-  5  check: the CA expires within 30 days
-  6  check: the CA has expired
-  7  the FMC's (or a jump host's) SSH host key is unknown or has changed; nothing was changed
-  8  a bug (UNEXPECTED_ERROR): run again with --debug and report it
+${Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}
 
 Credentials never go on the command line: use ssh-agent, --identity, SFTUNNEL_CA_PASSWORD,
 --password-file (mode 0600), or the prompt. Errors print a stable code, listed with what to do in
 errors.md of the installed @sftunnel-ca/core (node_modules/@sftunnel-ca/core/errors.md; docs/errors.md in the repository).
 On a terminal, renew, copy, verify and rollback show a live list of the devices in flight; piped, they
-print plain lines. NO_COLOR (or --no-color) turns colours off.
+print plain lines. NO_COLOR (or --no-color) turns colours off. Where a file is read, - reads standard input.
+Shell completion: sftunnel-ca completion bash|zsh|fish (see its --help to install it); man page: man sftunnel-ca.
 `;
 
 /**
@@ -52,6 +47,28 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   const setExitCode = (code: ExitCode): void => {
     exitCode = code;
   };
+  const program = createProgram(io, setExitCode);
+  try {
+    refuseSecretArguments(argv);
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (isHelpOrVersion(error)) return EXIT_CODES.OK;
+    // Loaded on use, as the commands load their own: `--version` and `--help` start without core (issue 23).
+    const { renderError } = await import('./render-error.js');
+    return renderError(io, error, json, debug);
+  }
+}
+
+/**
+ * The `sftunnel-ca` program: every command, printing through `io` and throwing instead of
+ * exiting. What {@link runCli} parses with, and what the completion scripts and the man page are
+ * generated from.
+ *
+ * @param io - where the commands read and write
+ * @param setExitCode - how a command reports its exit code
+ */
+export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
   const program = new Command('sftunnel-ca')
     .description(
       'Renew the InternalCA of a Firepower Management Center and re-key the sftunnel channel to every FTD it manages.',
@@ -64,17 +81,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), probeCommand(io, setExitCode), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
     program.addCommand(command);
   }
+  program.addCommand(completionCommand(io));
+  // Standard input can be read once: refused before a command reads or connects to anything.
+  program.hook('preAction', (_program, command) => refuseSecondStandardInput(command));
   routeOutput(program, io);
-  try {
-    refuseSecretArguments(argv);
-    await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (isHelpOrVersion(error)) return EXIT_CODES.OK;
-    // Loaded on use, as the commands load their own: `--version` and `--help` start without core (issue 23).
-    const { renderError } = await import('./render-error.js');
-    return renderError(io, error, json, debug);
-  }
+  return program;
 }
 
 /** Every command of the tree prints through `io` and throws instead of exiting. */

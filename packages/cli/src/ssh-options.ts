@@ -67,8 +67,8 @@ export interface SshTarget {
 /** Adds the SSH options (credentials by reference only, host keys, shell strategy, jump hosts) to a command. */
 export function addSshOptions(command: Command): Command {
   return command
-    .addOption(new Option('--identity <file>', 'private key file (passphrase from SFTUNNEL_CA_KEY_PASSPHRASE)'))
-    .addOption(new Option('--password-file <file>', 'file holding the password on its first line; must be mode 0600'))
+    .addOption(new Option('--identity <file>', 'private key file (passphrase from SFTUNNEL_CA_KEY_PASSPHRASE); - reads standard input'))
+    .addOption(new Option('--password-file <file>', 'file holding the password on its first line; must be mode 0600; - reads standard input'))
     .addOption(new Option('--known-hosts <file>', 'OpenSSH known_hosts file (repeatable; default ~/.ssh/known_hosts)').argParser(collect))
     .addOption(new Option('--accept-new-host-key', 'record the key of a host not yet known (a changed key is always refused)'))
     .addOption(new Option('--host-key <fingerprint>', 'pin a host key, SHA256:… as ssh-keygen -lf prints it (repeatable)').argParser(collect))
@@ -175,10 +175,10 @@ export function sharedSshOptions(flags: SshFlags): SharedSshOptions {
 async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags): Promise<SshCredentials> {
   const { Secret } = await import('@sftunnel-ca/core');
   const agent = io.env.SSH_AUTH_SOCK !== undefined && io.env.SSH_AUTH_SOCK !== '';
-  const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnlyFile(flags.identity, '--identity'));
+  const privateKey = flags.identity === undefined ? undefined : new Secret(await readOwnerOnlyFile(flags.identity, '--identity', io.stdin));
   const passphrase = io.env.SFTUNNEL_CA_KEY_PASSPHRASE;
   let password: string | undefined = io.env.SFTUNNEL_CA_PASSWORD;
-  if (flags.passwordFile !== undefined) password = (await readOwnerOnlyFile(flags.passwordFile, '--password-file')).split(/\r?\n/, 1)[0] ?? '';
+  if (flags.passwordFile !== undefined) password = (await readOwnerOnlyFile(flags.passwordFile, '--password-file', io.stdin)).split(/\r?\n/, 1)[0] ?? '';
   if (password === undefined && privateKey === undefined && !agent) {
     if (io.stdin.isTTY !== true) {
       throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);

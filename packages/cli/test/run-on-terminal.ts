@@ -10,13 +10,14 @@ export interface TerminalRun {
 const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
- * Runs the built binary on a pseudo-terminal (util-linux `script`, 120 columns), typing the next of `answers`
- * each time `prompt` appears; killed after `timeoutMs`.
+ * Runs the built binary on a pseudo-terminal (util-linux `script`; 120 columns and 40 rows unless
+ * `columns` and `rows` say otherwise), typing the next of `answers` each time `prompt` appears;
+ * killed after `timeoutMs`.
  */
-export function runOnTerminal(args: readonly string[], prompt: string, answers: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<TerminalRun> {
+export function runOnTerminal(args: readonly string[], prompt: string, answers: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; columns?: number; rows?: number } = {}): Promise<TerminalRun> {
   return new Promise((resolve) => {
-    // A terminal of 120 columns: `script` gives its pseudo-terminal no size.
-    const command = `stty cols 120 rows 40; ${[process.execPath, BINARY, ...args].map(quote).join(' ')}`;
+    // `script` gives its pseudo-terminal no size.
+    const command = `stty cols ${options.columns ?? 120} rows ${options.rows ?? 40}; ${[process.execPath, BINARY, ...args].map(quote).join(' ')}`;
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let asked = 0;

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { readInputFile } from '../input-file.js';
-import { STANDARD_INPUT, readStandardInput } from '../standard-input.js';
+import { inputName } from '../standard-input.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { writeJson, writeText } from '../output.js';
 import { parseMoment } from '../moment.js';
@@ -52,7 +52,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       }
       const { Certificate, expiryVerdict, formatVendorExpiryCheck } = await import('@sftunnel-ca/core');
       const now = options.at === undefined ? io.now() : parseMoment(options.at, '--at');
-      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readCaFile(io, options.file), options.file === STANDARD_INPUT ? 'standard input' : options.file);
+      const certificate = options.file === undefined ? await readFmcCa(io, options.fmc ?? '', options, now) : Certificate.fromPem(await readCaFile(io, options.file), inputName(options.file));
       const verdict = expiryVerdict(certificate, now);
       if (options.json === true) {
         writeJson(io, CHECK_SCHEMA_ID, {
@@ -75,7 +75,7 @@ export function checkCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
 
 /** The CA certificate of `--file`: the file, or standard input for `-`. */
 function readCaFile(io: CliIo, file: string): Promise<string> {
-  return file === STANDARD_INPUT ? readStandardInput(io, '--file') : readInputFile(file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)' });
+  return readInputFile(file, '--file', { remedy: 'pass the CA certificate file (cacert.pem)', standardInput: io.stdin });
 }
 
 async function readFmcCa(io: CliIo, fmc: string, flags: SshFlags, now: Date): Promise<Certificate> {

@@ -2,7 +2,6 @@ import type { FileHandle } from 'node:fs/promises';
 import type { MESSAGES_ACTIONS, MessagesCause, MessagesFinding } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { CliUsageError } from '../cli-usage-error.js';
 import { openInputFile } from '../input-file.js';
 import { STANDARD_INPUT } from '../standard-input.js';
 import { writeJson, writeText } from '../output.js';
@@ -30,7 +29,6 @@ export function diagnoseCommand(io: CliIo): Command {
       const { diagnoseMessages, MESSAGES_ACTIONS: actions } = await import('@sftunnel-ca/core');
       const findings: LocatedFinding[] = [];
       const opened: Array<{ file: string; handle: FileHandle | undefined }> = [];
-      if (files.filter((file) => file === STANDARD_INPUT).length > 1) throw new CliUsageError('diagnose: - (standard input) can be named once');
       try {
         // every file readable before any is read; `-` is standard input, read in its turn
         for (const file of files) opened.push({ file, handle: file === STANDARD_INPUT ? undefined : await openInputFile(file, 'diagnose') });
