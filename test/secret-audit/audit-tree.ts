@@ -1,5 +1,5 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { AppliancePlaces, type AppliancePlace } from './appliance-places.js';
 import { secretFindingsIn } from './secret-material.js';
 
@@ -57,7 +57,7 @@ export class SecretTreeAudit {
   readonly #read = new Map<string, string>();
   readonly #labs = new Map<string, AppliancePlaces>();
 
-  /** Reads what is new or changed under `root`; returns the breaches found, one line each. */
+  /** Reads what is new or changed under `root` (any tree, or one lab's directory); returns the breaches found, one line each. */
   async scan(root: string): Promise<string[]> {
     const breaches: string[] = [];
     const visit = async (dir: string, lab: LabScope | undefined): Promise<void> => {
@@ -76,7 +76,8 @@ export class SecretTreeAudit {
         } else if (entry.isFile()) breaches.push(...(await this.#file(path, lab === undefined ? undefined : this.#where(path, lab))));
       }
     };
-    await visit(root, undefined);
+    const name = basename(root);
+    await visit(root, LAB_DIRECTORY.test(name) ? { places: await this.#placesOf(root), root: undefined, lab: root } : undefined);
     return breaches;
   }
 
