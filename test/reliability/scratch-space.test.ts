@@ -8,30 +8,24 @@
  * appliance's whole tree passes the secret audit: private keys only in the live key paths, their
  * generations and the staging directory; nothing of ours looser than 0600 (directories 0700).
  */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPreparedRenewal, inspectFmc, planRenewal, deliverRenewal, type PlannedDevice } from '@sftunnel-ca/core';
 import type { Lab } from '@sftunnel-ca/lab';
 import type { SshHost, StaleScratch } from '@sftunnel-ca/transport';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../packages/transport/test/wait-for.js';
 import { SecretTreeAudit } from '../secret-audit/audit-tree.js';
 import { connectAppliance, labInventory, renewLabFmc, useLabFmc } from '../renewal/lab-fleet.js';
 
 /** What our engine and transport left anywhere on the lab's appliances: entries named `….sftunnel-ca.…` or `….sftunnel-ca-…`. */
-async function oursOn(lab: Lab): Promise<string[]> {
+function oursOn(lab: Lab): string[] {
   const found: string[] = [];
   for (const appliance of lab.appliances) {
-    const entries = await readdir(lab.path(appliance.name, '/'), { recursive: true });
+    const entries = readdirSync(lab.path(appliance.name, '/'), { recursive: true, encoding: 'utf8' });
     found.push(...entries.filter((entry) => /\.sftunnel-ca[.-]/.test(entry)).map((entry) => join(appliance.name, entry)));
   }
   return found.sort();
-}
-
-/** Polls `check` every 20 ms until it holds, for at most 20 s. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (const deadline = Date.now() + 20_000; !(await check()); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-  }
 }
 
 describe('reliability › a connection dropped mid-transfer leaves nothing behind, before and after the copy run', () => {
@@ -50,7 +44,7 @@ describe('reliability › a connection dropped mid-transfer leaves nothing behin
       expect(dropped).toMatchObject({ outcome: 'failed', cause: 'CONNECTION_LOST' });
 
       // The dropped session's root shell hangs up: its trap removes the scratch space, and the key it was receiving with it.
-      await until(async () => (await oursOn(lab)).every((entry) => !entry.startsWith('ftd-drop/tmp/')), 'the hang-up trap removed the scratch directory');
+      await waitFor(() => oursOn(lab).every((entry) => !entry.startsWith('ftd-drop/tmp/')));
       const afterDrop = new SecretTreeAudit();
       expect(await afterDrop.scan(lab.dir)).toEqual([]);
       expect(afterDrop.counts.applianceFiles).toBeGreaterThan(20);
@@ -78,7 +72,7 @@ describe('reliability › a connection dropped mid-transfer leaves nothing behin
     } finally {
       await fmc.close();
     }
-    expect(await oursOn(lab)).toEqual([]);
+    expect(oursOn(lab)).toEqual([]);
     expect(await new SecretTreeAudit().scan(lab.dir)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { AppliancePlaces, type AppliancePlace } from './appliance-places.js';
 import { secretFindingsIn } from './secret-material.js';
 
@@ -37,6 +37,8 @@ interface LabScope {
   /** The appliance's root directory; `undefined` directly in the lab's directory. */
   readonly root: string | undefined;
   readonly lab: string;
+  /** The appliance's links to its own directories: by target, the path through the link (both as on the appliance). */
+  readonly links: Map<string, string>;
 }
 
 /**
@@ -59,7 +61,8 @@ export class SecretTreeAudit {
 
   /** Reads what is new or changed under `root` (any tree, or one lab's directory); returns the breaches found, one line each. */
   async scan(root: string): Promise<string[]> {
-    const breaches: string[] = [];
+    // The whole tree first (so every link of an appliance is known), then each entry by its rule.
+    const found: Array<{ readonly path: string; readonly directory: boolean; readonly lab: LabScope | undefined }> = [];
     const visit = async (dir: string, lab: LabScope | undefined): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       if (entries.some((e) => e.name === '.git')) return; // a checkout
@@ -67,18 +70,37 @@ export class SecretTreeAudit {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && !FOREIGN.has(entry.name)) {
           const inner: LabScope | undefined =
-            lab === undefined ? (LAB_DIRECTORY.test(entry.name) ? { places: await this.#placesOf(path), root: undefined, lab: path } : undefined)
-            : lab.root === undefined ? { ...lab, root: path }
+            lab === undefined ? (LAB_DIRECTORY.test(entry.name) ? { places: await this.#placesOf(path), root: undefined, lab: path, links: new Map() } : undefined)
+            : lab.root === undefined ? { ...lab, root: path, links: new Map() }
             : lab;
-          const where = inner?.root === undefined || inner.root === path ? undefined : this.#where(path, inner);
-          if (where?.place === 'ours') breaches.push(...(await this.#directory(path, where)));
+          if (inner?.root !== undefined && inner.root !== path) found.push({ path, directory: true, lab: inner });
           await visit(path, inner);
-        } else if (entry.isFile()) breaches.push(...(await this.#file(path, lab === undefined ? undefined : this.#where(path, lab))));
+        } else if (entry.isFile()) found.push({ path, directory: false, lab });
+        else if (entry.isSymbolicLink() && lab?.root !== undefined) await this.#link(path, lab);
       }
     };
     const name = basename(root);
-    await visit(root, LAB_DIRECTORY.test(name) ? { places: await this.#placesOf(root), root: undefined, lab: root } : undefined);
+    await visit(root, LAB_DIRECTORY.test(name) ? { places: await this.#placesOf(root), root: undefined, lab: root, links: new Map() } : undefined);
+    const breaches: string[] = [];
+    for (const { path, directory, lab } of found) {
+      const where = lab === undefined ? undefined : this.#where(path, lab);
+      if (!directory) breaches.push(...(await this.#file(path, where)));
+      else if (where?.place === 'ours') breaches.push(...(await this.#directory(path, where)));
+    }
     return breaches;
+  }
+
+  /**
+   * Remembers a link inside an appliance that leads to a directory of the same appliance: what is
+   * under its target is held to the rules of the path through the link (a peer directory that is a
+   * link to one elsewhere holds the live files all the same).
+   */
+  async #link(path: string, lab: LabScope): Promise<void> {
+    const root = lab.root ?? lab.lab;
+    const target = resolve(dirname(path), await readlink(path).catch(() => ''));
+    if (target === path || relative(root, target).startsWith('..')) return;
+    if (!(await lstat(target).catch(() => undefined))?.isDirectory()) return;
+    lab.links.set(this.#onAppliance(target, lab), this.#onAppliance(path, lab));
   }
 
   /** The places of a lab, by the layout it recorded (read once it is there). */
@@ -92,9 +114,16 @@ export class SecretTreeAudit {
   }
 
   /** A lab entry's path on its appliance (a file directly in the lab's directory counts as the appliance's `/`). */
+  #onAppliance(path: string, lab: LabScope): string {
+    return `/${relative(lab.root ?? lab.lab, path).split(sep).join('/')}`;
+  }
+
+  /** Where a lab entry stands on its appliance, reached through a link when one leads to it. */
   #where(path: string, lab: LabScope): OnAppliance {
-    const onAppliance = `/${relative(lab.root ?? lab.lab, path).split(sep).join('/')}`;
-    return { path: onAppliance, place: lab.places.placeOf(onAppliance) };
+    const onAppliance = this.#onAppliance(path, lab);
+    const link = [...lab.links].find(([target]) => onAppliance.startsWith(`${target}/`));
+    const seen = link === undefined ? onAppliance : `${link[1]}${onAppliance.slice(link[0].length)}`;
+    return { path: seen, place: lab.places.placeOf(seen) };
   }
 
   /** A directory of ours on an appliance: 0700 at most. */

@@ -3,7 +3,7 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -112,6 +112,10 @@ describe('secret audit › files', () => {
     await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem`, pkcs8, 0o644);
     await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem.sftunnel-ca.new`, pkcs8, 0o644);
     await put('FTD', `/var/sf/peers/${FMC_UUID}/cacert.pem.sftunnel-ca.new`, 'a certificate\n', 0o644);
+    // A peer directory that is a link to a directory elsewhere on the appliance holds the live files all the same.
+    await put('FTD-linked', '/home/admin/elsewhere/sftunnel-key.pem', pkcs8, 0o644);
+    await mkdir(join(lab, 'FTD-linked', 'var', 'sf', 'peers'), { recursive: true });
+    await symlink('../../../home/admin/elsewhere', join(lab, 'FTD-linked', 'var', 'sf', 'peers', FMC_UUID));
     const audit = new SecretTreeAudit();
     expect(await audit.scan(parent)).toEqual([]);
 
@@ -139,7 +143,7 @@ describe('secret audit › files', () => {
         `FTD/var/sf/peers/${FMC_UUID}/cacert.pem: private-key armour on an appliance outside its live key paths and staging (/var/sf/peers/${FMC_UUID}/cacert.pem)`,
       ].sort(),
     );
-    expect(audit.counts).toMatchObject({ applianceFiles: 18, applianceOurs: 7 });
+    expect(audit.counts).toMatchObject({ applianceFiles: 19, applianceOurs: 7 });
   });
 
   it('on appliances: the live key paths of the layout the lab recorded', async () => {

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../transport/test/wait-for.js';
 import { startLab, type Lab } from './index.js';
 import { KeystrokeSession } from './testing/keystrokes.js';
-
-/** Polls `check` every 20 ms until it holds, for at most 20 s. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 20_000; !check(); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-  }
-}
 
 describe('shell traps: an appliance shell ends as bash does', () => {
   let lab: Lab;
@@ -38,7 +32,7 @@ describe('shell traps: an appliance shell ends as bash does', () => {
     expect(existsSync(lab.path(device, '/var/tmp/traps'))).toBe(false);
 
     session.client.destroy(); // the network goes: no exit, no close of the channel by the client
-    await until(() => !existsSync(lab.path(device, scratch)), 'the EXIT trap removed the directory');
+    await waitFor(() => !existsSync(lab.path(device, scratch))); // the EXIT trap removes the directory
     expect(readFileSync(lab.path(device, '/var/tmp/traps'), 'utf8')).toBe('hup\nexit\n');
   });
 
