@@ -37,7 +37,7 @@ interface LabScope {
   /** The appliance's root directory; `undefined` directly in the lab's directory. */
   readonly root: string | undefined;
   readonly lab: string;
-  /** The appliance's links to its own directories: by target, the path through the link (both as on the appliance). */
+  /** The appliance's links to its own files and directories: by target, the path through the link (both as on the appliance). */
   readonly links: Map<string, string>;
 }
 
@@ -91,15 +91,13 @@ export class SecretTreeAudit {
   }
 
   /**
-   * Remembers a link inside an appliance that leads to a directory of the same appliance: what is
-   * under its target is held to the rules of the path through the link (a peer directory that is a
-   * link to one elsewhere holds the live files all the same).
+   * Remembers a link inside an appliance that leads to a file or directory of the same appliance:
+   * its target (and what is under it) is held to the rules of the path through the link (a live
+   * key, or a peer directory, that is a link to one elsewhere holds the live files all the same).
    */
   async #link(path: string, lab: LabScope): Promise<void> {
-    const root = lab.root ?? lab.lab;
     const target = resolve(dirname(path), await readlink(path).catch(() => ''));
-    if (target === path || relative(root, target).startsWith('..')) return;
-    if (!(await lstat(target).catch(() => undefined))?.isDirectory()) return;
+    if (target === path || relative(lab.root ?? lab.lab, target).startsWith('..')) return;
     lab.links.set(this.#onAppliance(target, lab), this.#onAppliance(path, lab));
   }
 
@@ -121,7 +119,7 @@ export class SecretTreeAudit {
   /** Where a lab entry stands on its appliance, reached through a link when one leads to it. */
   #where(path: string, lab: LabScope): OnAppliance {
     const onAppliance = this.#onAppliance(path, lab);
-    const link = [...lab.links].find(([target]) => onAppliance.startsWith(`${target}/`));
+    const link = [...lab.links].find(([target]) => onAppliance === target || onAppliance.startsWith(`${target}/`));
     const seen = link === undefined ? onAppliance : `${link[1]}${onAppliance.slice(link[0].length)}`;
     return { path: seen, place: lab.places.placeOf(seen) };
   }

@@ -112,10 +112,14 @@ describe('secret audit › files', () => {
     await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem`, pkcs8, 0o644);
     await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem.sftunnel-ca.new`, pkcs8, 0o644);
     await put('FTD', `/var/sf/peers/${FMC_UUID}/cacert.pem.sftunnel-ca.new`, 'a certificate\n', 0o644);
-    // A peer directory that is a link to a directory elsewhere on the appliance holds the live files all the same.
+    // A peer directory that is a link to a directory elsewhere on the appliance holds the live files all the same…
     await put('FTD-linked', '/home/admin/elsewhere/sftunnel-key.pem', pkcs8, 0o644);
     await mkdir(join(lab, 'FTD-linked', 'var', 'sf', 'peers'), { recursive: true });
     await symlink('../../../home/admin/elsewhere', join(lab, 'FTD-linked', 'var', 'sf', 'peers', FMC_UUID));
+    // So does a live key that is a link to a file elsewhere.
+    await put('FTD-linked-key', '/home/admin/victim.pem', pkcs1, 0o644);
+    await mkdir(join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID), { recursive: true });
+    await symlink('../../../../home/admin/victim.pem', join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'));
     const audit = new SecretTreeAudit();
     expect(await audit.scan(parent)).toEqual([]);
 
@@ -143,7 +147,7 @@ describe('secret audit › files', () => {
         `FTD/var/sf/peers/${FMC_UUID}/cacert.pem: private-key armour on an appliance outside its live key paths and staging (/var/sf/peers/${FMC_UUID}/cacert.pem)`,
       ].sort(),
     );
-    expect(audit.counts).toMatchObject({ applianceFiles: 19, applianceOurs: 7 });
+    expect(audit.counts).toMatchObject({ applianceFiles: 20, applianceOurs: 7 });
   });
 
   it('on appliances: the live key paths of the layout the lab recorded', async () => {
