@@ -14,9 +14,12 @@
  * - argv: each Node child's exactly, as it started; every other descendant's by polling `/proc`
  *   every 20 ms (best effort: a process that lives less than that may be missed).
  *
- * Rules (see `SecretTreeAudit` and `secretMaterialIn`): no password or private-key material in
- * anything printed, in any argv, in a journal or an appliance log; no password on an appliance;
- * any operator-side file holding one is mode 0600. A breach fails the test file.
+ * Rules (see `SecretTreeAudit`, `AppliancePlaces` and `secretMaterialIn`): no password or
+ * private-key material in anything printed, in any argv, in a journal or an appliance log; no
+ * password on an appliance, and private keys there only in the live key paths of the lab's layout,
+ * their generations and staging directories, and nothing our code leaves there looser than 0600
+ * (directories 0700); any operator-side file holding a secret is mode 0600. A breach fails the
+ * test file.
  *
  * With `SFTUNNEL_CA_AUDIT_SUMMARY=<file>`, each test file appends a JSON line of its counts.
  */

@@ -1,5 +1,6 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { AppliancePlaces, type AppliancePlace } from './appliance-places.js';
 import { secretFindingsIn } from './secret-material.js';
 
 /** What the audit read, by kind. */
@@ -12,6 +13,8 @@ export interface AuditCounts {
   applianceFiles: number;
   /** Of those, logs (`/var/log/…`). */
   applianceLogs: number;
+  /** Entries on lab appliances that our engine or transport made (scratch, temporary files, locks…). */
+  applianceOurs: number;
 }
 
 /** Directories that hold other people's files, not anything our code or tests wrote. */
@@ -20,39 +23,120 @@ const LAB_DIRECTORY = /^sftunnel-ca-lab-/;
 const JOURNAL_OPENING = '{"type":"start"';
 
 /** Which rule a file is held to. */
-type FileKind = 'appliance log' | 'appliance' | 'journal' | 'operator';
+type FileKind = 'appliance' | 'journal' | 'operator';
+
+/** Where a file of a lab stands: its path on its appliance and what lives there. */
+interface OnAppliance {
+  readonly path: string;
+  readonly place: AppliancePlace;
+}
+
+/** The lab a directory is in, and the appliance whose tree it is in, if any. */
+interface LabScope {
+  readonly places: AppliancePlaces;
+  /** The appliance's root directory; `undefined` directly in the lab's directory. */
+  readonly root: string | undefined;
+  readonly lab: string;
+  /** The appliance's links to its own files and directories: by target, the path through the link (both as on the appliance). */
+  readonly links: Map<string, string>;
+}
 
 /**
  * Reads every regular file under a test file's temporary tree and reports each breach of the
  * secret rules, remembering what it read (by size and mtime) so a later call reads only what changed:
- * - on lab appliances (directories `sftunnel-ca-lab-*`): no password anywhere, and in logs
- *   (`/var/log/…`) no private-key material either (appliances hold keys in their files, never in logs);
+ * - on lab appliances (directories `sftunnel-ca-lab-*`, one tree per appliance, see
+ *   {@link AppliancePlaces}): no password anywhere; private-key material only in the live key paths
+ *   of the lab's layout and their generations, and in staging directories (never in a log, a
+ *   scratch directory, a temporary file…); and every entry our engine or transport made outside
+ *   those (scratch, temporary files, batch scripts, locks) mode 0600 at most, directories 0700;
  * - on the operator's machine: a journal holds no secret and is mode 0600; any other file that
  *   holds a password or a private key is mode 0600 or stricter.
  *
  * Git checkouts and `node_modules` (a clone the Quick-start test installs) are not read.
  */
 export class SecretTreeAudit {
-  readonly counts: AuditCounts = { operatorFiles: 0, journals: 0, applianceFiles: 0, applianceLogs: 0 };
+  readonly counts: AuditCounts = { operatorFiles: 0, journals: 0, applianceFiles: 0, applianceLogs: 0, applianceOurs: 0 };
   readonly #read = new Map<string, string>();
+  readonly #labs = new Map<string, AppliancePlaces>();
 
-  /** Reads what is new or changed under `root`; returns the breaches found, one line each. */
+  /** Reads what is new or changed under `root` (any tree, or one lab's directory); returns the breaches found, one line each. */
   async scan(root: string): Promise<string[]> {
-    const breaches: string[] = [];
-    const visit = async (dir: string, inLab: boolean): Promise<void> => {
+    // The whole tree first (so every link of an appliance is known), then each entry by its rule.
+    const found: Array<{ readonly path: string; readonly directory: boolean; readonly lab: LabScope | undefined }> = [];
+    const visit = async (dir: string, lab: LabScope | undefined): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       if (entries.some((e) => e.name === '.git')) return; // a checkout
       for (const entry of entries) {
         const path = join(dir, entry.name);
-        if (entry.isDirectory() && !FOREIGN.has(entry.name)) await visit(path, inLab || LAB_DIRECTORY.test(entry.name));
-        else if (entry.isFile()) breaches.push(...(await this.#file(path, inLab)));
+        if (entry.isDirectory() && !FOREIGN.has(entry.name)) {
+          const inner: LabScope | undefined =
+            lab === undefined ? (LAB_DIRECTORY.test(entry.name) ? { places: await this.#placesOf(path), root: undefined, lab: path, links: new Map() } : undefined)
+            : lab.root === undefined ? { ...lab, root: path, links: new Map() }
+            : lab;
+          if (inner?.root !== undefined && inner.root !== path) found.push({ path, directory: true, lab: inner });
+          await visit(path, inner);
+        } else if (entry.isFile()) found.push({ path, directory: false, lab });
+        else if (entry.isSymbolicLink() && lab?.root !== undefined) await this.#link(path, lab);
       }
     };
-    await visit(root, false);
+    const name = basename(root);
+    await visit(root, LAB_DIRECTORY.test(name) ? { places: await this.#placesOf(root), root: undefined, lab: root, links: new Map() } : undefined);
+    const breaches: string[] = [];
+    for (const { path, directory, lab } of found) {
+      const where = lab === undefined ? undefined : this.#where(path, lab);
+      if (!directory) breaches.push(...(await this.#file(path, where)));
+      else if (where?.place === 'ours') breaches.push(...(await this.#directory(path, where)));
+    }
     return breaches;
   }
 
-  async #file(path: string, onAppliance: boolean): Promise<string[]> {
+  /**
+   * Remembers a link inside an appliance that leads to a file or directory of the same appliance:
+   * its target (and what is under it) is held to the rules of the path through the link (a live
+   * key, or a peer directory, that is a link to one elsewhere holds the live files all the same).
+   */
+  async #link(path: string, lab: LabScope): Promise<void> {
+    const target = resolve(dirname(path), await readlink(path).catch(() => ''));
+    if (target === path || relative(lab.root ?? lab.lab, target).startsWith('..')) return;
+    lab.links.set(this.#onAppliance(target, lab), this.#onAppliance(path, lab));
+  }
+
+  /** The places of a lab, by the layout it recorded (read once it is there). */
+  async #placesOf(lab: string): Promise<AppliancePlaces> {
+    const known = this.#labs.get(lab);
+    if (known !== undefined) return known;
+    const recorded = await readFile(join(lab, AppliancePlaces.LAYOUT_FILE), 'utf8').catch(() => undefined);
+    const places = AppliancePlaces.fromRecordedLayout(recorded);
+    if (recorded !== undefined) this.#labs.set(lab, places);
+    return places;
+  }
+
+  /** A lab entry's path on its appliance (a file directly in the lab's directory counts as the appliance's `/`). */
+  #onAppliance(path: string, lab: LabScope): string {
+    return `/${relative(lab.root ?? lab.lab, path).split(sep).join('/')}`;
+  }
+
+  /** Where a lab entry stands on its appliance, reached through a link when one leads to it. */
+  #where(path: string, lab: LabScope): OnAppliance {
+    const onAppliance = this.#onAppliance(path, lab);
+    const link = [...lab.links].find(([target]) => onAppliance === target || onAppliance.startsWith(`${target}/`));
+    const seen = link === undefined ? onAppliance : `${link[1]}${onAppliance.slice(link[0].length)}`;
+    return { path: seen, place: lab.places.placeOf(seen) };
+  }
+
+  /** A directory of ours on an appliance: 0700 at most. */
+  async #directory(path: string, where: OnAppliance): Promise<string[]> {
+    const stat = await lstat(path).catch(() => undefined);
+    if (stat === undefined) return [];
+    const version = `dir:${stat.mode}`;
+    const known = this.#read.get(path);
+    if (known === version) return [];
+    if (known === undefined) this.counts.applianceOurs++;
+    this.#read.set(path, version);
+    return (stat.mode & 0o077) === 0 ? [] : [`${path}: a directory of ours (${where.path}) of mode ${modeOf(stat.mode)} on an appliance (0700 at most)`];
+  }
+
+  async #file(path: string, where: OnAppliance | undefined): Promise<string[]> {
     const stat = await lstat(path).catch(() => undefined);
     if (stat === undefined || !stat.isFile()) return [];
     const version = `${stat.size}:${stat.mtimeMs}:${stat.mode}`;
@@ -60,17 +144,15 @@ export class SecretTreeAudit {
     if (known === version) return [];
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) return [];
-    const kind: FileKind = onAppliance ? (path.includes(`${sep}var${sep}log${sep}`) ? 'appliance log' : 'appliance') : text.startsWith(JOURNAL_OPENING) ? 'journal' : 'operator';
-    if (known === undefined) this.#count(kind);
+    const kind: FileKind = where !== undefined ? 'appliance' : text.startsWith(JOURNAL_OPENING) ? 'journal' : 'operator';
+    if (known === undefined) this.#count(kind, where?.place);
     this.#read.set(path, version);
     const found = secretFindingsIn(text);
     const ownerOnly = (stat.mode & 0o077) === 0;
-    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    const mode = modeOf(stat.mode);
     switch (kind) {
-      case 'appliance log':
-        return found.map(({ label }) => `${path}: ${label} on an appliance log`);
       case 'appliance':
-        return found.filter(({ kind: what }) => what === 'password').map(({ label }) => `${path}: ${label} on an appliance`);
+        return where === undefined ? [] : applianceBreaches(path, where, found, stat.mode);
       case 'journal':
         return [...found.map(({ label }) => `${path}: ${label} in a journal`), ...(ownerOnly ? [] : [`${path}: a journal of mode ${mode}`])];
       case 'operator':
@@ -78,10 +160,26 @@ export class SecretTreeAudit {
     }
   }
 
-  #count(kind: FileKind): void {
-    if (kind === 'appliance log' || kind === 'appliance') this.counts.applianceFiles++;
+  #count(kind: FileKind, place: AppliancePlace | undefined): void {
+    if (kind === 'appliance') this.counts.applianceFiles++;
     else this.counts.operatorFiles++;
-    if (kind === 'appliance log') this.counts.applianceLogs++;
+    if (place === 'log') this.counts.applianceLogs++;
+    if (place === 'ours') this.counts.applianceOurs++;
     if (kind === 'journal') this.counts.journals++;
   }
+}
+
+function modeOf(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(4, '0');
+}
+
+/** The rules of a file on an appliance: no password; keys only in live key paths and staging; ours 0600 at most. */
+function applianceBreaches(path: string, where: OnAppliance, found: ReturnType<typeof secretFindingsIn>, mode: number): string[] {
+  const breaches = found.flatMap(({ kind, label }) => {
+    if (kind === 'password') return [`${path}: ${label} on an appliance`];
+    if (where.place === 'live key' || where.place === 'staging') return [];
+    return [`${path}: ${label} ${where.place === 'log' ? 'on an appliance log' : `on an appliance outside its live key paths and staging (${where.path})`}`];
+  });
+  if (where.place === 'ours' && (mode & 0o177) !== 0) breaches.push(`${path}: a file of ours (${where.path}) of mode ${modeOf(mode)} on an appliance (0600 at most)`);
+  return breaches;
 }

@@ -3,11 +3,13 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineApplianceLayout } from '../../packages/core/src/layout/appliance-layout.js';
+import { AppliancePlaces } from './appliance-places.js';
 import { SecretTreeAudit } from './audit-tree.js';
 import { secretMaterialIn } from './secret-material.js';
 
@@ -17,6 +19,8 @@ const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 const pkcs1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const bodyOf = (pem: string): string => pem.split('\n').slice(1, -2).join('');
 const run = promisify(execFile);
+const FMC_UUID = 'cdb123c8-4347-11ef-aca1-f3aa241412a1';
+const FTD_UUID = 'c8d5d5c6-87c9-11ef-a993-b9831565bc4e';
 
 describe('secret audit › what counts as secret material', () => {
   it('finds lab passwords, test users’ passwords and RSA private keys, armoured or bare', () => {
@@ -53,11 +57,11 @@ describe('secret audit › files', () => {
     const at = (...parts: string[]): string => join(root, ...parts);
     const lab = at('sftunnel-ca-lab-x1', 'FTD-1');
     await mkdir(join(lab, 'ngfw', 'var', 'log'), { recursive: true });
-    await mkdir(join(lab, 'var', 'sf', 'peers'), { recursive: true });
+    await mkdir(join(lab, 'var', 'sf', 'peers', FMC_UUID), { recursive: true });
     await mkdir(at('clone', '.git'), { recursive: true });
     await mkdir(at('node_modules', 'ssh2', 'test'), { recursive: true });
     await writeFile(join(lab, 'ngfw', 'var', 'log', 'messages'), `sftunnel: loaded ${pkcs8}`);
-    await writeFile(join(lab, 'var', 'sf', 'peers', 'sftunnel-key.pem'), pkcs8, { mode: 0o600 });
+    await writeFile(join(lab, 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'), pkcs8, { mode: 0o644 });
     await writeFile(join(lab, 'var', 'sf', 'peers', 'notes'), `password ${LAB_PASSWORD}`);
     await writeFile(at('renew.journal'), `{"type":"start","at":"2026-11-23T00:00:00.000Z"}\n{"type":"note","text":"${LAB_PASSWORD}"}\n`, { mode: 0o600 });
     await writeFile(at('loose.journal'), '{"type":"start","at":"2026-11-23T00:00:00.000Z"}\n', { mode: 0o644 });
@@ -80,10 +84,83 @@ describe('secret audit › files', () => {
         'sftunnel-ca-lab-x1/FTD-1/var/sf/peers/notes: a lab password on an appliance',
       ].sort(),
     );
-    expect(audit.counts).toEqual({ operatorFiles: 5, journals: 2, applianceFiles: 3, applianceLogs: 1 });
+    expect(audit.counts).toEqual({ operatorFiles: 5, journals: 2, applianceFiles: 3, applianceLogs: 1, applianceOurs: 0 });
     expect(await audit.scan(root)).toEqual([]); // nothing changed: nothing read again
     await writeFile(at('report.txt'), `now it leaks ${LAB_PASSWORD}`, { mode: 0o644 });
     expect((await audit.scan(root)).map((line) => line.replace(`${root}/`, ''))).toEqual(['report.txt: a lab password in a file of mode 0644']);
+  });
+
+  it('on appliances: keys only in live key paths, their generations and staging; what we leave 0600 at most, directories 0700', async () => {
+    const parent = join(root, 'appliances');
+    const lab = join(parent, 'sftunnel-ca-lab-x2');
+    const put = async (appliance: string, path: string, content: string, mode: number): Promise<void> => {
+      const full = join(lab, appliance, path);
+      await mkdir(join(full, '..'), { recursive: true });
+      await writeFile(full, content, { mode });
+    };
+    // Allowed: the live keys of both roles, their generations, the staging directory, and private files of ours.
+    for (const scratch of [join(lab, 'FMC', 'tmp', '.sftunnel-ca.AbCd1234'), join(lab, 'FTD', 'tmp', '.sftunnel-ca.Ef5678gh')]) await mkdir(scratch, { recursive: true, mode: 0o700 });
+    await put('FMC', '/etc/sf/keys/sftunnel-key.pem', pkcs8, 0o600);
+    await put('FMC', '/etc/sf/ca_root/cakey.pem', pkcs1, 0o600);
+    await put('FMC', '/etc/sf/ca_root/cakey.pem.backup', pkcs1, 0o600);
+    await put('FMC', '/etc/sf/ca_root/cakey.pem.backup.1767225600000.1', pkcs1, 0o600);
+    await put('FMC', `/var/sf/peers/${FTD_UUID}/certs_pushed/sftunnel-key.pem`, pkcs8, 0o600);
+    await put('FMC', `/var/sf/peers/${FTD_UUID}/certs_pushed/sftunnel-key.pem.backup.20260101T000000Z`, pkcs8, 0o600);
+    await put('FMC', `/var/tmp/certs/1767225600/peers/${FTD_UUID}/sftunnel-key.pem`, pkcs8, 0o600);
+    await put('FMC', '/var/tmp/certs/1767225600/.sftunnel-ca.batch.sh', pkcs8, 0o600);
+    await put('FMC', '/tmp/.sftunnel-ca.AbCd1234/err', 'cat: no such file\n', 0o600);
+    await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem`, pkcs8, 0o644);
+    await put('FTD', `/var/sf/peers/${FMC_UUID}/sftunnel-key.pem.sftunnel-ca.new`, pkcs8, 0o644);
+    await put('FTD', `/var/sf/peers/${FMC_UUID}/cacert.pem.sftunnel-ca.new`, 'a certificate\n', 0o644);
+    // A peer directory that is a link to a directory elsewhere on the appliance holds the live files all the same…
+    await put('FTD-linked', '/home/admin/elsewhere/sftunnel-key.pem', pkcs8, 0o644);
+    await mkdir(join(lab, 'FTD-linked', 'var', 'sf', 'peers'), { recursive: true });
+    await symlink('../../../home/admin/elsewhere', join(lab, 'FTD-linked', 'var', 'sf', 'peers', FMC_UUID));
+    // So does a live key that is a link to a file elsewhere.
+    await put('FTD-linked-key', '/home/admin/victim.pem', pkcs1, 0o644);
+    await mkdir(join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID), { recursive: true });
+    await symlink('../../../../home/admin/victim.pem', join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'));
+    const audit = new SecretTreeAudit();
+    expect(await audit.scan(parent)).toEqual([]);
+
+    // A dropped session's standard input, a loose file and directory of ours, a key where none belongs.
+    await put('FTD', '/tmp/.sftunnel-ca.Ef5678gh/in', pkcs8, 0o600);
+    await put('FMC', '/tmp/.sftunnel-ca.AbCd1234/rc', '0\n', 0o644);
+    await mkdir(join(lab, 'FTD', 'var', 'sf', 'peers', FMC_UUID, '.sftunnel-ca.lock'), { mode: 0o755 });
+    await put('FTD', `/var/sf/peers/${FMC_UUID}/.sftunnel-ca.batch.sh`, 'umask 077\n', 0o644);
+    await put('FTD', '/root/copy-of-key.pem', pkcs1, 0o600);
+    await put('FTD', `/var/sf/peers/${FMC_UUID}/cacert.pem`, pkcs1, 0o644);
+    await put('FMC', '/var/tmp/certs/stray-key.pem', pkcs1, 0o600);
+    const breaches = (await audit.scan(parent)).map((line) => line.replace(`${lab}/`, ''));
+    expect(breaches.sort()).toEqual(
+      [
+        'FMC/tmp/.sftunnel-ca.AbCd1234/rc: a file of ours (/tmp/.sftunnel-ca.AbCd1234/rc) of mode 0644 on an appliance (0600 at most)',
+        'FMC/var/tmp/certs/stray-key.pem: an RSA private key body (PKCS#1) on an appliance outside its live key paths and staging (/var/tmp/certs/stray-key.pem)',
+        'FMC/var/tmp/certs/stray-key.pem: private-key armour on an appliance outside its live key paths and staging (/var/tmp/certs/stray-key.pem)',
+        'FTD/root/copy-of-key.pem: an RSA private key body (PKCS#1) on an appliance outside its live key paths and staging (/root/copy-of-key.pem)',
+        'FTD/root/copy-of-key.pem: private-key armour on an appliance outside its live key paths and staging (/root/copy-of-key.pem)',
+        'FTD/tmp/.sftunnel-ca.Ef5678gh/in: an RSA private key body (PKCS#8) on an appliance outside its live key paths and staging (/tmp/.sftunnel-ca.Ef5678gh/in)',
+        'FTD/tmp/.sftunnel-ca.Ef5678gh/in: private-key armour on an appliance outside its live key paths and staging (/tmp/.sftunnel-ca.Ef5678gh/in)',
+        `FTD/var/sf/peers/${FMC_UUID}/.sftunnel-ca.batch.sh: a file of ours (/var/sf/peers/${FMC_UUID}/.sftunnel-ca.batch.sh) of mode 0644 on an appliance (0600 at most)`,
+        `FTD/var/sf/peers/${FMC_UUID}/.sftunnel-ca.lock: a directory of ours (/var/sf/peers/${FMC_UUID}/.sftunnel-ca.lock) of mode 0755 on an appliance (0700 at most)`,
+        `FTD/var/sf/peers/${FMC_UUID}/cacert.pem: an RSA private key body (PKCS#1) on an appliance outside its live key paths and staging (/var/sf/peers/${FMC_UUID}/cacert.pem)`,
+        `FTD/var/sf/peers/${FMC_UUID}/cacert.pem: private-key armour on an appliance outside its live key paths and staging (/var/sf/peers/${FMC_UUID}/cacert.pem)`,
+      ].sort(),
+    );
+    expect(audit.counts).toMatchObject({ applianceFiles: 20, applianceOurs: 7 });
+  });
+
+  it('on appliances: the live key paths of the layout the lab recorded', async () => {
+    const parent = join(root, 'moved');
+    const lab = join(parent, 'sftunnel-ca-lab-x3');
+    const moved = defineApplianceLayout({ ftd: { peersDirectory: '/ngfw/var/sf/peers' }, fmc: { caKey: '/etc/sf/ca_root/ca-private.pem' } });
+    await mkdir(join(lab, 'FTD', 'ngfw', 'var', 'sf', 'peers', FMC_UUID), { recursive: true });
+    await mkdir(join(lab, 'FMC', 'etc', 'sf', 'ca_root'), { recursive: true });
+    await writeFile(join(lab, 'FTD', 'ngfw', 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'), pkcs8, { mode: 0o644 });
+    await writeFile(join(lab, 'FMC', 'etc', 'sf', 'ca_root', 'ca-private.pem'), pkcs8, { mode: 0o600 });
+    expect((await new SecretTreeAudit().scan(parent)).length).toBe(4); // no layout recorded: the vendor's, where these are not live
+    await writeFile(join(lab, AppliancePlaces.LAYOUT_FILE), JSON.stringify(moved));
+    expect(await new SecretTreeAudit().scan(parent)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { dateCommand, opensslCommand } from './openssl-command.js';
 import { pmtoolCommand } from './pmtool.js';
 import { posixCommands } from './posix-commands.js';
 import { redirectionFailurePlugin } from './redirection-failure.js';
+import { ShellTraps } from './shell-traps.js';
 import { terminalStderrPlugin } from './terminal-stderr.js';
 import { result, type ShellIdentity, type ShellUser, type TerminalControl } from './shell-user.js';
 
@@ -25,6 +26,7 @@ export class ExpertShell {
   readonly #appliance: ApplianceRuntime;
   readonly #user: ShellUser;
   readonly #bash: Bash;
+  readonly #traps = new ShellTraps();
   #cwd: string;
   #env: Record<string, string>;
   /** The last script's exit status: what `$?` says at the start of the next. */
@@ -74,6 +76,7 @@ export class ExpertShell {
         pmtoolCommand(identity),
         generateCertsCommand(identity),
         defineCommand('sftunnel_status.pl', async (args) => result(appliance.services.sftunnelStatus(appliance, args[0]))),
+        this.#traps.command(),
       ],
     });
     this.#bash.registerTransformPlugin(redirectionFailurePlugin);
@@ -122,6 +125,19 @@ export class ExpertShell {
       if (message === undefined) return result('', `bash: ${(error as Error).message}\n`, 1);
       return result('', message, 1);
     }
+  }
+
+  /**
+   * Ends the shell as bash does when its terminal hangs up (SIGHUP: the SSH connection closed):
+   * runs its HUP trap, then its EXIT trap (see {@link ShellTraps}).
+   */
+  async hangUp(): Promise<void> {
+    for (const action of this.#traps.onHangUp()) await this.run(action, '', { latency: false });
+  }
+
+  /** Ends the shell as `exit` does: runs its EXIT trap. */
+  async exit(): Promise<void> {
+    for (const action of this.#traps.onExit()) await this.run(action, '', { latency: false });
   }
 
   /** Changes the working directory (as `cd` would, without checks). */

@@ -105,7 +105,7 @@ function onSession(appliance: ApplianceRuntime, login: Login, session: Session):
       { pty, user: login },
     );
     channel.on('data', (chunk: Buffer) => terminal.feed(decoder.write(chunk)));
-    channel.on('close', () => terminal.dispose());
+    channel.on('close', () => void terminal.dispose());
     channel.on('error', () => undefined);
     terminal.start();
   });

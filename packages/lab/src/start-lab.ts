@@ -9,6 +9,7 @@ import type { ApplianceFaults, LabFaults } from './faults.js';
 import { labProfile, type LabProfile, type LabProfileName } from './lab-profile.js';
 import { runGenerateCerts } from './generate-certs.js';
 import { labKeyPool } from './key-pool.js';
+import { LAB_LAYOUT_FILE } from './lab-layout-file.js';
 import { LabClock } from './lab-clock.js';
 import { newLabPassword } from './lab-password.js';
 import { createLabPki, type LabCaState, type LabPki } from './lab-pki.js';
@@ -95,7 +96,10 @@ export interface StartLabOptions {
 
 /** A running lab: its appliances, its clock and tunnels, and `stop()`. */
 export interface Lab {
-  /** The lab's directory (every appliance's tree is under it); removed by `stop()`. */
+  /**
+   * The lab's directory (every appliance's tree is under it, in a directory named after it, beside
+   * `layout.json`, the layout they follow); removed by `stop()`.
+   */
   readonly dir: string;
   /** The primary FMC. */
   readonly fmc: LabAppliance;
@@ -244,6 +248,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   let emulator = new SftunnelEmulator(clock);
   const members = new Map<string, Member>();
   try {
+    await writeFile(join(dir, LAB_LAYOUT_FILE), `${JSON.stringify(layout)}\n`);
     const fmcCount = options.ha === true ? 2 : 1;
     const fmcIds = FMC_NAMES.slice(0, fmcCount).map((name) => ({ name, uuid: randomUUID() }));
     const pkis: LabPki[] = [];

@@ -62,6 +62,9 @@ export class TerminalSession implements TerminalControl {
   #line = '';
   #pending: string[] = [];
   #busy = false;
+  /** The line being handled, settled when it is. */
+  #running: Promise<void> = Promise.resolve();
+  #hangingUp: Promise<void> | undefined;
   #closed = false;
   #lastWasCr = false;
   #waiter: Waiter | undefined;
@@ -121,11 +124,23 @@ export class TerminalSession implements TerminalControl {
     this.#pump();
   }
 
-  /** Stops the session (the channel closed). */
-  dispose(): void {
-    this.#closed = true;
-    this.#waiter?.resolve(undefined);
-    this.#waiter = undefined;
+  /**
+   * Stops the session (the channel closed): its terminal hangs up. Once the command running, if
+   * any, has finished (a real one dies of the SIGHUP; the lab's runs to its end), each shell still
+   * open, innermost first, runs its HUP and EXIT traps, as bash does on SIGHUP.
+   *
+   * @returns when the shells have ended
+   */
+  dispose(): Promise<void> {
+    if (!this.#closed || this.#hangingUp === undefined) {
+      this.#closed = true;
+      this.#waiter?.resolve(undefined);
+      this.#waiter = undefined;
+      this.#hangingUp ??= this.#running.then(async () => {
+        for (const shell of this.#shells.splice(0).reverse()) await shell.hangUp().catch(() => undefined);
+      });
+    }
+    return this.#hangingUp;
   }
 
   #newShell(user: 'root' | 'admin', cwd?: string): ExpertShell {
@@ -196,7 +211,7 @@ export class TerminalSession implements TerminalControl {
     }
     if (eof && this.#echo) this.#out('exit\n');
     this.#busy = true;
-    this.#handle(line)
+    this.#running = this.#handle(line)
       .catch((error: unknown) => this.#out(`bash: ${(error as Error).message}\n`))
       .finally(() => {
         this.#busy = false;
@@ -298,9 +313,9 @@ export class TerminalSession implements TerminalControl {
     this.#prompt();
   }
 
-  #leave(status: number, fromCli = false): void {
+  async #leave(status: number, fromCli = false): Promise<void> {
     if (!fromCli) {
-      this.#shells.pop();
+      await this.#shells.pop()?.exit();
       // bash says `logout` when a login shell exits (the expert shell, `sudo su -`), `exit` otherwise.
       if (this.#profile !== undefined) this.#out(this.#loginShells.pop() === true ? 'logout\n' : 'exit\n');
     }

@@ -46,6 +46,10 @@ export interface ExpertShellOptions {
 const STDIN_CHUNK = 48 * 1024;
 const LINE = 76;
 const EOF_WORD = 'SFTCA_EOF';
+/** The command's standard input in the session's scratch space. */
+const INPUT = '"$__sftca_d/in"';
+/** Removes the input, keeping the exit status of the command before. */
+const REMOVE_INPUT = `{ __sftca_s=$?; rm -f ${INPUT}; (exit $__sftca_s); }`;
 
 const FAILURES: Readonly<Record<EscalationFailure, string>> = {
   'password-change-required': 'the appliance demands a password change before login; log in once by hand to change it',
@@ -69,9 +73,11 @@ const FAILURES: Readonly<Record<EscalationFailure, string>> = {
  * colour codes or prompt-like text appear. Standard input moves as base64 in chunks.
  *
  * The session's scratch space (standard input, error and status of the command running) is a
- * directory of its own, mode 0700 with files 0600, removed on close and when the connection drops;
- * at login, stale ones that earlier sessions left behind are removed and reported (see
- * `session-scratch.ts`). Commands themselves run with `umask 022`, as an appliance's root shell does.
+ * directory of its own, mode 0700 with files 0600, removed on close and, by the root shell's
+ * hang-up trap, when the connection drops; a command's standard input is removed as soon as the
+ * command has run. At login, stale directories that earlier sessions left behind (a shell killed
+ * outright) are removed and reported (see `session-scratch.ts`). Commands themselves run with
+ * `umask 022`, as an appliance's root shell does.
  *
  * A command that outlives its deadline leaves the shell in an unknown state: the connection is
  * then closed and later calls fail with `CONNECTION_LOST`.
@@ -292,13 +298,15 @@ export class ExpertShell implements CommandChannel {
   async #execNow(command: string, options: ChannelExecOptions): Promise<RawCommandResult> {
     const stdin = options.stdin;
     if (stdin === undefined) return this.#framed(commandBody(command, '/dev/null'), options);
-    await this.#framed(': > "$__sftca_d/in"', options);
+    // The input (a staging batch, a device's new key) stays in the scratch space only while its
+    // command needs it: the frame that runs the command, or that fails to append to it, removes it.
+    await this.#framed(`: > ${INPUT}`, options);
     for (let offset = 0; offset < stdin.length; offset += STDIN_CHUNK) {
       const chunk = Buffer.from(stdin.subarray(offset, offset + STDIN_CHUNK));
-      const result = await this.#framed(`base64 -d >> "$__sftca_d/in" <<'${EOF_WORD}'\n${wrap(chunk.toString('base64'))}\n${EOF_WORD}`, options);
+      const result = await this.#framed(`base64 -d >> ${INPUT} <<'${EOF_WORD}' || ${REMOVE_INPUT}\n${wrap(chunk.toString('base64'))}\n${EOF_WORD}`, options);
       if (result.code !== 0) return result;
     }
-    return this.#framed(commandBody(command, '"$__sftca_d/in"'), options);
+    return this.#framed(`${commandBody(command, INPUT)}; ${REMOVE_INPUT}`, options);
   }
 
   #framed(body: string, options: ChannelExecOptions): Promise<RawCommandResult> {

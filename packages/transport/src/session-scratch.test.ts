@@ -85,14 +85,15 @@ describe('session scratch space (expert shell)', () => {
     const host = await SshHost.connect(expertOptions());
     const peer = mkdtempSync(join(work, 'peer-'));
     try {
-      expect((await host.run('cat > /dev/null; echo read', { stdin: 'staged batch of device keys\n'.repeat(4000) })).stdout).toBe('read\n');
+      // The input is in the scratch space, 0600, while its command runs, and gone once it has run, whatever its status.
+      const batch = 'staged batch of device keys\n'.repeat(4000);
+      expect((await host.run('cat > /dev/null; stat -c %a "$__sftca_d/in"; echo read', { stdin: batch })).stdout).toBe('600\nread\n');
       const scratch = (await host.run('printf %s "$__sftca_d"')).stdout;
       expect(scratch).toMatch(/^\/tmp\/\.sftunnel-ca\.[A-Za-z0-9]{8}$/);
       expect(statSync(scratch).uid).toBe(0);
-      const modes = modesUnder(scratch);
-      expect(modes['.']).toBe('700');
-      expect(Object.keys(modes)).toContain('in');
-      expect(Object.entries(modes).filter(([name, mode]) => name !== '.' && mode !== '600')).toEqual([]);
+      expect(modesUnder(scratch)).toEqual({ '.': '700', err: '600', rc: '600', owner: '600' });
+      expect((await host.run('cat > /dev/null; exit 7', { stdin: batch })).code).toBe(7);
+      expect(Object.keys(modesUnder(scratch))).not.toContain('in');
 
       // What the appliance's own commands create is as before: the session's umask stays private to the scratch space.
       expect((await host.run('umask')).stdout).toBe('0022\n');
@@ -116,7 +117,7 @@ describe('session scratch space (expert shell)', () => {
     await dropped.run('cat > /dev/null', { stdin: 'the last command\'s standard input\n' });
     const scratch = (await dropped.run('printf %s "$__sftca_d"')).stdout;
     const shell = Number(readFileSync(join(scratch, 'owner'), 'utf8').split(' ')[0]);
-    expect(modesUnder(scratch)).toEqual({ '.': '700', in: '600', err: '600', rc: '600', owner: '600' });
+    expect(modesUnder(scratch)).toEqual({ '.': '700', err: '600', rc: '600', owner: '600' });
     dropConnectionOf(shell);
     await waitFor(() => !existsSync(`/proc/${shell}`) || !sshdAmongAncestors(shell));
 

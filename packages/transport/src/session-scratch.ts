@@ -2,8 +2,9 @@ import { SftunnelCaError, shellWord } from '@sftunnel-ca/core';
 
 /**
  * The scratch space of an expert-shell session on an appliance: a directory
- * `<parent>/.sftunnel-ca.XXXXXXXX` (mode 0700, made by `mktemp -d`) holding the last command's
- * standard input (`in`), standard error (`err`) and exit status (`rc`), all mode 0600, and an
+ * `<parent>/.sftunnel-ca.XXXXXXXX` (mode 0700, made by `mktemp -d`) holding the standard input of
+ * the command being sent (`in`, removed once the command has run), the last command's standard
+ * error (`err`) and exit status (`rc`), all mode 0600, and an
  * `owner` record (`<pid> <start time>` of the session's root shell, from `/proc`) by which a
  * later session tells a live directory from a stale one.
  *
