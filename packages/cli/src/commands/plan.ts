@@ -81,14 +81,10 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const backdateMs = parseBackdate(flags.backdate);
       if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
-<<<<<<< HEAD
       if (flags.out === '-' && flags.json === true) throw new CliUsageError('--out - prints the plan file on standard output: leave out --json');
       const { checkOutputPath, writePrivateFile } = await import('../private-output-file.js');
       const out = flags.out === undefined || flags.out === '-' ? flags.out : await checkOutputPath(flags.out, '--out');
-      const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
-=======
       const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices, io.env, io.stdin);
->>>>>>> clihabits
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();
