@@ -18,4 +18,4 @@ export { COPY_SCHEMA_ID } from './commands/copy.js';
 export { VERIFY_SCHEMA_ID } from './commands/verify.js';
 export { ROLLBACK_SCHEMA_ID } from './commands/rollback.js';
 export { DEMO_SCHEMA_ID } from './commands/demo.js';
-export { JSON_SCHEMAS, type JsonSchemaId } from './schemas/json-schemas.js';
+export { JSON_SCHEMAS, type JsonSchema, type JsonSchemaId } from './schemas/json-schemas.js';

@@ -147,11 +147,7 @@ const PLAN_DIFFERENCE = {
   properties: { path: { type: 'string' }, change: { enum: ['added', 'removed', 'changed'] }, planned: {}, now: {}, message: { type: 'string' } },
 } as const;
 
-/**
- * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
- * document's `schema` field names its version; a new version is added, never changed.
- */
-export const JSON_SCHEMAS = {
+const SCHEMAS = {
   'sftunnel-ca/check/v1': {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'sftunnel-ca/check/v1',
@@ -684,4 +680,20 @@ export const JSON_SCHEMAS = {
 } as const;
 
 /** The id of a document schema, e.g. `sftunnel-ca/check/v1`. */
-export type JsonSchemaId = keyof typeof JSON_SCHEMAS;
+export type JsonSchemaId = keyof typeof SCHEMAS;
+
+/** A JSON Schema document (draft 2020-12), as shipped in `schemas/*.json`. */
+export interface JsonSchema {
+  /** The draft it follows. */
+  readonly $schema: string;
+  /** Its stable id, the `schema` field of the documents it describes. */
+  readonly $id: JsonSchemaId;
+  /** The rest of the schema. */
+  readonly [keyword: string]: unknown;
+}
+
+/**
+ * JSON Schemas (draft 2020-12) of the documents `--json` prints, one per `schema` id. A
+ * document's `schema` field names its version; a new version is added, never changed.
+ */
+export const JSON_SCHEMAS: Readonly<Record<JsonSchemaId, JsonSchema>> = SCHEMAS;
