@@ -1,4 +1,4 @@
-import { isSftunnelCaError, type SftunnelCaErrorCode } from '@sftunnel-ca/core';
+import { ERROR_CODES, isSftunnelCaError, type SftunnelCaErrorCode } from '@sftunnel-ca/core';
 import { CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -7,6 +7,9 @@ import { terminalSafe, terminalSafeJson } from './terminal-text.js';
 
 /** Codes that mean the input was wrong (exit 2) rather than an appliance failing (exit 1). */
 const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCode>([
+  'CLI_USAGE',
+  'INPUT_ENCODING_UNSUPPORTED',
+  'JOURNAL_OTHER_FMC',
   'PEM_INVALID',
   'INVALID_UUID',
   'INVALID_ARGUMENT',
@@ -42,7 +45,7 @@ const HOST_KEY_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaError
 export function renderError(io: CliIo, error: unknown, json: boolean, debug = false): ExitCode {
   if (error instanceof CommanderError) return EXIT_CODES.USAGE; // commander has printed it
   if (error instanceof CliUsageError) {
-    report(io, json, { code: error.code, message: error.message, remedy: 'see sftunnel-ca --help' });
+    report(io, json, { code: error.code, message: error.message, remedy: ERROR_CODES.CLI_USAGE.remedy });
     return EXIT_CODES.USAGE;
   }
   if (isSftunnelCaError(error)) {
@@ -63,7 +66,6 @@ export function renderError(io: CliIo, error: unknown, json: boolean, debug = fa
   });
   return EXIT_CODES.UNEXPECTED;
 }
-
 
 function report(io: CliIo, json: boolean, details: Record<string, unknown>): void {
   if (json) {

@@ -132,6 +132,8 @@ export {
   type CopyRunPlan,
   type CopyRunTarget,
 } from './formats/devices-csv.js';
+export { refuseSymlinksCommand, symlinkRefusal } from './renewal/symlink-guard.js';
+export { deviceRowProblem, type DeviceRowProblem, type PrintedDeviceField, type PrintedDeviceFields } from './formats/device-row-rule.js';
 export { formatCopyLog, parseCopyLog, type CopyLogRecord, type CopyLogEvent, type CopyLogEventKind, type CopyLogOptions } from './formats/copy-log.js';
 export {
   diagnoseMessages,
