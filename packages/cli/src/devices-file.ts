@@ -21,9 +21,9 @@ export interface DevicesFile {
  * (inline, `file:`, or `env:` from `env`), see `checkInventorySecrets`.
  *
  * @param path - the inventory
- * @param env - the environment `env:` references are read from; default `process.env` (the CLI's)
+ * @param env - the environment `env:` references are read from: the run's (`CliIo.env`), the one its devices log in with
  */
-export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<DevicesFile> {
+export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>>): Promise<DevicesFile> {
   const text = decodeUtf8Text(await readInputBytes(path, '--devices'), path, '--devices');
   const rows = /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
   await checkInventorySecrets(path, rows, env);

@@ -43,9 +43,9 @@ const HOST_KEY_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaError
  * stack only with `debug` (`--debug`), since it is a bug to report.
  */
 export function renderError(io: CliIo, error: unknown, json: boolean, debug = false): ExitCode {
-  if (error instanceof CommanderError) return EXIT_CODES.USAGE; // commander has printed it
-  if (error instanceof CliUsageError) {
-    report(io, json, { code: error.code, message: error.message, remedy: ERROR_CODES.CLI_USAGE.remedy });
+  if (error instanceof CommanderError || error instanceof CliUsageError) {
+    // commander's own messages start with `error: `; the code says that already.
+    report(io, json, { code: 'CLI_USAGE', message: error.message.replace(/^error: /, ''), remedy: ERROR_CODES.CLI_USAGE.remedy });
     return EXIT_CODES.USAGE;
   }
   if (isSftunnelCaError(error)) {

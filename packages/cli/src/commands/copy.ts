@@ -81,7 +81,7 @@ export function copyCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
       if (flags.failedPush !== undefined && flags.fmc === undefined) throw new CliUsageError('--failed-push needs --fmc: the FAILED_PUSH is read on the FMC');
-      const inventory = await readDevicesFile(inventoryPath);
+      const inventory = await readDevicesFile(inventoryPath, io.env);
       const run = flags.fmc === undefined ? jumpServerRun(inventory, flags.staging) : await fmcRun(io, parseSshTarget(flags.fmc, '--fmc'), inventory, flags);
       const credentials = await resolveDeviceCredentials(io, run.inventoryRows, inventory.path);
       const rowConnect = inventoryConnect(credentials, sharedSshOptions(flags));

@@ -74,7 +74,7 @@ export function planCommand(io: CliIo, setExitCode: (code: ExitCode) => void): C
       const canary = parseWholeNumber(flags.canary, '--canary', 0) ?? 0;
       const backdateMs = parseBackdate(flags.backdate);
       if (flags.preflight === true && flags.devices === undefined) throw new CliUsageError('--preflight needs --devices: it reaches every device as renew would');
-      const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
+      const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices, io.env);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       try {
         const now = io.now();

@@ -82,7 +82,7 @@ export function probeCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
       const layout = await layoutWithCaKey(flags.caKey);
       const target = parseSshTarget(flags.fmc, '--fmc');
       const fmcOptions = await resolveSshOptions(io, target, flags);
-      const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices);
+      const devicesFile = flags.devices === undefined ? undefined : await readDevicesFile(flags.devices, io.env);
       const deviceRows = devicesFile?.rows.filter((row) => row.role !== 'fmc') ?? [];
       const credentials = devicesFile === undefined ? new Map() : await resolveDeviceCredentials(io, deviceRows, devicesFile.path);
       const now = (): Date => io.now();

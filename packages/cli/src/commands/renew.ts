@@ -104,7 +104,7 @@ export function renewCommand(io: CliIo, setExitCode: (code: ExitCode) => void): 
         throw new CliUsageError('--leave-out cannot be honoured with --generator vendor: generate_certs.pl pushes the new files to every device whose tunnel is up. Leave devices out with our own generator (the default)');
       }
       const layout = await layoutWithCaKey(flags.caKey);
-      const devicesFile = await readDevicesFile(flags.devices);
+      const devicesFile = await readDevicesFile(flags.devices, io.env);
       const journalRun = await peekJournalOption(flags.journal, flags.staging);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       // Listening for Ctrl-C from the first change on: before it, Ctrl-C ends the command at once, as usual.

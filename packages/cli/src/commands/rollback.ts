@@ -69,7 +69,7 @@ export function rollbackCommand(io: CliIo, setExitCode: (code: ExitCode) => void
           import('../journal-check.js'),
         ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
-      const devicesFile = await readDevicesFile(flags.devices);
+      const devicesFile = await readDevicesFile(flags.devices, io.env);
       const journalRun = await peekJournalOption(flags.journal, undefined);
       if (flags.journal !== undefined && journalRun === undefined) throw new CliUsageError(`--journal: ${flags.journal} does not exist`);
       const layout = await layoutWithCaKey(flags.caKey);

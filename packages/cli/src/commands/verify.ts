@@ -54,7 +54,7 @@ export function verifyCommand(io: CliIo, setExitCode: (code: ExitCode) => void):
         import('../fmc-tunnels.js'),
       ]);
       const concurrency = parseWholeNumber(flags.concurrency, '--concurrency', 1);
-      const devicesFile = await readDevicesFile(flags.devices);
+      const devicesFile = await readDevicesFile(flags.devices, io.env);
       const fmc = await SshHost.connect(await resolveSshOptions(io, parseSshTarget(flags.fmc, '--fmc'), flags));
       let devices: DeviceVerification[];
       let caKey: InspectedCaKey;
