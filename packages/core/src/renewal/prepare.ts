@@ -16,7 +16,7 @@ import { reissueSftunnelCertificate, type IssuedCertificate } from '../pki/sftun
 import { runBounded } from './bounded-run.js';
 import { parsePreparedManifest } from './prepared-manifest.js';
 import { GroupedFileWriter } from './grouped-file-writer.js';
-import { mkdirPrivateCommand } from './private-directory.js';
+import { makePrivateDirectories } from './private-directory.js';
 import { sha256 } from './sha256.js';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
 import type { FmcInspection } from './inspect.js';
@@ -184,7 +184,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
       ];
     });
   const found = await findStaged(fmc, plan, layout);
-  await mkdirPrivate(fmc, staged.directory);
+  await makePrivateDirectories(fmc, [staged.directory], 'prepare');
 
   // ── the CA and the FMC's pair: found staged, or generated now ──
   const resumedCa = found.get(staged.caCertificate);
@@ -390,13 +390,6 @@ async function verifyStaged(fmc: Host, prepared: PreparedRenewal): Promise<void>
       : keys.has(file.path) && (found.mode & 0o077) !== 0 ? `is a private key with mode ${found.mode.toString(8)}, not 600`
       : undefined;
     if (problem !== undefined) throw new SftunnelCaError('RENEWAL_STAGING_CORRUPT', `${file.path} ${problem}`, { host: fmc.name, step: 'prepare', file: file.path });
-  }
-}
-
-async function mkdirPrivate(host: Host, directory: string): Promise<void> {
-  const result = await host.run(mkdirPrivateCommand(directory));
-  if (result.code !== 0) {
-    throw new SftunnelCaError('COMMAND_FAILED', `mkdir ${directory} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`, { host: host.name, step: 'prepare', file: directory });
   }
 }
 
