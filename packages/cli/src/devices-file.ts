@@ -2,7 +2,7 @@ import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-c
 import { CliUsageError } from './cli-usage-error.js';
 import { readInputBytes } from './input-file.js';
 import { checkInventorySecrets } from './inventory-secrets.js';
-import { parseInventoryDocument } from './inventory-document.js';
+import { isInventoryDocumentPath, parseInventoryDocument } from './inventory-document.js';
 import { decodeUtf8Text } from './text-encoding.js';
 
 /** An inventory as read (a devices.csv, or a YAML or JSON inventory): where it is and its rows. */
@@ -25,7 +25,7 @@ export interface DevicesFile {
  */
 export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>>): Promise<DevicesFile> {
   const text = decodeUtf8Text(await readInputBytes(path, '--devices'), path, '--devices');
-  const rows = /\.(ya?ml|json)$/i.test(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
+  const rows = isInventoryDocumentPath(path) ? parseInventoryDocument(text, path) : parseDevicesCsv(text, { file: path });
   await checkInventorySecrets(path, rows, env);
   return { path, rows };
 }

@@ -50,6 +50,16 @@ export function inventorySshSettings(row: DeviceRow, shared?: SshHostOptions['pr
 const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
 
 /**
+ * Whether an inventory file is read as YAML or JSON ({@link parseInventoryDocument}), by its
+ * extension (`.yaml`, `.yml`, `.json`), rather than as a devices.csv.
+ *
+ * @param path - the inventory's path
+ */
+export function isInventoryDocumentPath(path: string): boolean {
+  return /\.(ya?ml|json)$/i.test(path);
+}
+
+/**
  * Reads a YAML (or JSON, a subset of YAML) inventory into the rows a devices.csv gives: a list of
  * devices, or a map with a `devices` list. Each device has `name`, `address`, `user`, and
  * optionally `password` (`env:VAR` or `file:PATH` only: an inline password is refused), `port`,
