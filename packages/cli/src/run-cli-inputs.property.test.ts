@@ -247,12 +247,14 @@ describe('runCli on fuzzed inventories and journals', () => {
       extra: [],
       ...more,
     });
-    // What a run must be refused with, where the test knows it by construction: an inventory well-formed but for an
-    // address is refused for that address, before the journal, the password file or the FMC; a well-formed inventory with a damaged,
-    // loose, foreign or unwritable journal is refused for the journal, before the FMC.
+    // What a run must be refused with, where the test knows it by construction (options that go together, no other option): an
+    // inventory well-formed but for an address is refused for that address, before the journal, the password file or the FMC; a
+    // well-formed inventory with a damaged, loose, foreign or unwritable journal is refused for the journal, before the FMC.
     const badJournals = new Set([...['damaged', 'no-start', 'empty', 'binary', 'loose', 'foreign-owner', 'directory', 'fifo'].map((n) => at(`journals/${n}.journal`)), at('journals/missing-dir/x.journal'), at('pw-ok/x.journal'), '/proc/self/environ']);
     const refusedWith = (spec: RunSpec): readonly string[] | undefined => {
       if (spec.extra.length > 0 || spec.inventory.kind !== 'generated' || !spec.inventory.matchingExtension || !['utf8', 'utf8-bom'].includes(spec.inventory.encoding)) return undefined;
+      // Options that do not go together are refused first, before any file is read.
+      if (spec.command === 'copy' && spec.failedPush && spec.fmc === undefined) return undefined;
       if (spec.inventory.rows.flaw === 'address') return spec.inventory.format.startsWith('csv') ? ['DEVICES_CSV_INVALID_VALUE', 'DEVICES_CSV_MISSING_COLUMN'] : ['INVENTORY_INVALID'];
       if (spec.inventory.rows.flaw === 'none' && spec.journal !== undefined && badJournals.has(spec.journal) && has(spec.command, '--journal')) return ['JOURNAL_INVALID'];
       return undefined;
