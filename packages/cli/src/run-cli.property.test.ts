@@ -99,6 +99,8 @@ describe('runCli on fuzzed argv', () => {
         examples: [
           [['diagnose', join(sandbox, 'a-directory')], { SFTUNNEL_CA_PASSWORD: undefined }],
           [['check', '--file', join(sandbox, 'cacert.pem')], { SFTUNNEL_CA_PASSWORD: undefined }],
+          // And one that reaches the FMC's closed port (exit 1, CONNECT_REFUSED), which a thousand random argv may miss.
+          [['status', '--fmc', 'admin@127.0.0.1:1', '--password-file', join(sandbox, 'password')], { SFTUNNEL_CA_PASSWORD: undefined }],
         ],
       },
     );
