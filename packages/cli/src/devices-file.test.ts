@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FmcInspection } from '@sftunnel-ca/core';
@@ -38,8 +38,49 @@ describe('readDevicesFile', () => {
     ] as const) {
       await writeFile(join(dir, name), bytes);
       const error = await readDevicesFile(join(dir, name), {}).catch((caught: unknown) => caught);
-      expect(error, name).toMatchObject({ code: 'CLI_USAGE', message: expect.stringMatching(named) });
+      expect(error, name).toMatchObject({ code: 'INPUT_ENCODING_UNSUPPORTED', message: expect.stringMatching(named) });
       expect((error as Error).message, name).toContain(join(dir, name));
+    }
+  });
+});
+
+describe('readDevicesFile › one address rule for every format', () => {
+  it('refuses in a YAML or JSON inventory what it refuses in a devices.csv: no address, a password as address, a control character; naming the row, never the value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'devices-rule-'));
+    try {
+      const secret = 'tr0ub4dor-3-horse'; // shaped like a host name: only its being a password refuses it
+      await writeFile(join(dir, 'password'), `${secret}\n`, { mode: 0o600 });
+      await chmod(join(dir, 'password'), 0o600);
+      const reference = `file:${join(dir, 'password')}`;
+      // Each case: the second device's fields, and what the refusal says (the first device is well-formed).
+      const cases = [
+        { name: 'FTD-2', address: 'not an address!', said: /address|ip column/, value: 'not an address!' },
+        { name: 'FTD-2', address: secret, said: /password/, value: secret },
+        { name: 'FTD-2', address: 'fmc..invalid', said: /neither an IP address nor a host name/, value: 'fmc..invalid' },
+        { name: 'FTD\u001b]0;pwned\u0007-2', address: '127.0.1.22', said: /control character \(U\+001B/, value: '\u001b' },
+      ];
+      for (const [index, c] of cases.entries()) {
+        const devices = [
+          { name: 'FTD-1', address: '127.0.1.21', user: 'admin', password: reference },
+          { name: c.name, address: c.address, user: 'admin', password: reference },
+        ];
+        const files = {
+          csv: `${devices.map((d) => [d.name, d.address, d.user, d.password].map((cell) => `"${cell}"`).join(',')).join('\n')}\n`,
+          json: JSON.stringify({ devices }, null, 2),
+          yaml: `devices:\n${devices.map((d) => `  - name: ${JSON.stringify(d.name)}\n    address: ${JSON.stringify(d.address)}\n    user: admin\n    password: ${JSON.stringify(d.password)}\n`).join('')}`,
+        };
+        for (const [extension, text] of Object.entries(files)) {
+          const path = join(dir, `case-${index}.${extension}`);
+          await writeFile(path, text);
+          const error = (await readDevicesFile(path, {}).catch((caught: unknown) => caught)) as Record<string, unknown> & Error;
+          const where = `${extension}: ${c.address}`;
+          expect(error, where).toMatchObject({ code: extension === 'csv' ? 'DEVICES_CSV_INVALID_VALUE' : 'INVENTORY_INVALID', message: expect.stringMatching(c.said) });
+          expect(error.line, where).toBe(extension === 'csv' ? 2 : extension === 'json' ? 9 : 6);
+          expect(error.message, where).not.toContain(c.value);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

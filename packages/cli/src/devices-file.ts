@@ -2,7 +2,7 @@ import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-c
 import { CliUsageError } from './cli-usage-error.js';
 import { readInputBytes } from './input-file.js';
 import { checkInventorySecrets } from './inventory-secrets.js';
-import { parseInventoryDocument } from './inventory-document.js';
+import { isInventoryDocumentPath, parseInventoryDocument } from './inventory-document.js';
 import { STANDARD_INPUT, inputName } from './standard-input.js';
 import { decodeUtf8Text } from './text-encoding.js';
 
@@ -19,7 +19,7 @@ const DOCUMENT_START = /^(?:[{[]|-\s|devices\s*:)/;
 
 /** Whether an inventory is a YAML or JSON document (else a devices.csv): by its extension, or from standard input by how it starts. */
 function isInventoryDocument(path: string, text: string): boolean {
-  if (path !== STANDARD_INPUT) return /\.(ya?ml|json)$/i.test(path);
+  if (path !== STANDARD_INPUT) return isInventoryDocumentPath(path);
   const first = text.split('\n').find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
   return first !== undefined && DOCUMENT_START.test(first.trimStart());
 }
@@ -33,10 +33,10 @@ function isInventoryDocument(path: string, text: string): boolean {
  * (inline, `file:`, or `env:` from `env`), see `checkInventorySecrets`.
  *
  * @param path - the inventory
- * @param env - the environment `env:` references are read from; default `process.env` (the CLI's)
+ * @param env - the environment `env:` references are read from: the run's (`CliIo.env`), the one its devices log in with
  * @param standardInput - where `-` reads from; without it, `-` is a file of that name
  */
-export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>> = process.env, standardInput?: NodeJS.ReadableStream): Promise<DevicesFile> {
+export async function readDevicesFile(path: string, env: Readonly<Record<string, string | undefined>>, standardInput?: NodeJS.ReadableStream): Promise<DevicesFile> {
   const name = inputName(path);
   const text = decodeUtf8Text(await readInputBytes(path, '--devices', standardInput === undefined ? {} : { standardInput }), name, '--devices');
   const rows = isInventoryDocument(path, text) ? parseInventoryDocument(text, name) : parseDevicesCsv(text, { file: name });

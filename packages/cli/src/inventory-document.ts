@@ -1,4 +1,4 @@
-import { DevicePassword, SftunnelCaError, isSftunnelCaError, type DeviceRole, type DeviceRow } from '@sftunnel-ca/core';
+import { DevicePassword, SftunnelCaError, deviceRowProblem, isSftunnelCaError, type DeviceRole, type DeviceRow } from '@sftunnel-ca/core';
 import type { SshHostOptions } from '@sftunnel-ca/transport';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { PROMPT_OPTIONS, compilePromptPattern, parseDurationMs } from './ssh-options.js';
@@ -50,13 +50,25 @@ export function inventorySshSettings(row: DeviceRow, shared?: SshHostOptions['pr
 const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
 
 /**
+ * Whether an inventory file is read as YAML or JSON ({@link parseInventoryDocument}), by its
+ * extension (`.yaml`, `.yml`, `.json`), rather than as a devices.csv.
+ *
+ * @param path - the inventory's path
+ */
+export function isInventoryDocumentPath(path: string): boolean {
+  return /\.(ya?ml|json)$/i.test(path);
+}
+
+/**
  * Reads a YAML (or JSON, a subset of YAML) inventory into the rows a devices.csv gives: a list of
  * devices, or a map with a `devices` list. Each device has `name`, `address`, `user`, and
  * optionally `password` (`env:VAR` or `file:PATH` only: an inline password is refused), `port`,
  * `keyFile`, `jumpHost` and `role`, and its own login settings over the run's: `loginTimeout`,
  * `idleTimeout`, `commandTimeout`, `promptSettle` (`45s`, `1500ms`, or milliseconds) and
  * `cliPrompt`, `shellPrompt`, `rootPrompt`, `passwordPrompt` (regular expressions), read back
- * with {@link inventorySshSettings}. Errors name the file and line and never echo a value.
+ * with {@link inventorySshSettings}. A row meets the rule a devices.csv row meets (`deviceRowProblem`):
+ * its address is an IP address or a host name, and no printed field holds a control character.
+ * Errors name the file and line and never echo a value.
  *
  * @param text - the file's content
  * @param file - its path, for errors
@@ -121,12 +133,15 @@ function toRow(values: Record<string, string | number>, line: number, file: stri
   const where = { file, line, step: 'inventory' };
   const text = (key: string): string | undefined => (values[key] === undefined ? undefined : String(values[key]));
   const name = text('name') ?? '';
-  if (earlier.some((row) => row.name === name)) throw new SftunnelCaError('INVENTORY_INVALID', `${name} is listed twice; list each device once`, where);
   const cell = text('password') ?? '';
   if (cell !== '' && !cell.startsWith('env:') && !cell.startsWith('file:')) {
     throw new SftunnelCaError('INVENTORY_INVALID', 'a password is written inline; give it as env:VAR or file:PATH (mode 0600), or leave it out to be asked', where);
   }
   const role = text('role');
+  // The rule a devices.csv row meets too: printed fields free of control characters, an address that is an IP address or a host name and no password.
+  const refused = deviceRowProblem({ name, address: text('address'), user: text('user'), keyFile: text('keyFile'), jumpHost: text('jumpHost'), role }, cell);
+  if (refused !== undefined) throw new SftunnelCaError('INVENTORY_INVALID', `${refused.field} ${refused.problem}`, where);
+  if (earlier.some((row) => row.name === name)) throw new SftunnelCaError('INVENTORY_INVALID', `${name} is listed twice; list each device once`, where);
   if (role !== undefined && !ROLES.includes(role as DeviceRole)) throw new SftunnelCaError('INVENTORY_INVALID', `role must be one of ${ROLES.join(', ')}`, where);
   let password: DevicePassword;
   try {

@@ -1,4 +1,5 @@
 import { SftunnelCaError, type DeviceRow, type Secret, type SecretSources } from '@sftunnel-ca/core';
+import { isInventoryDocumentPath } from './inventory-document.js';
 import { readOwnerOnlyFile } from './owner-only-file.js';
 
 /** A row's resolved password and where it came from. */
@@ -41,7 +42,7 @@ export function assertNoAddressIsSecret(file: string, rows: readonly DeviceRow[]
     if (owner === undefined) continue;
     const whose = owner.row === row ? "this row's password" : `the password of line ${owner.row.line}`;
     const source = owner.row.password.kind === 'inline' ? '' : ` (the value of ${String(owner.row.password)})`;
-    const code = /\.(ya?ml|json)$/i.test(file) ? 'INVENTORY_INVALID' : 'DEVICES_CSV_INVALID_VALUE';
+    const code = isInventoryDocumentPath(file) ? 'INVENTORY_INVALID' : 'DEVICES_CSV_INVALID_VALUE';
     throw new SftunnelCaError(code, `the address of this row is ${whose}${source}: the cells look shifted; give each device as name, ip, admin user, password, and change that password now if this file was shared`, {
       file,
       line: row.line,

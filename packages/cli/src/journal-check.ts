@@ -1,10 +1,11 @@
-import { RenewalJournal, type JournalRun } from '@sftunnel-ca/core';
+import { RenewalJournal, SftunnelCaError, type JournalRun } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
 
 /**
  * Reads the run a `--journal` file belongs to, before anything connects: a journal that is a
- * directory, not private or damaged is refused here (`JOURNAL_INVALID`, exit 2), and so is one
- * whose staging directory is not the `--staging` given.
+ * directory, not yours, not private or damaged, or a new one in a directory that does not exist,
+ * is refused here (`JOURNAL_INVALID`, exit 2), and so is one whose staging directory is not the
+ * `--staging` given.
  *
  * @param path - the `--journal` value, if any
  * @param staging - the `--staging` value, if any
@@ -20,8 +21,8 @@ export async function peekJournalOption(path: string | undefined, staging: strin
 }
 
 /**
- * Refuses a journal of another FMC or another run once the FMC is known, before any device is
- * reached.
+ * Refuses a journal of another FMC (`JOURNAL_OTHER_FMC`) or another run (`CLI_USAGE`) once the
+ * FMC is known, before any device is reached (exit 2).
  *
  * @param path - the journal file
  * @param run - what {@link peekJournalOption} read
@@ -30,7 +31,7 @@ export async function peekJournalOption(path: string | undefined, staging: strin
  */
 export function assertJournalOfRun(path: string, run: JournalRun, fmcUuid: string, stagingDirectory?: string): void {
   if (run.fmcUuid !== fmcUuid) {
-    throw new CliUsageError(`--journal ${path} is the journal of FMC ${run.fmcUuid}, not of this FMC (${fmcUuid}); pass the journal of a run on this FMC. Nothing was changed`);
+    throw new SftunnelCaError('JOURNAL_OTHER_FMC', `--journal ${path} is the journal of a run on FMC ${run.fmcUuid}, not on this FMC (${fmcUuid}); pass the journal of a run on this FMC. Nothing was changed`, { step: 'journal' });
   }
   if (stagingDirectory !== undefined && run.stagingDirectory !== stagingDirectory) {
     throw new CliUsageError(`--journal ${path} belongs to the run staged in ${run.stagingDirectory}; resume that run with --staging ${run.stagingDirectory}, or pass a new --journal. Nothing was changed`);

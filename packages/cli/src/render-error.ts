@@ -1,4 +1,4 @@
-import { isSftunnelCaError, type SftunnelCaErrorCode } from '@sftunnel-ca/core';
+import { ERROR_CODES, isSftunnelCaError, type SftunnelCaErrorCode } from '@sftunnel-ca/core';
 import { CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -7,6 +7,9 @@ import { terminalSafe, terminalSafeJson } from './terminal-text.js';
 
 /** Codes that mean the input was wrong (exit 2) rather than an appliance failing (exit 1). */
 const INPUT_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaErrorCode>([
+  'CLI_USAGE',
+  'INPUT_ENCODING_UNSUPPORTED',
+  'JOURNAL_OTHER_FMC',
   'PEM_INVALID',
   'INVALID_UUID',
   'INVALID_ARGUMENT',
@@ -41,9 +44,9 @@ const HOST_KEY_CODES: ReadonlySet<SftunnelCaErrorCode> = new Set<SftunnelCaError
  * stack only with `debug` (`--debug`), since it is a bug to report.
  */
 export function renderError(io: CliIo, error: unknown, json: boolean, debug = false): ExitCode {
-  if (error instanceof CommanderError) return EXIT_CODES.USAGE; // commander has printed it
-  if (error instanceof CliUsageError) {
-    report(io, json, { code: error.code, message: error.message, remedy: 'see sftunnel-ca --help' });
+  if (error instanceof CommanderError || error instanceof CliUsageError) {
+    // commander's own messages start with `error: `; the code says that already.
+    report(io, json, { code: 'CLI_USAGE', message: error.message.replace(/^error: /, ''), remedy: ERROR_CODES.CLI_USAGE.remedy });
     return EXIT_CODES.USAGE;
   }
   if (isSftunnelCaError(error)) {
@@ -64,7 +67,6 @@ export function renderError(io: CliIo, error: unknown, json: boolean, debug = fa
   });
   return EXIT_CODES.UNEXPECTED;
 }
-
 
 function report(io: CliIo, json: boolean, details: Record<string, unknown>): void {
   if (json) {

@@ -76,8 +76,7 @@ export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void):
     .version(VERSION, '-V, --version')
     .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
     .addOption(new Option('--debug', 'with an error that is not one of ours (a bug), print its stack to report it'))
-    .addHelpText('after', EXIT_CODE_HELP)
-    .showHelpAfterError('(run with --help for usage)');
+    .addHelpText('after', EXIT_CODE_HELP);
   for (const command of [checkCommand(io, setExitCode), statusCommand(io), diagnoseCommand(io), probeCommand(io, setExitCode), planCommand(io, setExitCode), renewCommand(io, setExitCode), copyCommand(io, setExitCode), verifyCommand(io, setExitCode), rollbackCommand(io, setExitCode), labCommand(io, setExitCode), demoCommand(io, setExitCode), exporterCommand(io)]) {
     program.addCommand(command);
   }
@@ -88,9 +87,12 @@ export function createProgram(io: CliIo, setExitCode: (code: ExitCode) => void):
   return program;
 }
 
-/** Every command of the tree prints through `io` and throws instead of exiting. */
+/**
+ * Every command of the tree prints through `io` and throws instead of exiting; a usage error is
+ * not printed by commander but by `renderError`, with its code (`CLI_USAGE`), as every error is.
+ */
 function routeOutput(command: Command, io: CliIo): void {
-  command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => undefined });
   for (const sub of command.commands) routeOutput(sub, io);
 }
 

@@ -83,7 +83,8 @@ describe('sftunnel-ca renew, plan and rollback: every managed device covered, jo
     const before = await staged();
     const foreignRun = await runBinary(['rollback', ...fixture.sshKnownHosts, '--devices', csv, '--journal', foreign, '--yes'], { env: fixture.env });
     expect(foreignRun.code, foreignRun.stderr).toBe(2);
-    expect(foreignRun.stderr).toContain('is the journal of FMC 00000000-0000-4000-8000-000000000000');
+    expect(foreignRun.stderr).toContain('JOURNAL_OTHER_FMC');
+    expect(foreignRun.stderr).toContain('is the journal of a run on FMC 00000000-0000-4000-8000-000000000000');
     expect(await staged()).toEqual(before);
   });
 

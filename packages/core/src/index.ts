@@ -26,6 +26,7 @@ export type {
   FileStat,
 } from './host/host.js';
 export { shellWord } from './host/shell-word.js';
+export { refuseSymlinksCommand, symlinkRefusal } from './host/symlink-guard.js';
 
 // ── identity ─────────────────────────────────────────────────────────────
 export { isUuid } from './identity/uuid.js';
@@ -120,6 +121,7 @@ export {
   type DeviceRole,
   type ParseDevicesCsvOptions,
 } from './formats/devices-csv.js';
+export { deviceRowProblem, type DeviceRowProblem, type PrintedDeviceField, type PrintedDeviceFields } from './formats/device-row-rule.js';
 export { formatCopyLog, parseCopyLog, type CopyLogRecord, type CopyLogEvent, type CopyLogEventKind, type CopyLogOptions } from './formats/copy-log.js';
 export {
   diagnoseMessages,

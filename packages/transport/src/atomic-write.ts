@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { SftunnelCaError, shellWord, type WriteFileAtomicOptions, type WriteFileAtomicResult } from '@sftunnel-ca/core';
+import { SftunnelCaError, refuseSymlinksCommand, shellWord, symlinkRefusal, type WriteFileAtomicOptions, type WriteFileAtomicResult } from '@sftunnel-ca/core';
 import type { CommandChannel } from './command-channel.js';
 import { classifyCommandFailure } from './command-failure.js';
 
@@ -32,9 +32,11 @@ const FINALIZE_FAILURES: Readonly<Record<number, string>> = {
  * asked), is checked by sha256, and is renamed over the target. With `backup`, the file
  * replaced is first copied to `<path>.backup` keeping mode and owner, or, if that exists, to
  * `<path>.backup.<UTC timestamp>` (never overwriting one). On any failure the temporary file
- * is removed (when the connection still allows) and the target is as it was.
+ * is removed (when the connection still allows) and the target is as it was. A symbolic link at
+ * any level of the target or of the temporary file is refused in each command that writes: nothing
+ * is written through it.
  *
- * @throws SftunnelCaError `DISK_FULL`, `PERMISSION_DENIED`, `FILE_NOT_FOUND`,
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK`, `DISK_FULL`, `PERMISSION_DENIED`, `FILE_NOT_FOUND`,
  * `INTEGRITY_MISMATCH`, `COMMAND_FAILED`, `CONNECTION_LOST`, `OPERATION_TIMEOUT`
  */
 export async function writeFileAtomicVia(
@@ -53,16 +55,24 @@ export async function writeFileAtomicVia(
   const where = { host: context.host, step: STEP, file: path };
   const exec = { signal: options.signal, timeoutMs: options.timeoutMs ?? context.timeoutMs, step: STEP };
 
-  const upload = await channel.exec(`umask 077 && cat > ${shellWord(temp)}`, { ...exec, stdin: bytes });
+  // No level of the target or its temporary file may be a symbolic link: checked in each command that writes, so there is no race.
+  const guard = refuseSymlinksCommand([path, temp]);
+  const upload = await channel.exec(`umask 077 && ${guard} && cat > ${shellWord(temp)}`, { ...exec, stdin: bytes });
+  const refusedUpload = symlinkRefusal(decoded(upload), context.host, STEP);
+  if (refusedUpload !== undefined) throw refusedUpload;
   if (upload.code !== 0) {
     await removeQuietly(channel, temp, exec);
     throw classifyCommandFailure(`writing the temporary file ${temp}`, { stderr: upload.stderr.toString('utf8'), code: upload.code }, where);
   }
 
   const script = finalizeScript({ path, temp, sha256, options, timestamp: backupTimestamp(context.now()) });
-  const finalize = await channel.exec(script, exec);
-  const stdout = finalize.stdout.toString('utf8');
-  const stderr = finalize.stderr.toString('utf8');
+  const finalize = await channel.exec(`${guard} || exit $?\n${script}`, exec);
+  const { stdout, stderr } = decoded(finalize);
+  const refusedFinalize = symlinkRefusal({ stdout, stderr, code: finalize.code }, context.host, STEP);
+  if (refusedFinalize !== undefined) {
+    await removeQuietly(channel, temp, exec);
+    throw refusedFinalize;
+  }
   if (finalize.code === 13) {
     throw new SftunnelCaError('INTEGRITY_MISMATCH', `the temporary file ${temp} does not have the sha256 sent (${sha256}): ${stderr.trim()}`, where);
   }
@@ -113,13 +123,19 @@ function finalizeScript(params: {
           `  if [ -e "$B" ] || [ -L "$B" ]; then B="$P.backup.${params.timestamp}"; N=1`,
           `    while [ -e "$B" ] || [ -L "$B" ]; do B="$P.backup.${params.timestamp}.$N"; N=$((N + 1)); done`,
           `  fi`,
-          `  cp -p -- "$P" "$B.partial" && mv -f -- "$B.partial" "$B" || fail 14`,
+          // rm first: cp would write through a link standing at the partial name.
+          `  rm -f -- "$B.partial" && cp -p -- "$P" "$B.partial" && mv -f -- "$B.partial" "$B" || fail 14`,
           `  printf 'backup=%s\\n' "$B"`,
           `fi`,
         ]
       : []),
     `mv -f -- "$T" "$P" || fail 15`,
   ].join('\n');
+}
+
+/** A channel's result with its output decoded, as core's guards read it. */
+function decoded(result: { readonly stdout: Buffer; readonly stderr: Buffer; readonly code: number }): { stdout: string; stderr: string; code: number } {
+  return { stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8'), code: result.code };
 }
 
 async function removeQuietly(

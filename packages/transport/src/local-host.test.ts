@@ -1,4 +1,4 @@
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError } from '@sftunnel-ca/core';
@@ -24,6 +24,21 @@ describe('LocalHost', () => {
     expect([stat.mode & 0o7777, stat.uid, stat.gid]).toEqual([0o640, 65534, 65534]);
     expect(result.backupPath).toBe(`${target}.backup`);
     expect(await host.stat(target)).toMatchObject({ type: 'file', mode: 0o640, owner: 'nobody', size: 4 });
+  });
+
+  it('refuses to write through a symbolic link at any level of the target (DEVICE_PATH_SYMLINK), writing nothing', async () => {
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    writeFileSync(join(real, 'victim.pem'), 'victim\n');
+    symlinkSync(real, join(dir, 'linked-dir'));
+    symlinkSync(join(real, 'victim.pem'), join(dir, 'linked-file.pem'));
+    for (const target of [join(dir, 'linked-dir', 'sftunnel-key.pem'), join(dir, 'linked-dir', 'victim.pem'), join(dir, 'linked-file.pem')]) {
+      const refused = await host.writeFileAtomic(target, 'key\n', { mode: 0o600, backup: true }).catch((error: unknown) => error);
+      expect(refused, target).toMatchObject({ code: 'DEVICE_PATH_SYMLINK', host: 'fmc-local', step: 'write-file' });
+    }
+    expect(readdirSync(real)).toEqual(['victim.pem']);
+    expect(readFileSync(join(real, 'victim.pem'), 'utf8')).toBe('victim\n');
+    expect(readdirSync(dir).filter((name) => name.includes('sftunnel-ca'))).toEqual([]);
   });
 
   it('runs commands with exit status and stdin, and classifies failures', async () => {

@@ -231,8 +231,8 @@ const TABLE = {
     remedy: 'Read each failed probe’s remedy in the report, fix it (or pass `allowUnreachable` for devices left to the copy step) and run the preflight again.',
   },
   JOURNAL_INVALID: {
-    meaning: 'The renewal journal on the operator’s machine cannot be read, belongs to another FMC or staging directory, or is not private (mode looser than 0600).',
-    remedy: 'Pass the journal written by the run you resume, unedited and with mode 0600; start a new journal for a new run.',
+    meaning: 'The renewal journal on the operator’s machine cannot be read or written (a directory, a missing directory, not a file), is damaged (a line that is no journal entry, no start entry), belongs to another staging directory, is owned by another user, or is not private (mode looser than 0600).',
+    remedy: 'Pass the journal written by the run you resume, unedited, owned by you and with mode 0600; start a new journal (a new --journal path in an existing directory) for a new run.',
   },
   FMC_CA_KEY_MISSING: {
     meaning: 'The InternalCA’s private key is not where the layout says (`fmc.caKey`, default /etc/sf/ca_root/cakey.pem): a renewal could not install the new CA’s key where the FMC signs with it.',
@@ -267,8 +267,20 @@ const TABLE = {
     meaning: 'The operator interrupted a fleet run (Ctrl-C, SIGINT): no further device was started and the devices in flight finished; the FMC was not switched if it had not been.',
     remedy: 'Run the resume command sftunnel-ca printed (the same command with --staging and --journal): the journal skips what is done.',
   },
+  CLI_USAGE: {
+    meaning: 'The command line, or a file it names, cannot be used as given: an unknown option or value, options that do not go together, a file that is missing, a directory, too large or readable by others, or rows that match no device of the FMC. Nothing was changed (the `sftunnel-ca` command exits 2).',
+    remedy: 'Read the message: it names the option or file and what to pass instead; `sftunnel-ca <command> --help` lists the options with examples.',
+  },
+  INPUT_ENCODING_UNSUPPORTED: {
+    meaning: 'An input file (an inventory) is not UTF-8: UTF-16 or UTF-32 (told by its byte order mark, or by NUL bytes), or an 8-bit encoding such as Latin-1 or Windows-1252. It is refused rather than misread (the `sftunnel-ca` command exits 2).',
+    remedy: 'Save the file as UTF-8 (a spreadsheet’s “CSV UTF-8”), or convert it with the `iconv -f <encoding> -t UTF-8` command the message gives.',
+  },
+  JOURNAL_OTHER_FMC: {
+    meaning: 'The journal given (`--journal`) records a run on another FMC: its start entry names another FMC UUID than the FMC connected to, so resuming or rolling back from it would act on the wrong appliance. Nothing was changed (the `sftunnel-ca` command exits 2).',
+    remedy: 'Pass the journal of a run on this FMC (the default journals are named after the FMC UUID under ~/.local/state/sftunnel-ca/journals), or a new --journal path to start a new run.',
+  },
   INVENTORY_INVALID: {
-    meaning: 'A YAML or JSON inventory cannot be read or does not match its schema: a missing or mistyped field, an unknown key, a duplicate device, or a password written inline.',
+    meaning: 'A YAML or JSON inventory cannot be read or does not match its schema: a missing or mistyped field, an unknown key, a duplicate device, a password written inline, an address that is neither an IP address nor a host name or that holds a password (the value of an `env:` or `file:` reference), or a control character in a printed field.',
     remedy: 'Correct the field at the file and line named (see sftunnel-ca copy --help for the schema); give passwords only as env:VAR or file:PATH, or leave them out to be asked.',
   },
   DEVICE_CREDENTIALS_MISSING: {

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { DevicePassword } from './device-password.js';
-import { isHostAddress } from '../identity/network-address.js';
+import { deviceRowProblem } from './device-row-rule.js';
 
 /** What a devices.csv row is: the FMC, a managed device, or the HA peer FMC. */
 export type DeviceRole = 'fmc' | 'ftd' | 'ha-peer';
@@ -82,11 +82,6 @@ const HEADER_NAMES: ReadonlyMap<string, Column> = new Map([
   ['role', 'role'] as const,
 ]);
 const ROLES: readonly DeviceRole[] = ['fmc', 'ftd', 'ha-peer'];
-/** The cells that are printed (names, addresses, users, paths): no control character may hide in them. */
-const PRINTED: readonly Column[] = ['name', 'address', 'user', 'keyFile', 'jumpHost', 'role'];
-/** C0 and C1 controls, DEL and the bidirectional controls: characters a terminal acts on rather than shows. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Reads a devices.csv: the vendor's `name, ip, admin user, password` rows without a header,
@@ -264,20 +259,12 @@ function toRow(record: CsvRecord, columns: readonly Column[], headed: boolean, f
   const empty = (['name', 'address', 'user'] as const).find((c) => cell(c) === '');
   if (empty !== undefined) throw new SftunnelCaError('DEVICES_CSV_MISSING_COLUMN', `the column ${LABEL[empty]} is empty`, where(empty));
 
-  for (const column of PRINTED) {
-    const text = cell(column) ?? '';
-    const at = text.search(CONTROL_CHARACTER);
-    if (at !== -1) {
-      const code = (text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-      throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ${LABEL[column]} column holds a control character (U+${code} at character ${at + 1}), which would act on the terminal that shows it; remove it (is this file the inventory?)`, where(column));
-    }
-  }
   const address = cell('address') ?? '';
-  // An address is looked up, connected to and printed: it must never be a secret (a row whose cells shifted).
-  if (address === cell('password')) {
-    throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ip column holds this row's password: the cells look shifted; put them in the order ${REQUIRED.map((c) => LABEL[c]).join(', ')}`, where('address'));
+  const refused = deviceRowProblem({ name: cell('name'), address, user: cell('user'), keyFile: cell('keyFile'), jumpHost: cell('jumpHost'), role: cell('role') }, cell('password') ?? '');
+  if (refused !== undefined) {
+    const shifted = refused.reason === 'password' ? `; put them in the order ${REQUIRED.map((c) => LABEL[c]).join(', ')}` : '';
+    throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', `the ${LABEL[refused.field]} column ${refused.problem}${shifted}`, where(refused.field));
   }
-  if (!isHostAddress(address)) throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', 'the ip column holds neither an IP address nor a host name', where('address'));
   const port = cell('port') || '22';
   if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
     throw new SftunnelCaError('DEVICES_CSV_INVALID_VALUE', 'the port column must be a number from 1 to 65535', where('port'));

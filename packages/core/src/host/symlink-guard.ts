@@ -23,7 +23,7 @@ function levelsOf(paths: readonly string[]): string[] {
 }
 
 /**
- * A shell command that exits {@link SYMLINK_REFUSED_STATUS}, naming the path on standard error,
+ * A shell command that exits `SYMLINK_REFUSED_STATUS` (86), naming the path on standard error,
  * when any level of any of `paths` (an ancestor directory or the file itself) is a symbolic link,
  * and succeeds otherwise. Put at the start of the command that writes (`guard && write…`), so
  * nothing is written through a link: the check and the write are one command.

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat, appendFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,10 +45,24 @@ describe('RenewalJournal', () => {
     await expect(RenewalJournal.open(path, run, now)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_INVALID'));
   });
 
-  it('refuses a journal of another run, and one that others may read', async () => {
+  it('refuses a journal of another run, of another FMC, one that others may read, and one of another user', async () => {
     await RenewalJournal.open(path, run, now);
     await expect(RenewalJournal.open(path, { ...run, stagingDirectory: '/var/tmp/certs/1' }, now)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_INVALID'));
+    await expect(RenewalJournal.open(path, { ...run, fmcUuid: '00000000-0000-4000-8000-000000000000' }, now)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_OTHER_FMC'));
     await chmod(path, 0o644);
     await expect(RenewalJournal.peek(path)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_INVALID'));
+    await chmod(path, 0o600);
+    const uid = process.getuid?.() ?? 0;
+    await chown(path, uid + 1, uid + 1);
+    await expect(RenewalJournal.peek(path)).rejects.toMatchObject({ code: 'JOURNAL_INVALID', message: expect.stringContaining(`owned by uid ${uid + 1}, not by you`) });
+  });
+
+  it('refuses, before a run starts, a journal path no journal can be written at; a missing one in a directory is a new run', async () => {
+    await expect(RenewalJournal.peek(path)).resolves.toBeUndefined();
+    await writeFile(`${path}.file`, 'x');
+    for (const where of [join(`${path}.file`, 'x.journal'), join(`${path}.missing`, 'x.journal')]) {
+      await expect(RenewalJournal.peek(where), where).rejects.toMatchObject({ code: 'JOURNAL_INVALID', message: expect.stringContaining('pass a --journal in an existing directory') });
+    }
+    await expect(RenewalJournal.open(join(`${path}.missing`, 'x.journal'), run, now)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_INVALID'));
   });
 });

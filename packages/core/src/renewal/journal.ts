@@ -1,4 +1,5 @@
 import { appendFile, open, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { SftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import type { DeviceFingerprints } from './renewal-result.js';
 
@@ -76,10 +77,12 @@ export class RenewalJournal {
    * when there is no such file.
    *
    * @param path - the journal file
-   * @throws SftunnelCaError `JOURNAL_INVALID` when it is not a journal or not mode 0600
+   * @throws SftunnelCaError `JOURNAL_INVALID` when it is not a journal, not yours or not mode 0600,
+   *   or when there is none and its directory does not exist (a new run could not write it)
    */
   static async peek(path: string): Promise<JournalRun | undefined> {
     const entries = await readEntries(path);
+    if (entries === undefined) await assertDirectoryOf(path);
     return entries === undefined ? undefined : startOf(entries, path);
   }
 
@@ -90,20 +93,28 @@ export class RenewalJournal {
    * @param path - the journal file on the operator's machine
    * @param run - the FMC and staging directory of the run
    * @param now - the time recorded in a new journal
-   * @throws SftunnelCaError `JOURNAL_INVALID`
+   * @throws SftunnelCaError `JOURNAL_OTHER_FMC` when it is the journal of a run on another FMC,
+   *   `JOURNAL_INVALID` when it belongs to another staging directory or cannot be read or created
    */
   static async open(path: string, run: JournalRun, now: Date): Promise<RenewalJournal> {
     const entries = await readEntries(path);
     if (entries !== undefined) {
       const start = startOf(entries, path);
-      if (start.fmcUuid !== run.fmcUuid || start.stagingDirectory !== run.stagingDirectory) {
-        throw new SftunnelCaError('JOURNAL_INVALID', `${path} belongs to the run of ${start.fmcUuid} staged in ${start.stagingDirectory}, not this one`, { file: path, step: 'journal' });
+      if (start.fmcUuid !== run.fmcUuid) {
+        throw new SftunnelCaError('JOURNAL_OTHER_FMC', `${path} is the journal of a run on FMC ${start.fmcUuid}, not on this FMC (${run.fmcUuid})`, { file: path, step: 'journal' });
+      }
+      if (start.stagingDirectory !== run.stagingDirectory) {
+        throw new SftunnelCaError('JOURNAL_INVALID', `${path} belongs to the run staged in ${start.stagingDirectory}, not in ${run.stagingDirectory}`, { file: path, step: 'journal' });
       }
       return new RenewalJournal(path, run, entries);
     }
     const journal = new RenewalJournal(path, run, []);
-    const handle = await open(path, 'wx', 0o600);
-    await handle.close();
+    try {
+      const handle = await open(path, 'wx', 0o600);
+      await handle.close();
+    } catch (cause) {
+      throw new SftunnelCaError('JOURNAL_INVALID', `${path} cannot be created (${(cause as NodeJS.ErrnoException).code ?? String(cause)}): a new journal goes in an existing directory of yours`, { file: path, step: 'journal', cause });
+    }
     await journal.record({ type: 'start', at: now.toISOString(), ...run });
     return journal;
   }
@@ -168,20 +179,35 @@ export class RenewalJournal {
   }
 }
 
+/** A journal that cannot be used as it is: `JOURNAL_INVALID` naming it. */
+function invalid(path: string, message: string, cause?: unknown): SftunnelCaError {
+  return new SftunnelCaError('JOURNAL_INVALID', message, { file: path, step: 'journal', ...(cause === undefined ? {} : { cause }) });
+}
+
+/** Refuses a journal path whose directory does not exist (or is no directory): a new run could not write its journal there. */
+async function assertDirectoryOf(path: string): Promise<void> {
+  const directory = dirname(path);
+  const info = await stat(directory).catch((cause: unknown) => {
+    throw invalid(path, `there is no journal at ${path}, and a new one cannot be written there: ${directory} cannot be used (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); pass a --journal in an existing directory`, cause);
+  });
+  if (!info.isDirectory()) throw invalid(path, `there is no journal at ${path}, and a new one cannot be written there: ${directory} is not a directory; pass a --journal in an existing directory`);
+}
+
 async function readEntries(path: string): Promise<JournalEntry[] | undefined> {
   let text: string;
   try {
     const info = await stat(path);
-    if (!info.isFile()) {
-      throw new SftunnelCaError('JOURNAL_INVALID', `${path} is not a regular file: a journal is a file the run writes (mode 0600)`, { file: path, step: 'journal' });
-    }
-    if ((info.mode & 0o077) !== 0) {
-      throw new SftunnelCaError('JOURNAL_INVALID', `${path} has mode ${(info.mode & 0o777).toString(8)}; a journal must be 600`, { file: path, step: 'journal' });
-    }
+    if (!info.isFile()) throw invalid(path, `${path} is not a regular file: a journal is a file the run writes (mode 0600)`);
+    // A journal decides what a run skips and what a rollback restores: only one the user running it wrote.
+    const uid = process.getuid?.();
+    if (uid !== undefined && info.uid !== uid) throw invalid(path, `${path} is owned by uid ${info.uid}, not by you (uid ${uid}): a journal is written by the user who runs the renewal`);
+    if ((info.mode & 0o077) !== 0) throw invalid(path, `${path} has mode ${(info.mode & 0o777).toString(8)}; a journal must be 600`);
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    // No such file (or a file on the way where a directory should be): there is no journal yet.
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    if (error instanceof SftunnelCaError) throw error;
+    throw invalid(path, `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
   }
   // A run killed while appending leaves at most a partial last line: it recorded nothing done.
   const lines = text.split('\n').filter((line) => line !== '');
@@ -235,6 +261,6 @@ function isReplaced(value: unknown): boolean {
 
 function startOf(entries: readonly JournalEntry[], path: string): JournalRun {
   const first = entries[0];
-  if (first?.type !== 'start') throw new SftunnelCaError('JOURNAL_INVALID', `${path} does not begin with a start entry`, { file: path, step: 'journal' });
+  if (first?.type !== 'start') throw invalid(path, `${path} does not begin with a start entry`);
   return { fmcUuid: first.fmcUuid, stagingDirectory: first.stagingDirectory };
 }

@@ -19,7 +19,7 @@ import type { FmcInspection, InspectedDevice } from './inspect.js';
 import { findPartialPreparation, type PartialPreparation, type StagedPair } from './partial-preparation.js';
 import type { PlannedDevice, RenewalPlan } from './plan.js';
 import { assertPlanStillApplies, loadPreparedRenewal, planBasis, recordPreparedRenewal, type PreparedRenewal, type StagedFile } from './prepared-manifest.js';
-import { mkdirPrivateCommand } from '../host/private-directory.js';
+import { makePrivateDirectories } from '../host/private-directory.js';
 import { queuedHost } from '../host/queued-host.js';
 import type { RenewalReporter } from './renewal-event.js';
 import { RunTimeline } from './run-timeline.js';
@@ -100,7 +100,7 @@ export async function startPreparation(fmc: Host, inspection: FmcInspection, pla
   const crypto = options.crypto ?? nativeCrypto;
   const devices = withTemplates(plan, inspection, fmc.name);
   const partial = await findPartialPreparation(fmc, inspection, plan, { now: options.now, crypto });
-  await mkdirPrivate(fmc, plan.stagingDirectory);
+  await makePrivateDirectories(fmc, [plan.stagingDirectory], 'prepare');
   const issuer = new StagingIssuer(fmc, inspection, plan, { ...options, crypto }, timeline);
 
   // ── the CA, the FMC's pair and the CRL: found staged, or made now ──
@@ -251,13 +251,6 @@ class StagingIssuer {
 async function checkIssued(issued: IssuedCertificate, ca: Certificate, now: Date, source: string): Promise<void> {
   await verifyIssuedBy(issued.certificate, ca, { now, source });
   assertKeyMatchesCertificate(issued.privateKeyPem, issued.certificate, source);
-}
-
-async function mkdirPrivate(host: Host, directory: string): Promise<void> {
-  const result = await host.run(mkdirPrivateCommand(directory));
-  if (result.code !== 0) {
-    throw new SftunnelCaError('COMMAND_FAILED', `mkdir ${directory} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`, { host: host.name, step: 'prepare', file: directory });
-  }
 }
 
 /** A promise settled from outside; its rejection counts as handled (whoever awaits it still sees it). */

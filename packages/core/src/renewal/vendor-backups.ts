@@ -6,7 +6,8 @@ import { withDeviceHost, type DeviceRunOptions } from './device-run.js';
 import type { RenewalPlan } from './plan.js';
 import { remoteDigests } from '../host/remote-digest.js';
 import { shellWord } from '../host/shell-word.js';
-import { moveBackupAsideCommand } from './backup-generation.js';
+import { refuseSymlinksCommand, symlinkRefusal } from '../host/symlink-guard.js';
+import { datedBackupPath, moveBackupAsideCommand } from './backup-generation.js';
 import { tunnelsUp } from './sftunnel-control.js';
 import { GENERATE_CERTS_SCRIPT } from './vendor-generator.js';
 
@@ -31,7 +32,8 @@ export interface KeptFile {
  * @param layout - appliance paths and the backup suffix
  * @param now - the run's moment: names a moved earlier backup
  * @returns what was kept, by live path
- * @throws SftunnelCaError `COMMAND_FAILED` when a copy fails, `INTEGRITY_MISMATCH` when a backup does not hold its file
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when a level of a file, its backup or the dated name is a symbolic link
+ *   (that batch writes nothing), `COMMAND_FAILED` when a copy fails, `INTEGRITY_MISMATCH` when a backup does not hold its file
  */
 export async function backUpFmcFiles(fmc: Host, plan: RenewalPlan, layout: ApplianceLayout, now: Date): Promise<Map<string, KeptFile>> {
   const live = plan.livePaths;
@@ -50,7 +52,9 @@ export async function backUpFmcFiles(fmc: Host, plan: RenewalPlan, layout: Appli
   const present = paths.filter((path) => before.has(path));
   for (let start = 0; start < present.length; start += 20) {
     const batch = present.slice(start, start + 20);
-    const result = await fmc.run(batch.map((path) => keepPreviousCommand(path, layout.backupSuffix, now)).join('\n'));
+    const result = await fmc.run(keepPreviousCommands(batch, layout.backupSuffix, now));
+    const refused = symlinkRefusal(result, fmc.name, 'vendor-backup');
+    if (refused !== undefined) throw refused;
     if (result.code !== 0) {
       throw new SftunnelCaError('COMMAND_FAILED', `backing up the FMC's files exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { host: fmc.name, step: 'vendor-backup' });
     }
@@ -69,14 +73,20 @@ export async function backUpFmcFiles(fmc: Host, plan: RenewalPlan, layout: Appli
 }
 
 /**
- * A shell line that keeps a file's current content as `<file><suffix>` (mode, owner and times
+ * A shell script that keeps each file's current content as `<file><suffix>` (mode, owner and times
  * kept), first moving a backup of an earlier generation standing there to `<file><suffix>.<unix-ms>`
  * (`.1`, `.2`… when that exists too): the rule the FMC's switch and a device's delivery keep.
- * Nothing when the file does not exist; exits 3 when a copy fails.
+ * Nothing for a file that does not exist; exits 3 when a copy fails. It starts by refusing a
+ * symbolic link at any level of a file, its backup or the dated name (`cp` would write through
+ * one): that refusal and the copies are one command, so nothing is written through a link.
  */
-function keepPreviousCommand(path: string, suffix: string, now: Date): string {
-  const live = shellWord(path);
-  return `if [ -e ${live} ]; then ${moveBackupAsideCommand(path, suffix, now)} || exit 3; cp -p ${live} ${shellWord(path + suffix)} || exit 3; fi`;
+function keepPreviousCommands(paths: readonly string[], suffix: string, now: Date): string {
+  const guard = refuseSymlinksCommand(paths.flatMap((path) => [path, path + suffix, datedBackupPath(path, suffix, now)]));
+  const keep = (path: string): string => {
+    const live = shellWord(path);
+    return `if [ -e ${live} ]; then ${moveBackupAsideCommand(path, suffix, now)} || exit 3; cp -p ${live} ${shellWord(path + suffix)} || exit 3; fi`;
+  };
+  return [`${guard} || exit $?`, ...paths.map(keep)].join('\n');
 }
 
 /**
@@ -102,7 +112,9 @@ export async function backUpPushedDevices(fmc: Host, plan: RenewalPlan, layout: 
   const outcomes = await runBounded(devices, options.concurrency ?? 16, async (device) => {
     try {
       await withDeviceHost(device.name, (signal) => options.connect(device, signal), options.deviceTimeoutMs ?? 120_000, () => 'backup', async (host, signal) => {
-        const result = await host.run(device.files.map((file) => keepPreviousCommand(file.destination, layout.backupSuffix, now)).join('\n'), { signal });
+        const result = await host.run(keepPreviousCommands(device.files.map((file) => file.destination), layout.backupSuffix, now), { signal });
+        const refused = symlinkRefusal(result, device.name, 'backup');
+        if (refused !== undefined) throw refused;
         if (result.code !== 0) {
           throw new SftunnelCaError('COMMAND_FAILED', `backing up the files of ${device.name} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { host: device.name, step: 'backup' });
         }

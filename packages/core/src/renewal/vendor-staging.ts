@@ -9,7 +9,8 @@ import { summarizeCertificate } from './certificate-summary.js';
 import { copyOnHost, type HostCopy } from './copy-on-host.js';
 import type { RenewalPlan } from './plan.js';
 import type { PreparedRenewal, StagedCertificate, StagedFile } from './prepared-manifest.js';
-import { mkdirPrivateCommand } from '../host/private-directory.js';
+import { makePrivateDirectories, mkdirPrivateCommand } from '../host/private-directory.js';
+import { refuseSymlinksCommand, symlinkRefusal } from '../host/symlink-guard.js';
 import { readFilesInFewCommands } from '../host/read-files-batch.js';
 import { sha256 } from '../host/sha256.js';
 import { shellWord } from '../host/shell-word.js';
@@ -102,7 +103,7 @@ export async function adoptVendorSet(fmc: Host, params: AdoptVendorSetParams): P
   for (const device of devices) deviceCertificates.push(await checkPair(device.certificate, device.key));
 
   // ── staged on the FMC (directories 0700, keys 0600), each copy checked; the manifest last ──
-  await makePrivateDirectories(fmc, [staged.directory, posix.join(staged.directory, 'peers'), ...devices.map((d) => posix.dirname(d.certificate.staged))]);
+  await makePrivateDirectories(fmc, [staged.directory, posix.join(staged.directory, 'peers'), ...devices.map((d) => posix.dirname(d.certificate.staged))], 'adopt');
   const copies: HostCopy[] = all.map((file) => ({ source: file.live, destination: file.staged, sha256: sha256(text(file)), mode: file.mode }));
   await copyOnHost(fmc, copies, { step: 'adopt', now });
   const stagedFile = (file: Adopted): StagedFile => ({ path: file.staged, sha256: sha256(text(file)) });
@@ -138,7 +139,7 @@ export async function adoptVendorSet(fmc: Host, params: AdoptVendorSetParams): P
  * @param failedPushFile - the file the script names, if any
  * @param stagingDirectory - the run's staging directory
  * @param layout - appliance paths
- * @throws SftunnelCaError `COMMAND_FAILED` when the move fails
+ * @throws SftunnelCaError `DEVICE_PATH_SYMLINK` when a level of the target is a symbolic link, `COMMAND_FAILED` when the move fails
  */
 export async function collectScriptFailedPush(fmc: Host, failedPushFile: string | undefined, stagingDirectory: string, layout: ApplianceLayout): Promise<void> {
   const target = posix.join(stagingDirectory, layout.fmc.failedPushFileName);
@@ -147,8 +148,11 @@ export async function collectScriptFailedPush(fmc: Host, failedPushFile: string 
   // Only a FAILED_PUSH in a run directory of its own under /var/tmp/certs, as the script writes it, is ever moved.
   if (posix.basename(failedPushFile) !== layout.fmc.failedPushFileName || posix.dirname(scriptDirectory) !== layout.fmc.failedPushDirectory || !/^\d+$/.test(posix.basename(scriptDirectory))) return;
   const source = shellWord(posix.join(scriptDirectory, layout.fmc.failedPushFileName));
-  const command = `${mkdirPrivateCommand(stagingDirectory)} && cat ${source} >> ${shellWord(target)} && rm -f ${source} && { rmdir ${shellWord(scriptDirectory)} 2>/dev/null || true; }`;
+  // `>>` follows a link: no level of the target may be one, checked in the command that appends.
+  const command = `${refuseSymlinksCommand([target])} && ${mkdirPrivateCommand(stagingDirectory)} && cat ${source} >> ${shellWord(target)} && rm -f ${source} && { rmdir ${shellWord(scriptDirectory)} 2>/dev/null || true; }`;
   const result = await fmc.run(command);
+  const refused = symlinkRefusal(result, fmc.name, 'adopt');
+  if (refused !== undefined) throw refused;
   if (result.code !== 0) {
     throw new SftunnelCaError('COMMAND_FAILED', `moving ${failedPushFile} to ${target} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { host: fmc.name, step: 'adopt', file: failedPushFile });
   }
@@ -167,12 +171,3 @@ function failed(fmc: Host, message: string, file: string, cause?: unknown): Sftu
   return new SftunnelCaError('VENDOR_GENERATOR_FAILED', message, { host: fmc.name, step: 'adopt', file, ...(cause === undefined ? {} : { cause }) });
 }
 
-/** Makes directories (and parents) mode 0700, a hundred a command. */
-async function makePrivateDirectories(fmc: Host, directories: readonly string[]): Promise<void> {
-  for (let start = 0; start < directories.length; start += 100) {
-    const result = await fmc.run(directories.slice(start, start + 100).map(mkdirPrivateCommand).join(' && '));
-    if (result.code !== 0) {
-      throw new SftunnelCaError('COMMAND_FAILED', `making the staging directories exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { host: fmc.name, step: 'adopt', file: directories[start] });
-    }
-  }
-}
