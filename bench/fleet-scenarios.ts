@@ -3,6 +3,7 @@
  * renewing process of its own, and stops the lab. Sequential, so no scenario competes with another.
  */
 import { startLab, type Lab, type LabFaults } from '@sftunnel-ca/lab';
+import { renewThroughCli, type CliRenewal } from './cli-renewal.js';
 import { measureMetricsLatency, type MetricsLatency } from './exporter-latency.js';
 import type { KeyRate } from './key-generation.js';
 import { labAccess, type DeviceStrategy } from './lab-access.js';
@@ -139,8 +140,26 @@ export async function measureRealisticLatency(size: BenchSize): Promise<{ readon
   return { prepared, oneGo, peer };
 }
 
-/** The realistic-latency fleet with `size.unreachable` devices dead, keys prepared ahead. */
-export async function measureUnreachable(size: BenchSize): Promise<RenewalRun> {
+/** A CLI renewal with the lab's CPU meanwhile. */
+export type CliRun = CliRenewal & { readonly labCpuMs: number };
+
+/** Renews a realistic-latency fleet with `dead` devices black-holed through the CLI. */
+async function renewRealisticThroughCli(size: BenchSize, dead: number): Promise<CliRun> {
+  return withExpiredFleet(size.devices, realisticFleetFaults(deviceNames(size.devices), dead), async ({ lab }) => {
+    const { value, labCpuMs } = await withLabCpu(() => renewThroughCli(lab, { concurrency: LATENCY_BOUND_CONCURRENCY, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs }));
+    return { ...value, labCpuMs };
+  });
+}
+
+/**
+ * The realistic-latency fleet with `size.unreachable` devices dead: through the library (keys
+ * prepared ahead, compared with the change-window run), then through the CLI, once with none dead
+ * and once with as many dead, each on a fresh fleet.
+ */
+export async function measureUnreachable(size: BenchSize): Promise<{ readonly library: RenewalRun; readonly cliNone: CliRun; readonly cliDead: CliRun }> {
   const faults = realisticFleetFaults(deviceNames(size.devices), size.unreachable);
-  return withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
+  const library = await withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
+  const cliNone = await renewRealisticThroughCli(size, 0);
+  const cliDead = await renewRealisticThroughCli(size, size.unreachable);
+  return { library, cliNone, cliDead };
 }

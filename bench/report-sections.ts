@@ -1,5 +1,5 @@
 import type { MetricsLatency } from './exporter-latency.js';
-import type { BenchSize, PeerRun, RenewalRun, StartedLab } from './fleet-scenarios.js';
+import type { BenchSize, CliRun, PeerRun, RenewalRun, StartedLab } from './fleet-scenarios.js';
 import { COMPARISON_STRATEGY, DEVICE_STRATEGY, LATENCY_BOUND_CONCURRENCY, OPENSSL_PROCESSES } from './fleet-scenarios.js';
 import { GOALS } from './goals.js';
 import type { KeyRate } from './key-generation.js';
@@ -14,7 +14,7 @@ export interface BenchMeasurements {
   readonly limit: { readonly provider: Measured<KeyRate>; readonly openssl: Measured<KeyRate> };
   readonly zeroLatency: { readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency; readonly direct: RenewalRun };
   readonly realistic: { readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: PeerRun };
-  readonly unreachable: RenewalRun;
+  readonly unreachable: { readonly library: RenewalRun; readonly cliNone: CliRun; readonly cliDead: CliRun };
 }
 
 const MIB = 1024 * 1024;
@@ -95,7 +95,9 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
   const speedupEndToEnd = peerExtrapolatedMs / m.realistic.oneGo.measurement.wallMs;
   const cpuFloorMs = (ours.usage.cpuMs + ours.labCpuMs) / cores;
   const changeWindowS = seconds(m.realistic.prepared.changeWindowMs ?? Number.NaN);
-  const unreachableAddedS = seconds(deliveryMs(m.unreachable) - deliveryMs(m.realistic.prepared));
+  const dead = m.unreachable.library;
+  const unreachableAddedS = seconds(deliveryMs(dead) - deliveryMs(m.realistic.prepared));
+  const cliAddedS = seconds(m.unreachable.cliDead.wallMs - m.unreachable.cliNone.wallMs);
   const latencyNote = `lab slow fault set from the vendor transcript: login ${REALISTIC_LATENCY.loginLatencyMs.min / 1000}–${REALISTIC_LATENCY.loginLatencyMs.max / 1000} s (spread over the fleet), ${REALISTIC_LATENCY.commandLatencyMs} ms per command / shell line / login step (\`expert\`, \`sudo su\` and sudo's password check included), dead devices black-holed and given up after ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; the FMC itself is not slowed`;
   return [
     {
@@ -190,15 +192,25 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
       id: 'unreachable',
       title: `Unreachable: the same ${n} devices with ${m.size.unreachable} dead`,
       figures: [
-        { name: `delivery with ${m.size.unreachable} unreachable`, value: seconds(deliveryMs(m.unreachable)), unit: 's' },
+        { name: `delivery with ${m.size.unreachable} unreachable`, value: seconds(deliveryMs(dead)), unit: 's' },
         { name: 'delivery with none (change-window run)', value: seconds(deliveryMs(m.realistic.prepared)), unit: 's' },
         { name: 'added by the unreachable devices', value: unreachableAddedS, unit: 's', goal: GOALS.unreachableCost(unreachableAddedS), difference: true },
-        { name: 'devices failed (listed in FAILED_PUSH)', value: m.unreachable.measurement.counts.failed, unit: 'devices', mayBeZero: true },
-        peakRssFigure(m.unreachable),
-        ...runCpuFigures(m.unreachable, n, cores),
-        ...outcomeFigures(m.unreachable),
+        { name: 'devices failed (listed in FAILED_PUSH)', value: dead.measurement.counts.failed, unit: 'devices', mayBeZero: true },
+        peakRssFigure(dead),
+        ...runCpuFigures(dead, n, cores),
+        ...outcomeFigures(dead),
+        { name: 'through the CLI (sftunnel-ca renew, one go): wall with none dead', value: seconds(m.unreachable.cliNone.wallMs), unit: 's' },
+        { name: `through the CLI: wall with ${m.size.unreachable} dead`, value: seconds(m.unreachable.cliDead.wallMs), unit: 's' },
+        { name: 'through the CLI: added by the unreachable devices', value: cliAddedS, unit: 's', goal: GOALS.unreachableCost(cliAddedS), difference: true },
+        { name: 'through the CLI: devices renewed with none dead', value: m.unreachable.cliNone.counts['renewed'] ?? 0, unit: 'devices', mayBeZero: true },
+        { name: `through the CLI: devices failed with ${m.size.unreachable} dead`, value: m.unreachable.cliDead.counts['failed'] ?? 0, unit: 'devices', mayBeZero: true },
+        { name: 'through the CLI: lab CPU per device (run with some dead)', value: m.unreachable.cliDead.labCpuMs / n, unit: 'ms', goal: GOALS.labCpuPerDevice(m.unreachable.cliDead.labCpuMs / n) },
       ],
-      notes: ['dead devices spread evenly through the fleet; they accept TCP and never answer SSH (a black hole), so each costs a connect timeout', ...failureNotes('this run', m.unreachable)],
+      notes: [
+        'dead devices spread evenly through the fleet; they accept TCP and never answer SSH (a black hole), so each costs a connect timeout',
+        `library: keys prepared ahead, delivery compared with the change-window run; CLI: \`sftunnel-ca renew --strategy expert --allow-unreachable\` (preflight, keys, delivery, switch, verification), spawn to exit, on two fresh fleets (none dead, ${m.size.unreachable} dead), ${LATENCY_BOUND_CONCURRENCY} in flight`,
+        ...failureNotes('this run', dead),
+      ],
     },
     {
       id: 'lab',

@@ -69,7 +69,7 @@ describe('pnpm bench --quick', () => {
     }
   });
 
-  it('reaches devices on the expert path and keeps the direct path as a comparison', () => {
+  it('reaches devices on the expert path, keeps the direct path as a comparison, and times unreachable devices through the library and the CLI', () => {
     const ours = report.sections.find((s) => s.id === 'ours');
     expect(ours?.notes.some((note) => note.includes('CLI → expert → sudo su'))).toBe(true);
     expect(ours?.figures.filter((f) => f.name.startsWith('direct path')).map((f) => f.name)).toEqual([
@@ -79,6 +79,9 @@ describe('pnpm bench --quick', () => {
       'direct path: lab CPU per device',
       'direct path: devices renewed',
     ]);
+    const unreachable = report.sections.find((s) => s.id === 'unreachable')?.figures.filter((f) => f.goal !== undefined).map((f) => f.name);
+    expect(unreachable).toContain('added by the unreachable devices');
+    expect(unreachable).toContain('through the CLI: added by the unreachable devices');
     expect(markdown).not.toContain('n/a');
   });
 
