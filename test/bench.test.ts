@@ -55,7 +55,8 @@ describe('pnpm bench --quick', () => {
     const stated = new Set(figures.flatMap((f) => (f.goal === undefined ? [] : [f.goal.text])));
     expect([...stated].sort()).toEqual(Object.values(GOALS).map((goal) => goal(0).text).sort());
     for (const figure of figures.filter((f) => f.goal !== undefined)) expect(typeof figure.goal?.met, figure.name).toBe('boolean');
-    const verdicts = markdown.split('\n').filter((line) => /\| (met|\*\*not met\*\*) \|$/.test(line));
+    // The verdict column, centred by markdown-table: `|     met     |` or `| **not met** |`.
+    const verdicts = markdown.split('\n').filter((line) => /\|\s+(met|\*\*not met\*\*)\s+\|$/.test(line));
     expect(verdicts).toHaveLength(figures.filter((f) => f.goal !== undefined).length);
     expect(report.sections.find((s) => s.id === 'peer')?.figures.some((f) => f.extrapolated === true)).toBe(true);
   });
