@@ -3,9 +3,10 @@
  * renewing process of its own, and stops the lab. Sequential, so no scenario competes with another.
  */
 import { startLab, type Lab, type LabFaults } from '@sftunnel-ca/lab';
+import { renewThroughCli, type CliRenewal } from './cli-renewal.js';
 import { measureMetricsLatency, type MetricsLatency } from './exporter-latency.js';
 import type { KeyRate } from './key-generation.js';
-import { labAccess } from './lab-access.js';
+import { labAccess, type DeviceStrategy } from './lab-access.js';
 import { REALISTIC_LATENCY, realisticFleetFaults } from './realistic-latency.js';
 import { ENGINE_KEY_CONCURRENCY, ONE_GO_IS_PIPELINED, type FleetRenewalMeasurement, type RenewalMode } from './renewal-run.js';
 import type { ProcessUsage } from './renewer-job.js';
@@ -29,11 +30,13 @@ export const LATENCY_BOUND_CONCURRENCY = 200;
 export const OPENSSL_PROCESSES = 2;
 
 /**
- * How the renewer and the serial copy reach devices: root exec and SFTP (the lab's `direct`). A real
- * FTD needs CLI → expert → sudo su; the lab emulates that shell in JavaScript at about four times the
- * lab's CPU per device, which on two cores would measure the lab, not the renewal.
+ * How the renewer and the serial copy reach devices: the way a real FTD is reached, CLI → `expert`
+ * → `sudo su` over a terminal (the transport's `expert` strategy), host keys pinned.
  */
-export const DEVICE_STRATEGY = 'direct';
+export const DEVICE_STRATEGY: DeviceStrategy = 'expert';
+
+/** The path the one comparison run takes: root over exec and SFTP (the lab's `direct`; no real FTD offers it). */
+export const COMPARISON_STRATEGY: DeviceStrategy = 'direct';
 
 /** Device names of a fleet: FTD-0001, FTD-0002, … */
 export function deviceNames(count: number): string[] {
@@ -64,6 +67,8 @@ async function withExpiredFleet<T>(devices: number, faults: LabFaults, work: (st
 
 /** A renewal run, as the renewing process measured it and as the lab saw it. */
 export interface RenewalRun {
+  /** How the renewer reached the devices. */
+  readonly strategy: DeviceStrategy;
   readonly measurement: FleetRenewalMeasurement;
   readonly usage: ProcessUsage;
   /** Devices whose tunnel to the FMC the lab shows up afterwards. */
@@ -74,15 +79,22 @@ export interface RenewalRun {
   readonly labCpuMs: number;
 }
 
-async function renewLab(lab: Lab, mode: RenewalMode, concurrency: number | undefined): Promise<RenewalRun> {
+/** What `work` returned and the CPU time (user + system) this process, the lab's, spent meanwhile. */
+async function withLabCpu<T>(work: () => Promise<T>): Promise<{ readonly value: T; readonly labCpuMs: number }> {
+  const before = process.cpuUsage();
+  const value = await work();
+  const cpu = process.cpuUsage(before);
+  return { value, labCpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function renewLab(lab: Lab, mode: RenewalMode, concurrency: number | undefined, strategy: DeviceStrategy = DEVICE_STRATEGY): Promise<RenewalRun> {
   const access = labAccess(lab);
-  const cpuBefore = process.cpuUsage();
-  const { result, usage } = await runInRenewer({ kind: 'renewal', access, mode, concurrency, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY });
-  const cpu = process.cpuUsage(cpuBefore);
+  const { value: measured, labCpuMs } = await withLabCpu(() => runInRenewer({ kind: 'renewal', access, mode, concurrency, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: strategy }));
+  const { result, usage } = measured;
   const up = lab.tunnels().filter((t) => t.manager === lab.fmc.name && t.state === 'connected' && t.connectedSince !== undefined);
   const lastUpAt = Math.max(...up.map((t) => (t.connectedSince as Date).getTime())) - access.clockOffsetMs;
   const changeWindowMs = result.firstLiveWriteAt === undefined || up.length === 0 ? undefined : lastUpAt - result.firstLiveWriteAt;
-  return { measurement: result, usage, tunnelsUp: up.length, changeWindowMs, labCpuMs: (cpu.user + cpu.system) / 1000 };
+  return { strategy, measurement: result, usage, tunnelsUp: up.length, changeWindowMs, labCpuMs };
 }
 
 /** The limit: `devices + 1` RSA-2048 keys with the engine's provider at its parallelism, and with `openssl genrsa`. */
@@ -93,33 +105,61 @@ export async function measureKeyLimit(size: BenchSize): Promise<{ readonly provi
   return { provider, openssl };
 }
 
-/** The zero-latency fleet: the lab's start, our renewal end to end, then the exporter on the renewed fleet. */
-export async function measureZeroLatency(size: BenchSize): Promise<{ readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency }> {
-  return withExpiredFleet(size.devices, {}, async ({ lab, ...start }) => {
+/**
+ * The zero-latency fleet: the lab's start, our renewal end to end, then the exporter on the renewed
+ * fleet; then the same renewal on a fresh fleet over the direct path, for comparison.
+ */
+export async function measureZeroLatency(size: BenchSize): Promise<{ readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency; readonly direct: RenewalRun }> {
+  const expert = await withExpiredFleet(size.devices, {}, async ({ lab, ...start }) => {
     const run = await renewLab(lab, 'one-go', undefined);
     const exporter = await measureMetricsLatency(lab);
     return { lab: start, run, exporter };
   });
+  const direct = await withExpiredFleet(size.devices, {}, ({ lab }) => renewLab(lab, 'one-go', undefined, COMPARISON_STRATEGY));
+  return { ...expert, direct };
 }
+
+/** The serial copy as the renewing process measured it, with the lab's CPU meanwhile. */
+export type PeerRun = Measured<VendorCopyMeasurement> & { readonly labCpuMs: number };
 
 /**
  * The realistic-latency fleet: a renewal with keys prepared ahead (delivery and change window),
  * the same fleet's serial copy on a sample, and, when the engine pipelines a one-go renewal, a
  * one-go run on a fresh fleet (otherwise one-go is the prepared-ahead run).
  */
-export async function measureRealisticLatency(size: BenchSize): Promise<{ readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: Measured<VendorCopyMeasurement> }> {
+export async function measureRealisticLatency(size: BenchSize): Promise<{ readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: PeerRun }> {
   const faults = realisticFleetFaults(deviceNames(size.devices));
   const { prepared, peer } = await withExpiredFleet(size.devices, faults, async ({ lab }) => {
     const run = await renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY);
-    const copy = await runInRenewer({ kind: 'vendor-copy', access: labAccess(lab), devices: deviceNames(size.peerSample), connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY });
-    return { prepared: run, peer: copy };
+    const copy = await withLabCpu(() =>
+      runInRenewer({ kind: 'vendor-copy', access: labAccess(lab), devices: deviceNames(size.peerSample), connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs, deviceStrategy: DEVICE_STRATEGY }),
+    );
+    return { prepared: run, peer: { ...copy.value, labCpuMs: copy.labCpuMs } };
   });
   const oneGo = ONE_GO_IS_PIPELINED ? await withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'one-go', LATENCY_BOUND_CONCURRENCY)) : prepared;
   return { prepared, oneGo, peer };
 }
 
-/** The realistic-latency fleet with `size.unreachable` devices dead, keys prepared ahead. */
-export async function measureUnreachable(size: BenchSize): Promise<RenewalRun> {
+/** A CLI renewal with the lab's CPU meanwhile. */
+export type CliRun = CliRenewal & { readonly labCpuMs: number };
+
+/** Renews a realistic-latency fleet with `dead` devices black-holed through the CLI. */
+async function renewRealisticThroughCli(size: BenchSize, dead: number): Promise<CliRun> {
+  return withExpiredFleet(size.devices, realisticFleetFaults(deviceNames(size.devices), dead), async ({ lab }) => {
+    const { value, labCpuMs } = await withLabCpu(() => renewThroughCli(lab, { concurrency: LATENCY_BOUND_CONCURRENCY, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs }));
+    return { ...value, labCpuMs };
+  });
+}
+
+/**
+ * The realistic-latency fleet with `size.unreachable` devices dead: through the library (keys
+ * prepared ahead, compared with the change-window run), then through the CLI, once with none dead
+ * and once with as many dead, each on a fresh fleet.
+ */
+export async function measureUnreachable(size: BenchSize): Promise<{ readonly library: RenewalRun; readonly cliNone: CliRun; readonly cliDead: CliRun }> {
   const faults = realisticFleetFaults(deviceNames(size.devices), size.unreachable);
-  return withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
+  const library = await withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
+  const cliNone = await renewRealisticThroughCli(size, 0);
+  const cliDead = await renewRealisticThroughCli(size, size.unreachable);
+  return { library, cliNone, cliDead };
 }

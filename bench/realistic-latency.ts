@@ -9,7 +9,11 @@ import type { ApplianceFaults, LabFaults } from '@sftunnel-ca/lab';
 export const REALISTIC_LATENCY = {
   /** Connect and log in: spread evenly from 2 s to 4 s across the fleet. */
   loginLatencyMs: { min: 2_000, max: 4_000 },
-  /** Every command, shell line, login step and SFTP operation: ~6 lines ≈ 1 s of copy and restart. */
+  /**
+   * Every command, shell line, login step and SFTP operation: ~6 lines ≈ 1 s of copy and restart.
+   * On the expert path it also delays `expert` at the CLI, the `sudo su` line and sudo's password
+   * check: three more round trips per login.
+   */
   commandLatencyMs: 150,
   /** How long a client waits for a dead device before giving up (the copy script's 20 s). */
   connectTimeoutMs: 20_000,

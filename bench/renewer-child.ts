@@ -5,7 +5,7 @@
  */
 import { nativeCrypto } from '@sftunnel-ca/core';
 import { generateWithOpenssl, generateWithProvider, keyRate } from './key-generation.js';
-import { openAppliance, type LabAccess } from './lab-access.js';
+import { openAppliance, type DeviceStrategy, type LabAccess } from './lab-access.js';
 import { measureRenewal } from './renewal-run.js';
 import type { AnyRenewerJob, RenewerJobKind, RenewerJobs, RenewerReply } from './renewer-job.js';
 import { vendorSerialCopy } from './vendor-copy.js';
@@ -20,6 +20,23 @@ async function withFmc<T>(access: LabAccess, work: (fmc: SshHost) => Promise<T>)
   }
 }
 
+/** Opens every device of the lab, runs `true` `commands` times in it and closes it, `concurrency` devices at once. */
+async function openSessions(access: LabAccess, job: { readonly deviceStrategy: DeviceStrategy; readonly commands: number; readonly concurrency: number }): Promise<{ readonly devices: number }> {
+  const queue = [...access.devices];
+  const worker = async (): Promise<void> => {
+    for (let device = queue.shift(); device !== undefined; device = queue.shift()) {
+      const host = await openAppliance(device, { strategy: job.deviceStrategy, connectTimeoutMs: 20_000 });
+      try {
+        for (let i = 0; i < job.commands; i++) await host.run('true');
+      } finally {
+        await host.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  return { devices: access.devices.length };
+}
+
 function perform(job: AnyRenewerJob): Promise<RenewerJobs[RenewerJobKind]['output']> {
   switch (job.kind) {
     case 'provider-keys':
@@ -28,6 +45,8 @@ function perform(job: AnyRenewerJob): Promise<RenewerJobs[RenewerJobKind]['outpu
       return keyRate(job.keys, () => generateWithOpenssl(job.keys, job.processes));
     case 'renewal':
       return withFmc(job.access, (fmc) => measureRenewal(job.access, fmc, job));
+    case 'sessions':
+      return openSessions(job.access, job);
     case 'vendor-copy':
       return withFmc(job.access, (fmc) => vendorSerialCopy(job.access, fmc, job.devices, { connectTimeoutMs: job.connectTimeoutMs, strategy: job.deviceStrategy }));
   }

@@ -14,6 +14,11 @@ export interface RenewerJobs {
     readonly input: { readonly access: LabAccess } & RenewalSettings;
     readonly output: FleetRenewalMeasurement;
   };
+  /** Sessions only: each device opened, `commands` times `true` run, closed (what a session and a command cost the lab). */
+  sessions: {
+    readonly input: { readonly access: LabAccess; readonly deviceStrategy: DeviceStrategy; readonly commands: number; readonly concurrency: number };
+    readonly output: { readonly devices: number };
+  };
   /** The vendor's serial copy on some devices of a lab. */
   'vendor-copy': {
     readonly input: { readonly access: LabAccess; readonly devices: readonly string[]; readonly connectTimeoutMs: number; readonly deviceStrategy: DeviceStrategy };

@@ -1,21 +1,20 @@
 import type { MetricsLatency } from './exporter-latency.js';
-import type { BenchSize, RenewalRun, StartedLab } from './fleet-scenarios.js';
-import { LATENCY_BOUND_CONCURRENCY, OPENSSL_PROCESSES } from './fleet-scenarios.js';
+import type { BenchSize, CliRun, PeerRun, RenewalRun, StartedLab } from './fleet-scenarios.js';
+import { COMPARISON_STRATEGY, DEVICE_STRATEGY, LATENCY_BOUND_CONCURRENCY, OPENSSL_PROCESSES } from './fleet-scenarios.js';
 import { GOALS } from './goals.js';
 import type { KeyRate } from './key-generation.js';
 import { REALISTIC_LATENCY } from './realistic-latency.js';
 import { ENGINE_KEY_CONCURRENCY, ONE_GO_IS_PIPELINED } from './renewal-run.js';
 import type { Measured } from './renewer-process.js';
 import type { Figure, ReportSection } from './report.js';
-import type { VendorCopyMeasurement } from './vendor-copy.js';
 
 /** Everything one run of the benchmark measured, before it becomes the report's sections. */
 export interface BenchMeasurements {
   readonly size: BenchSize;
   readonly limit: { readonly provider: Measured<KeyRate>; readonly openssl: Measured<KeyRate> };
-  readonly zeroLatency: { readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency };
-  readonly realistic: { readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: Measured<VendorCopyMeasurement> };
-  readonly unreachable: RenewalRun;
+  readonly zeroLatency: { readonly lab: Omit<StartedLab, 'lab'>; readonly run: RenewalRun; readonly exporter: MetricsLatency; readonly direct: RenewalRun };
+  readonly realistic: { readonly prepared: RenewalRun; readonly oneGo: RenewalRun; readonly peer: PeerRun };
+  readonly unreachable: { readonly library: RenewalRun; readonly cliNone: CliRun; readonly cliDead: CliRun };
 }
 
 const MIB = 1024 * 1024;
@@ -30,12 +29,40 @@ function phaseFigures(run: RenewalRun): Figure[] {
   return run.measurement.phases.map((p) => ({ name: `phase: ${p.phase}`, value: seconds(p.ms), unit: 's', mayBeZero: true }));
 }
 
-function processFigures(run: RenewalRun): Figure[] {
+function peakRssFigure(run: RenewalRun): Figure {
   const peakMiB = run.usage.peakRssBytes / MIB;
+  return { name: 'peak RSS of the renewing process', value: peakMiB, unit: 'MiB', goal: GOALS.renewerPeakRss(peakMiB) };
+}
+
+/** Where a scenario's CPU went, whole and per device, and the floors it sets on this machine. */
+interface CpuSplit {
+  readonly renewerCpuMs: number;
+  readonly labCpuMs: number;
+  /** Devices the figures are per (the fleet's, or the serial copy's sample). */
+  readonly devices: number;
+  /** Whether the devices were reached on the expert path (the lab's per-device goal is for that path). */
+  readonly expert: boolean;
+}
+
+/**
+ * The renewer's CPU and the lab's, each whole and per device, the CPU floor both set on `cores`
+ * cores, and the renewer's own floor: what a real fleet would see, whose side of each SSH session
+ * and TLS handshake runs on the appliances' own CPUs.
+ */
+function cpuFigures(split: CpuSplit, cores: number): Figure[] {
+  const labPerDeviceMs = split.labCpuMs / split.devices;
   return [
-    { name: 'CPU time of the renewing process', value: seconds(run.usage.cpuMs), unit: 's' },
-    { name: 'peak RSS of the renewing process', value: peakMiB, unit: 'MiB', goal: GOALS.renewerPeakRss(peakMiB) },
+    { name: 'CPU time of the renewing process', value: seconds(split.renewerCpuMs), unit: 's' },
+    { name: 'renewer CPU per device', value: split.renewerCpuMs / split.devices, unit: 'ms' },
+    { name: 'CPU time of the lab’s process (SSH servers, shells, TLS)', value: seconds(split.labCpuMs), unit: 's' },
+    { name: 'lab CPU per device', value: labPerDeviceMs, unit: 'ms', ...(split.expert ? { goal: GOALS.labCpuPerDevice(labPerDeviceMs) } : {}) },
+    { name: `CPU floor on this machine: (renewer + lab CPU) ÷ ${cores} cores`, value: seconds((split.renewerCpuMs + split.labCpuMs) / cores), unit: 's' },
+    { name: `a real fleet's floor: the renewer's CPU ÷ ${cores} cores`, value: seconds(split.renewerCpuMs / cores), unit: 's' },
   ];
+}
+
+function runCpuFigures(run: RenewalRun, devices: number, cores: number): Figure[] {
+  return cpuFigures({ renewerCpuMs: run.usage.cpuMs, labCpuMs: run.labCpuMs, devices, expert: run.strategy === 'expert' }, cores);
 }
 
 function outcomeFigures(run: RenewalRun): Figure[] {
@@ -60,6 +87,7 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
   const n = m.size.devices;
   const { provider, openssl } = m.limit;
   const ours = m.zeroLatency.run;
+  const direct = m.zeroLatency.direct;
   const oursOverLimit = ours.measurement.wallMs / (provider.result.seconds * 1000);
   const peerPerDeviceMs = m.realistic.peer.result.wallMs / m.realistic.peer.result.devices;
   const peerExtrapolatedMs = peerPerDeviceMs * n;
@@ -67,8 +95,10 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
   const speedupEndToEnd = peerExtrapolatedMs / m.realistic.oneGo.measurement.wallMs;
   const cpuFloorMs = (ours.usage.cpuMs + ours.labCpuMs) / cores;
   const changeWindowS = seconds(m.realistic.prepared.changeWindowMs ?? Number.NaN);
-  const unreachableAddedS = seconds(deliveryMs(m.unreachable) - deliveryMs(m.realistic.prepared));
-  const latencyNote = `lab slow fault set from the vendor transcript: login ${REALISTIC_LATENCY.loginLatencyMs.min / 1000}–${REALISTIC_LATENCY.loginLatencyMs.max / 1000} s (spread over the fleet), ${REALISTIC_LATENCY.commandLatencyMs} ms per command / shell line / login step, dead devices black-holed and given up after ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; the FMC itself is not slowed`;
+  const dead = m.unreachable.library;
+  const unreachableAddedS = seconds(deliveryMs(dead) - deliveryMs(m.realistic.prepared));
+  const cliAddedS = seconds(m.unreachable.cliDead.wallMs - m.unreachable.cliNone.wallMs);
+  const latencyNote = `lab slow fault set from the vendor transcript: login ${REALISTIC_LATENCY.loginLatencyMs.min / 1000}–${REALISTIC_LATENCY.loginLatencyMs.max / 1000} s (spread over the fleet), ${REALISTIC_LATENCY.commandLatencyMs} ms per command / shell line / login step (\`expert\`, \`sudo su\` and sudo's password check included), dead devices black-holed and given up after ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; the FMC itself is not slowed`;
   return [
     {
       id: 'limit',
@@ -88,19 +118,24 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
       figures: [
         { name: 'wall, inspection to last tunnel up', value: seconds(ours.measurement.wallMs), unit: 's' },
         { name: 'wall ÷ limit (engine provider)', value: oursOverLimit, unit: '×', goal: GOALS.renewalOverKeyGeneration(oursOverLimit) },
-        ...processFigures(ours),
-        { name: 'CPU time of the lab’s process during the run (SSH servers, shells, TLS)', value: seconds(ours.labCpuMs), unit: 's' },
-        { name: `CPU floor: (renewer + lab CPU) ÷ ${cores} cores`, value: seconds(cpuFloorMs), unit: 's' },
-        { name: 'CPU floor ÷ limit', value: cpuFloorMs / (provider.result.seconds * 1000), unit: '×' },
-        { name: `the renewer's own floor: its CPU ÷ ${cores} cores (real FTDs run their side on their own CPUs)`, value: seconds(ours.usage.cpuMs / cores), unit: 's' },
-        { name: 'the renewer’s own floor ÷ limit', value: ours.usage.cpuMs / cores / (provider.result.seconds * 1000), unit: '×' },
+        peakRssFigure(ours),
+        ...runCpuFigures(ours, n, cores),
+        { name: 'CPU floor on this machine ÷ limit', value: cpuFloorMs / (provider.result.seconds * 1000), unit: '×' },
+        { name: 'a real fleet’s floor ÷ limit', value: ours.usage.cpuMs / cores / (provider.result.seconds * 1000), unit: '×' },
         ...outcomeFigures(ours),
         ...phaseFigures(ours),
+        { name: `${COMPARISON_STRATEGY} path (root over exec, for comparison): wall`, value: seconds(direct.measurement.wallMs), unit: 's' },
+        { name: `${COMPARISON_STRATEGY} path: wall ÷ limit`, value: direct.measurement.wallMs / (provider.result.seconds * 1000), unit: '×' },
+        { name: `${COMPARISON_STRATEGY} path: renewer CPU per device`, value: direct.usage.cpuMs / n, unit: 'ms' },
+        { name: `${COMPARISON_STRATEGY} path: lab CPU per device`, value: direct.labCpuMs / n, unit: 'ms' },
+        { name: `${COMPARISON_STRATEGY} path: devices renewed`, value: direct.measurement.counts.renewed, unit: 'devices', mayBeZero: true },
       ],
       notes: [
-        `devices reached over real SSH as root (exec and SFTP; the lab's expert-shell emulation costs ~4× the lab's CPU per device), host keys pinned; the engine's default devices in flight; keys ${ENGINE_KEY_CONCURRENCY} at once`,
+        `devices reached as a real FTD is: CLI → expert → sudo su over a terminal (the transport's \`${DEVICE_STRATEGY}\` strategy), host keys pinned; the engine's default devices in flight; keys ${ENGINE_KEY_CONCURRENCY} at once`,
+        `the ${COMPARISON_STRATEGY} path (root over exec and SFTP, which no real FTD offers) renews a fresh fleet of the same size the same way, for comparison only`,
         `the renewing process is a child Node process (tsx loader included: ${(ours.usage.startRssBytes / MIB).toFixed(0)} MiB RSS before the renewal started)`,
         ...failureNotes('this run', ours),
+        ...failureNotes(`the ${COMPARISON_STRATEGY} run`, direct),
       ],
     },
     {
@@ -110,7 +145,8 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         { name: 'wall, inspection to last tunnel up', value: seconds(m.realistic.oneGo.measurement.wallMs), unit: 's' },
         { name: `serial copy (extrapolated to ${n}) ÷ our delivery of keys prepared ahead (like for like: both copy files already made)`, value: speedup, unit: '×', goal: GOALS.speedupOverSerialCopy(speedup), extrapolated: true },
         { name: `serial copy (extrapolated to ${n}, its keys not counted) ÷ ours end to end (keys generated too)`, value: speedupEndToEnd, unit: '×', extrapolated: true },
-        ...processFigures(m.realistic.oneGo),
+        peakRssFigure(m.realistic.oneGo),
+        ...runCpuFigures(m.realistic.oneGo, n, cores),
         ...outcomeFigures(m.realistic.oneGo),
         ...phaseFigures(m.realistic.oneGo),
       ],
@@ -131,9 +167,10 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         { name: 'per device', value: seconds(peerPerDeviceMs), unit: 's' },
         { name: 'devices copied', value: m.realistic.peer.result.copied, unit: 'devices', mayBeZero: true },
         { name: `EXTRAPOLATED to ${n} devices`, value: seconds(peerExtrapolatedMs), unit: 's', extrapolated: true },
+        ...cpuFigures({ renewerCpuMs: m.realistic.peer.usage.cpuMs, labCpuMs: m.realistic.peer.labCpuMs, devices: m.realistic.peer.result.devices, expert: true }, cores),
       ],
       notes: [
-        `same realistic-latency fleet, devices reached as the renewer reaches them; connect timeout ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; per device: connect and log in, three files, pmtool restartbyid sftunnel, close`,
+        `same realistic-latency fleet, devices reached as the renewer reaches them (CLI → expert → sudo su); CPU per device is per device copied; connect timeout ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; per device: connect and log in, three files, pmtool restartbyid sftunnel, close`,
         'extrapolated linearly (the copy is serial); key generation (generate_certs.pl) not included',
       ],
     },
@@ -145,7 +182,8 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         { name: 'delivery (devices’ files, FMC switch, tunnels)', value: seconds(deliveryMs(m.realistic.prepared)), unit: 's' },
         { name: 'prepared ahead, outside the window (keys, certificates, staging)', value: seconds(m.realistic.prepared.measurement.prepareMs ?? Number.NaN), unit: 's' },
         { name: 'change window as the engine records it (to the last tunnel it saw up)', value: seconds(m.realistic.prepared.measurement.engineChangeWindowMs ?? Number.NaN), unit: 's' },
-        { name: 'CPU time of the lab’s process during the run', value: seconds(m.realistic.prepared.labCpuMs), unit: 's' },
+        peakRssFigure(m.realistic.prepared),
+        ...runCpuFigures(m.realistic.prepared, n, cores),
         ...outcomeFigures(m.realistic.prepared),
       ],
       notes: ['first live write as the engine records it, last tunnel up from the lab’s own tunnel records (same machine clock)', ...failureNotes('this run', m.realistic.prepared)],
@@ -154,13 +192,25 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
       id: 'unreachable',
       title: `Unreachable: the same ${n} devices with ${m.size.unreachable} dead`,
       figures: [
-        { name: `delivery with ${m.size.unreachable} unreachable`, value: seconds(deliveryMs(m.unreachable)), unit: 's' },
+        { name: `delivery with ${m.size.unreachable} unreachable`, value: seconds(deliveryMs(dead)), unit: 's' },
         { name: 'delivery with none (change-window run)', value: seconds(deliveryMs(m.realistic.prepared)), unit: 's' },
         { name: 'added by the unreachable devices', value: unreachableAddedS, unit: 's', goal: GOALS.unreachableCost(unreachableAddedS), difference: true },
-        { name: 'devices failed (listed in FAILED_PUSH)', value: m.unreachable.measurement.counts.failed, unit: 'devices', mayBeZero: true },
-        ...outcomeFigures(m.unreachable),
+        { name: 'devices failed (listed in FAILED_PUSH)', value: dead.measurement.counts.failed, unit: 'devices', mayBeZero: true },
+        peakRssFigure(dead),
+        ...runCpuFigures(dead, n, cores),
+        ...outcomeFigures(dead),
+        { name: 'through the CLI (sftunnel-ca renew, one go): wall with none dead', value: seconds(m.unreachable.cliNone.wallMs), unit: 's' },
+        { name: `through the CLI: wall with ${m.size.unreachable} dead`, value: seconds(m.unreachable.cliDead.wallMs), unit: 's' },
+        { name: 'through the CLI: added by the unreachable devices', value: cliAddedS, unit: 's', goal: GOALS.unreachableCost(cliAddedS), difference: true },
+        { name: 'through the CLI: devices renewed with none dead', value: m.unreachable.cliNone.counts['renewed'] ?? 0, unit: 'devices', mayBeZero: true },
+        { name: `through the CLI: devices failed with ${m.size.unreachable} dead`, value: m.unreachable.cliDead.counts['failed'] ?? 0, unit: 'devices', mayBeZero: true },
+        { name: 'through the CLI: lab CPU per device (run with some dead)', value: m.unreachable.cliDead.labCpuMs / n, unit: 'ms', goal: GOALS.labCpuPerDevice(m.unreachable.cliDead.labCpuMs / n) },
       ],
-      notes: ['dead devices spread evenly through the fleet; they accept TCP and never answer SSH (a black hole), so each costs a connect timeout', ...failureNotes('this run', m.unreachable)],
+      notes: [
+        'dead devices spread evenly through the fleet; they accept TCP and never answer SSH (a black hole), so each costs a connect timeout',
+        `library: keys prepared ahead, delivery compared with the change-window run; CLI: \`sftunnel-ca renew --strategy expert --allow-unreachable\` (preflight, keys, delivery, switch, verification), spawn to exit, on two fresh fleets (none dead, ${m.size.unreachable} dead), ${LATENCY_BOUND_CONCURRENCY} in flight`,
+        ...failureNotes('this run', dead),
+      ],
     },
     {
       id: 'lab',

@@ -68,6 +68,8 @@ export class TerminalSession implements TerminalControl {
   #closed = false;
   #lastWasCr = false;
   #waiter: Waiter | undefined;
+  /** Output queued for the channel, written once the current turn of the event loop is done. */
+  #unsent = '';
 
   /**
    * @param appliance - the appliance
@@ -147,9 +149,21 @@ export class TerminalSession implements TerminalControl {
     return new ExpertShell(this.#appliance, user, { terminal: this, ...(cwd === undefined ? {} : { cwd }) });
   }
 
+  /**
+   * Queues output; what one turn of the event loop writes (each echoed key of a line typed at once,
+   * a prompt after its output) goes to the channel as one write, so one SSH packet, not one a character.
+   */
   #out(text: string): void {
     if (this.#closed || text === '') return;
-    this.#channel.write(this.#onlcr ? text.replace(/\r?\n/g, '\r\n') : text);
+    const pending = this.#unsent;
+    this.#unsent += this.#onlcr ? text.replace(/\r?\n/g, '\r\n') : text;
+    if (pending === '') queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const text = this.#unsent;
+    this.#unsent = '';
+    if (!this.#closed && text !== '') this.#channel.write(text);
   }
 
   #pump(): void {
@@ -287,6 +301,8 @@ export class TerminalSession implements TerminalControl {
   }
 
   async #becomeRoot(shell: ExpertShell, login: boolean): Promise<void> {
+    // `sudo su` is a shell line like any other: the `latencyMs` fault delays it (and, below, the password check).
+    await applyLatency(this.#appliance.faults);
     const profile = this.#profile;
     const cwd = login ? '/root' : (profile?.rootCwd ?? shell.cwd);
     if (shell.user !== 'root') {
@@ -320,6 +336,7 @@ export class TerminalSession implements TerminalControl {
       if (this.#profile !== undefined) this.#out(this.#loginShells.pop() === true ? 'logout\n' : 'exit\n');
     }
     if (fromCli || (this.#shells.length === 0 && !this.#inCli)) {
+      this.#flush();
       this.#closed = true;
       this.#channel.close(status);
       return;

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bash, ReadWriteFs, defineCommand, type CommandContext } from 'just-bash';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
+// ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
+// compare and lstat (an exception per missing ancestor), and with defense-in-depth off a custom command
+// gets the shell's context as is, without the revocable membrane built for every command.
+describe('just-bash as patched for the lab', () => {
+  let root: string;
+  let outside: string;
+  let disk: ReadWriteFs;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'sftunnel-lab-jb-'));
+    outside = await mkdtemp(join(tmpdir(), 'sftunnel-lab-jb-outside-'));
+    await mkdir(join(root, 'var/sf/peers/p'), { recursive: true });
+    await writeFile(join(root, 'var/sf/peers/p/cacert.pem'), 'CA\n');
+    await writeFile(join(outside, 'secret'), 'secret\n');
+    await symlink(join(root, 'var/sf'), join(root, 'sf-link'));
+    await symlink(outside, join(root, 'escape'));
+    await symlink('/nowhere', join(root, 'var/sf/peers/p/dangling'));
+    await symlink('cacert.pem', join(root, 'var/sf/peers/p/relative-link'));
+    disk = new ReadWriteFs({ root });
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('reads, writes and creates below the root as before', async () => {
+    expect(await disk.readFile('/var/sf/peers/p/cacert.pem')).toBe('CA\n');
+    await disk.writeFile('/var/sf/peers/p/new.pem', 'NEW\n');
+    expect(fs.readFileSync(join(root, 'var/sf/peers/p/new.pem'), 'utf8')).toBe('NEW\n');
+    await disk.mkdir('/var/tmp/certs/1/peers', { recursive: true });
+    expect((await disk.stat('/var/tmp/certs/1/peers')).isDirectory).toBe(true);
+    expect(await disk.exists('/no/such/dir/file')).toBe(false);
+    await expect(disk.stat('/no/such/file')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('still refuses every symbolic link on the way, inside or outside the root, dangling or not', async () => {
+    await expect(disk.readFile('/sf-link/peers/p/cacert.pem')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+    await expect(disk.readFile('/escape/secret')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+    await expect(disk.writeFile('/escape/planted', 'x')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+    await expect(disk.writeFile('/var/sf/peers/p/dangling', 'x')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+    await expect(disk.readFile('/var/sf/peers/p/relative-link')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+    expect(fs.existsSync(join(outside, 'planted'))).toBe(false);
+    expect(fs.existsSync('/nowhere')).toBe(false);
+  });
+
+  it('refuses a path that goes through a regular file', async () => {
+    await expect(disk.readFile('/var/sf/peers/p/cacert.pem/child')).rejects.toThrow(/EACCES|ENOTDIR|outside sandbox/);
+  });
+
+  it('checks a path with one lstat per component below the root and no realpath', async () => {
+    const calls = { realpath: 0, lstat: 0 };
+    const { realpathSync, lstatSync } = fs;
+    const writable = fs as { realpathSync: typeof realpathSync; lstatSync: typeof lstatSync };
+    writable.realpathSync = Object.assign((...args: Parameters<typeof realpathSync>) => (calls.realpath++, realpathSync(...args)), { native: realpathSync.native }) as typeof realpathSync;
+    writable.lstatSync = ((...args: Parameters<typeof lstatSync>) => (calls.lstat++, lstatSync(...args))) as typeof lstatSync;
+    syncBuiltinESMExports();
+    try {
+      await disk.readFile('/var/sf/peers/p/cacert.pem');
+      await disk.exists('/var/missing/deeper/still');
+    } finally {
+      writable.realpathSync = realpathSync;
+      writable.lstatSync = lstatSync;
+      syncBuiltinESMExports();
+    }
+    // 5 components for the file; 2 for the missing path (var, then missing: the rest is not asked).
+    expect(calls).toEqual({ realpath: 0, lstat: 7 });
+  });
+
+  it('gives a custom command the shell’s own context when defense-in-depth is off, the membrane when on', async () => {
+    let seen: CommandContext | undefined;
+    const probe = defineCommand('probe', async (_args, context) => {
+      seen = context;
+      return { stdout: `${String(context.fs === disk)}\n`, stderr: '', exitCode: 0 };
+    });
+    const off = await new Bash({ defenseInDepth: false, fs: disk, customCommands: [probe] }).exec('probe');
+    expect(off.stdout).toBe('true\n');
+    await expect(seen?.fs.exists('/var')).resolves.toBe(true);
+    const on = await new Bash({ defenseInDepth: true, fs: disk, customCommands: [probe] }).exec('probe');
+    expect(on.stdout).toBe('false\n');
+    await expect(Promise.resolve().then(() => seen?.fs.exists('/var'))).rejects.toThrow(/outside defense context|revoked|cancellation/);
+  });
+});
