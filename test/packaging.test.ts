@@ -79,14 +79,11 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     install = join(work, 'install');
     await mkdir(install);
     await writeFile(join(install, 'package.json'), '{ "private": true }\n');
-    // The five packs at once: each is mostly npx and pnpm starting up.
-    await Promise.all(
-      [...order, 'lab'].map(async (name) => {
-        const packed = await run('npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', work], join(repo, 'packages', name));
-        expect(packed.code, packed.stderr).toBe(0);
-        tarballs.set(name, join(work, `sftunnel-ca-${name}-0.1.0.tgz`));
-      }),
-    );
+    for (const name of [...order, 'lab']) {
+      const packed = await run('npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', work], join(repo, 'packages', name));
+      expect(packed.code, packed.stderr).toBe(0);
+      tarballs.set(name, join(work, `sftunnel-ca-${name}-0.1.0.tgz`));
+    }
     await npmInstall(...order);
   }, 900_000);
 
