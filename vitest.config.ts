@@ -26,19 +26,21 @@ const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
 function unitProject(name: (typeof UNIT_PACKAGES)[number], testTimeout: number): TestProjectInlineConfiguration {
   return {
     resolve: { alias: Object.fromEntries(WORKSPACE_PACKAGES.map((p) => [`@sftunnel-ca/${p}`, fromRoot(`./packages/${p}/src/index.ts`)])) },
-    test: { name: `unit:${name}`, root: fromRoot(`./packages/${name}`), include: ['src/**/*.test.ts'], setupFiles: [AUDIT], testTimeout },
+    test: { name: `unit:${name}`, root: fromRoot(`./packages/${name}`), include: ['src/**/*.test.ts'], setupFiles: [AUDIT], testTimeout, hookTimeout: testTimeout },
   };
 }
 
 /** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/`. */
-function integrationProject(name: string, root: string, include: string[], test: Omit<NonNullable<TestProjectInlineConfiguration['test']>, 'name' | 'root' | 'include'>): TestProjectInlineConfiguration {
-  return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], ...test } };
+function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[] }): TestProjectInlineConfiguration {
+  return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, ...test } };
 }
 
 export default defineConfig({
   test: {
     // vitest's default on 2 cores is a single worker (cores − 1), which left one core idle while a
-    // file waited (a timeout, a lab's latency, npm): three files at a time keep both busy.
+    // file waited (a timeout, a lab's latency, npm): three files at a time keep both busy. Every
+    // project gives a hook (a lab or a CA's keys in beforeAll) as long as a test: with three files
+    // on two cores, the default 10 s was too short for a lab's start.
     maxWorkers: 3,
     sequence: { sequencer: IntegrationFirstSequencer },
     projects: [
@@ -47,8 +49,8 @@ export default defineConfig({
       unitProject('transport', 60_000),
       unitProject('exporter', 120_000),
       integrationProject('lab', './packages/lab', ['src/**/*.test.ts', 'test/**/*.test.ts'], { testTimeout: 60_000 }),
-      integrationProject('transport:sshd', './packages/transport', ['test/**/*.test.ts'], { testTimeout: 60_000, hookTimeout: 60_000, globalSetup: ['test/global-setup.ts'] }),
-      integrationProject('exporter:lab', './packages/exporter', ['test/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000 }),
+      integrationProject('transport:sshd', './packages/transport', ['test/**/*.test.ts'], { testTimeout: 60_000, globalSetup: ['test/global-setup.ts'] }),
+      integrationProject('exporter:lab', './packages/exporter', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
       integrationProject('cli:lab', './packages/cli', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
       integrationProject('repo', './', ['test/**/*.test.ts'], { testTimeout: 600_000 }),
     ],
