@@ -16,7 +16,7 @@ import { connectAppliance, useLabFmc } from '../renewal/lab-fleet.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const ACCEPT_ANY = [/hostVerifier:\s*\(\)\s*=>\s*true/, /StrictHostKeyChecking=no/i, /UserKnownHostsFile=\/dev\/null/];
 /** Where `accept-new` is the behaviour under test (the policy, the CLI flag that selects it). */
-const ACCEPT_NEW_TESTED = new Set(['packages/transport/src/host-key-verifier.test.ts', 'packages/transport/src/host-key-verifier.ts', 'packages/cli/test/check-fmc.test.ts', 'packages/cli/src/ssh-options.ts']);
+const ACCEPT_NEW_TESTED = new Set(['packages/transport/test/host-key-verifier.test.ts', 'packages/transport/src/host-key-verifier.ts', 'packages/cli/test/check-fmc.test.ts', 'packages/cli/src/ssh-options.ts']);
 
 async function sources(): Promise<string[]> {
   const roots = ['test', 'examples', 'bench', 'scripts', ...(await readdir(join(ROOT, 'packages'))).map((p) => join('packages', p))];

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startLab } from '@sftunnel-ca/lab';
 import { describe, expect, it } from 'vitest';
-import { createExporter } from './create-exporter.js';
-import { METRIC_NAMES } from './exporter-metrics.js';
-import { connectLabFmc, labFmcs } from './testing/lab-fmcs.js';
+import { createExporter } from '../src/create-exporter.js';
+import { METRIC_NAMES } from '../src/exporter-metrics.js';
+import { connectLabFmc, labFmcs } from './lab-fmcs.js';
 
 const deploy = fileURLToPath(new URL('../../../deploy/', import.meta.url));
 

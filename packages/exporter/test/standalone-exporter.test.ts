@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '@sftunnel-ca/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from './exporter-metrics.js';
-import { loadExporterConfig, startStandaloneExporter } from './standalone-exporter.js';
-import { parsePrometheusText } from './testing/prometheus-text.js';
+import { METRIC_NAMES } from '../src/exporter-metrics.js';
+import { loadExporterConfig, startStandaloneExporter } from '../src/standalone-exporter.js';
+import { parsePrometheusText } from './prometheus-text.js';
 
 describe('startStandaloneExporter', () => {
   let lab: Lab;

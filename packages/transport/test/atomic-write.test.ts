@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateClientKey, startSshd, type Sshd } from '../test/sshd.js';
-import { TEST_USERS } from '../test/test-users.js';
-import { backupTimestamp } from './atomic-write.js';
+import { generateClientKey, startSshd, type Sshd } from './sshd.js';
+import { TEST_USERS } from './test-users.js';
+import { backupTimestamp } from '../src/atomic-write.js';
 import { Secret } from '@sftunnel-ca/core';
-import { SshHost } from './ssh-host.js';
+import { SshHost } from '../src/ssh-host.js';
 
 let sshd: Sshd;
 let work: string;

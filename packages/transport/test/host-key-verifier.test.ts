@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError, type SftunnelCaErrorCode } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from '../test/sshd.js';
-import { TEST_USERS } from '../test/test-users.js';
-import { connectSsh } from './connect.js';
-import type { HostKeyOptions } from './host-key-verifier.js';
+import { startSshd, type Sshd } from './sshd.js';
+import { TEST_USERS } from './test-users.js';
+import { connectSsh } from '../src/connect.js';
+import type { HostKeyOptions } from '../src/host-key-verifier.js';
 import { Secret } from '@sftunnel-ca/core';
 
 let sshd: Sshd;

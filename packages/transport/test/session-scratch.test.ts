@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from '../test/sshd.js';
-import { TEST_USERS } from '../test/test-users.js';
-import { waitFor } from '../test/wait-for.js';
-import { SshHost, type SshHostOptions } from './ssh-host.js';
-import type { TransportEvent } from './transport-event.js';
+import { startSshd, type Sshd } from './sshd.js';
+import { TEST_USERS } from './test-users.js';
+import { waitFor } from './wait-for.js';
+import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
+import type { TransportEvent } from '../src/transport-event.js';
 
 let sshd: Sshd;
 let work: string;

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateClientKey, generateEncryptedClientKey, startSshd, type Sshd } from '../test/sshd.js';
-import { waitFor } from '../test/wait-for.js';
-import { TEST_USERS } from '../test/test-users.js';
+import { generateClientKey, generateEncryptedClientKey, startSshd, type Sshd } from './sshd.js';
+import { waitFor } from './wait-for.js';
+import { TEST_USERS } from './test-users.js';
 import { Secret } from '@sftunnel-ca/core';
-import { SshHost, type SshHostOptions } from './ssh-host.js';
-import type { TransportEvent } from './transport-event.js';
+import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
+import type { TransportEvent } from '../src/transport-event.js';
 
 let sshd: Sshd;
 let work: string;

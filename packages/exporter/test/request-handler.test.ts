@@ -5,11 +5,11 @@ import { startLab, type Lab } from '@sftunnel-ca/lab';
 import express from 'express';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExporter, type Exporter } from './create-exporter.js';
-import { METRIC_NAMES } from './exporter-metrics.js';
-import { exporterRequestHandler } from './request-handler.js';
-import { connectLabFmc, labFmcs } from './testing/lab-fmcs.js';
-import { parsePrometheusText } from './testing/prometheus-text.js';
+import { createExporter, type Exporter } from '../src/create-exporter.js';
+import { METRIC_NAMES } from '../src/exporter-metrics.js';
+import { exporterRequestHandler } from '../src/request-handler.js';
+import { connectLabFmc, labFmcs } from './lab-fmcs.js';
+import { parsePrometheusText } from './prometheus-text.js';
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');

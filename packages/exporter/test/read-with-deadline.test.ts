@@ -1,9 +1,9 @@
 import { startLab, type Lab } from '@sftunnel-ca/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExporter } from './create-exporter.js';
-import { METRIC_NAMES } from './exporter-metrics.js';
-import { connectLabFmc, labFmcs } from './testing/lab-fmcs.js';
-import { labelKey, parsePrometheusText, seriesOf } from './testing/prometheus-text.js';
+import { createExporter } from '../src/create-exporter.js';
+import { METRIC_NAMES } from '../src/exporter-metrics.js';
+import { connectLabFmc, labFmcs } from './lab-fmcs.js';
+import { labelKey, parsePrometheusText, seriesOf } from './prometheus-text.js';
 
 describe('the collection deadline', () => {
   let lab: Lab;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from '../test/sshd.js';
-import { TEST_USERS } from '../test/test-users.js';
+import { startSshd, type Sshd } from './sshd.js';
+import { TEST_USERS } from './test-users.js';
 import { Secret } from '@sftunnel-ca/core';
-import { SshHost, type SshHostOptions } from './ssh-host.js';
-import type { TransportEvent } from './transport-event.js';
+import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
+import type { TransportEvent } from '../src/transport-event.js';
 
 describe('Secret', () => {
   it('never shows its value except through reveal()', () => {

@@ -1,7 +1,7 @@
 import { Secret, type Host } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
 import { SshHost } from '@sftunnel-ca/transport';
-import type { ExporterFmc } from '../create-exporter.js';
+import type { ExporterFmc } from '../src/create-exporter.js';
 
 /** An FMC of a lab, as the exporter reads it. */
 export interface LabExporterFmc extends ExporterFmc {

@@ -2,11 +2,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { Certificate, fmcPushedFiles } from '@sftunnel-ca/core';
 import { startLab, type Lab } from '@sftunnel-ca/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExporter, type Exporter } from './create-exporter.js';
-import { METRIC_NAMES } from './exporter-metrics.js';
-import { startExporterServer, type ExporterServer } from './exporter-server.js';
-import { connectLabFmc, labFmcs, type LabExporterFmc } from './testing/lab-fmcs.js';
-import { labelKey, parsePrometheusText, seriesOf, type PrometheusSample } from './testing/prometheus-text.js';
+import { createExporter, type Exporter } from '../src/create-exporter.js';
+import { METRIC_NAMES } from '../src/exporter-metrics.js';
+import { startExporterServer, type ExporterServer } from '../src/exporter-server.js';
+import { connectLabFmc, labFmcs, type LabExporterFmc } from './lab-fmcs.js';
+import { labelKey, parsePrometheusText, seriesOf, type PrometheusSample } from './prometheus-text.js';
 
 const DAY_MS = 86_400_000;
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);

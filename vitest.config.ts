@@ -1,0 +1,59 @@
+/**
+ * The test suite's projects, in two kinds (docs/testing.md):
+ *
+ * - **unit** (`unit:<package>`): the `src/**\/*.test.ts` of {@link UNIT_PACKAGES}. No lab, no sshd,
+ *   no built CLI; the workspace packages resolve to their sources, so `pnpm test:unit` needs no
+ *   build. A test that needs more lives in a `test/` folder (`test/unit-tests-stay-unit.test.ts`).
+ * - **integration**: each package's `test/`, the lab package's own tests (they start the
+ *   simulator) and the repository's `test/`. They import the packages' `dist/`, which `pnpm test`
+ *   builds first; `transport:sshd` creates the test users the real sshd logs in.
+ *
+ * `pnpm test` runs every project; `pnpm test:unit` the unit ones (`--project 'unit:*'`, two workers,
+ * without isolation: a worker's unit files share its modules).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { IntegrationFirstSequencer } from './test/integration-first-sequencer.js';
+
+/** The packages whose `src/` tests are unit tests (the lab's own tests start the lab). */
+export const UNIT_PACKAGES = ['core', 'cli', 'transport', 'exporter'] as const;
+const WORKSPACE_PACKAGES = [...UNIT_PACKAGES, 'lab'] as const;
+
+const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+/** The secret audit runs around every test file of every project. */
+const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
+
+/** A package's `src/` tests, with the workspace's packages read from their sources. */
+function unitProject(name: (typeof UNIT_PACKAGES)[number], testTimeout: number): TestProjectInlineConfiguration {
+  return {
+    resolve: { alias: Object.fromEntries(WORKSPACE_PACKAGES.map((p) => [`@sftunnel-ca/${p}`, fromRoot(`./packages/${p}/src/index.ts`)])) },
+    test: { name: `unit:${name}`, root: fromRoot(`./packages/${name}`), include: ['src/**/*.test.ts'], setupFiles: [AUDIT], testTimeout, hookTimeout: testTimeout },
+  };
+}
+
+/** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/`. */
+function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[] }): TestProjectInlineConfiguration {
+  return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, ...test } };
+}
+
+export default defineConfig({
+  test: {
+    // vitest's default on 2 cores is a single worker (cores − 1), which left one core idle while a
+    // file waited (a timeout, a lab's latency, npm): three files at a time keep both busy. Every
+    // project gives a hook (a lab or a CA's keys in beforeAll) as long as a test: with three files
+    // on two cores, the default 10 s was too short for a lab's start.
+    maxWorkers: 3,
+    sequence: { sequencer: IntegrationFirstSequencer },
+    projects: [
+      unitProject('core', 60_000),
+      unitProject('cli', 120_000),
+      unitProject('transport', 60_000),
+      unitProject('exporter', 120_000),
+      integrationProject('lab', './packages/lab', ['src/**/*.test.ts', 'test/**/*.test.ts'], { testTimeout: 60_000 }),
+      integrationProject('transport:sshd', './packages/transport', ['test/**/*.test.ts'], { testTimeout: 60_000, globalSetup: ['test/global-setup.ts'] }),
+      integrationProject('exporter:lab', './packages/exporter', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
+      integrationProject('cli:lab', './packages/cli', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
+      integrationProject('repo', './', ['test/**/*.test.ts'], { testTimeout: 600_000 }),
+    ],
+  },
+});
