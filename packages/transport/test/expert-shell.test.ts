@@ -4,41 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from './sshd.js';
 import { TEST_USERS } from './test-users.js';
+import { FTD_LIKE_LOGIN, useSshd } from './use-sshd.js';
 import { Secret } from '@sftunnel-ca/core';
 import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
 import type { TransportEvent } from '../src/transport-event.js';
 
-let sshd: Sshd;
-let work: string;
-let knownHosts: string;
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'sftca-expert-'));
-  // Like an FTD: the password is asked by keyboard-interactive only.
-  sshd = await startSshd({ config: ['PasswordAuthentication no', 'KbdInteractiveAuthentication yes'] });
-  knownHosts = join(work, 'known_hosts');
-  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-});
-
-afterAll(async () => {
-  await sshd?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
-
-function adminOptions(extra: Partial<SshHostOptions> = {}): SshHostOptions {
-  return {
-    name: 'ftd-lab',
-    host: sshd.host,
-    port: sshd.port,
-    username: TEST_USERS.admin.name,
-    password: new Secret(TEST_USERS.admin.password),
-    strategy: 'expert',
-    hostKeys: { knownHostsFiles: [knownHosts] },
-    ...extra,
-  };
-}
+// Like an FTD: the password is asked by keyboard-interactive only.
+const server = useSshd({ config: FTD_LIKE_LOGIN });
+const adminOptions = server.expertOptions;
 
 describe('SshHost (expert)', () => {
   let host: SshHost;

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from './sshd.js';
+import { describe, expect, it } from 'vitest';
+import { useSshd } from './use-sshd.js';
 import { TEST_USERS } from './test-users.js';
 import { Secret } from '@sftunnel-ca/core';
 import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
@@ -20,37 +17,14 @@ describe('Secret', () => {
 });
 
 describe('passwords never leak (scanning errors, events and inspected objects)', () => {
-  let sshd: Sshd;
-  let work: string;
-  let knownHosts: string;
-
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'sftca-secret-'));
-    sshd = await startSshd();
-    knownHosts = join(work, 'known_hosts');
-    writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const server = useSshd();
 
   it('holds for a login, an escalation, and their failures', async () => {
     const secrets = [TEST_USERS.admin.password, 'Wr0ng-sudo-pw/xyz', 'Wr0ng-login-pw/abc'];
     const events: TransportEvent[] = [];
     const seen: string[] = [];
-    const options = (extra: Partial<SshHostOptions>): SshHostOptions => ({
-      name: 'ftd-secret',
-      host: sshd.host,
-      port: sshd.port,
-      username: TEST_USERS.admin.name,
-      password: new Secret(TEST_USERS.admin.password),
-      strategy: 'expert',
-      hostKeys: { knownHostsFiles: [knownHosts] },
-      retry: { attempts: 1 },
-      onEvent: (event) => events.push(event),
-      ...extra,
-    });
+    const options = (extra: Partial<SshHostOptions>): SshHostOptions =>
+      server.expertOptions({ name: 'ftd-secret', retry: { attempts: 1 }, onEvent: (event) => events.push(event), ...extra });
     const record = (value: unknown): void => {
       seen.push(inspect(value, { depth: Infinity, showHidden: true }), JSON.stringify(value) ?? '', String(value));
       if (value instanceof Error) seen.push(value.message, value.stack ?? '');

@@ -1,44 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Secret } from '@sftunnel-ca/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from './sshd.js';
-import { TEST_USERS } from './test-users.js';
+import { describe, expect, it } from 'vitest';
+import { FTD_LIKE_LOGIN, useSshd } from './use-sshd.js';
 import { waitFor } from './wait-for.js';
 import { SshHost, type SshHostOptions } from '../src/ssh-host.js';
 import type { TransportEvent } from '../src/transport-event.js';
 
-let sshd: Sshd;
-let work: string;
-let knownHosts: string;
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'sftca-scratch-'));
-  sshd = await startSshd({ config: ['PasswordAuthentication no', 'KbdInteractiveAuthentication yes'] });
-  knownHosts = join(work, 'known_hosts');
-  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-});
-
-afterAll(async () => {
-  await sshd?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
-
-function expertOptions(extra: Partial<SshHostOptions> = {}): SshHostOptions {
-  return {
-    name: 'ftd-scratch',
-    host: sshd.host,
-    port: sshd.port,
-    username: TEST_USERS.admin.name,
-    password: new Secret(TEST_USERS.admin.password),
-    strategy: 'expert',
-    hostKeys: { knownHostsFiles: [knownHosts] },
-    retry: { attempts: 1 },
-    ...extra,
-  };
-}
+const server = useSshd({ config: FTD_LIKE_LOGIN });
+const expertOptions = (extra: Partial<SshHostOptions> = {}): SshHostOptions => server.expertOptions({ name: 'ftd-scratch', retry: { attempts: 1 }, ...extra });
 
 /** Mode bits of a path and of every entry under it (lstat: links are not followed). */
 function modesUnder(dir: string): Record<string, string> {
@@ -83,7 +53,7 @@ function startTimeOf(pid: number): string {
 describe('session scratch space (expert shell)', () => {
   it('is a 0700 directory of 0600 files, while commands keep umask 022 and written files their modes', async () => {
     const host = await SshHost.connect(expertOptions());
-    const peer = mkdtempSync(join(work, 'peer-'));
+    const peer = mkdtempSync(join(server.work, 'peer-'));
     try {
       // The input is in the scratch space, 0600, while its command runs, and gone once it has run, whatever its status.
       const batch = 'staged batch of device keys\n'.repeat(4000);
@@ -112,7 +82,7 @@ describe('session scratch space (expert shell)', () => {
   });
 
   it('left by a dropped connection, is gone by the end of the next login, and so is the root shell', async () => {
-    const parent = mkdtempSync(join(work, 'tmp-'));
+    const parent = mkdtempSync(join(server.work, 'tmp-'));
     const dropped = await SshHost.connect(expertOptions({ scratchParent: parent }));
     await dropped.run('cat > /dev/null', { stdin: 'the last command\'s standard input\n' });
     const scratch = (await dropped.run('printf %s "$__sftca_d"')).stdout;
@@ -133,7 +103,7 @@ describe('session scratch space (expert shell)', () => {
   });
 
   it('removes stale directories of ours at the next login and reports them; keeps live sessions, other owners and links', async () => {
-    const parent = mkdtempSync(join(work, 'tmp-'));
+    const parent = mkdtempSync(join(server.work, 'tmp-'));
     // A session still connected (idle for hours makes no difference).
     const concurrent = await SshHost.connect(expertOptions({ scratchParent: parent }));
     const live = (await concurrent.run('printf %s "$__sftca_d"')).stdout;
