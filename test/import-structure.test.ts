@@ -2,9 +2,9 @@
  * The shape of the code's imports, checked on every run: no import circle anywhere (type-only
  * imports count: a circle of types is still a circle a reader has to untangle), and the packages'
  * layering — core imports no workspace package; transport and lab import only core; the CLI and
- * the exporter import core and transport (the CLI also the exporter, for `sftunnel-ca exporter`). The lab is the CLI's optional peer: the CLI's modules
- * that use it are loaded on demand (`demo`, `lab`), so no module its entry reaches statically
- * imports a value from it; tests and `src/testing/` helpers may use devDependencies.
+ * the exporter import core and transport. The lab and the exporter are the CLI's optional peers,
+ * loaded on demand (`demo`, `lab`, `exporter`): no module its entry reaches statically imports a
+ * value from them; tests and `src/testing/` helpers may use devDependencies.
  * The graph is dpdm's (TypeScript-aware; `transform` drops type-only imports where values matter).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,12 +17,15 @@ const ROOT = join(import.meta.dirname, '..');
 const SOURCES = ['packages/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'];
 
 /** Which workspace packages each package's sources may import statically. */
+/** What the CLI loads on demand (optional peers): imported only dynamically, by `optional-packages.ts`. */
+const OPTIONAL_PEERS_OF_CLI: readonly string[] = ['lab', 'exporter'];
+
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: [],
   transport: ['core'],
   lab: ['core'],
   exporter: ['core', 'transport'],
-  cli: ['core', 'transport', 'exporter'],
+  cli: ['core', 'transport'],
 };
 
 /** The import graph of `entries` under `cwd`; `values: true` leaves out type-only imports. */
@@ -83,22 +86,22 @@ describe('import structure', () => {
       if (from === undefined || isTestOnly(file)) continue;
       for (const { request } of dependencies ?? []) {
         const to = workspacePackageOf(request);
-        const allowed = to === undefined || to === from || (MAY_IMPORT[from] ?? []).includes(to) || (from === 'cli' && to === 'lab');
+        const allowed = to === undefined || to === from || (MAY_IMPORT[from] ?? []).includes(to) || (from === 'cli' && OPTIONAL_PEERS_OF_CLI.includes(to));
         if (!allowed) crossings.push(`${file} imports ${request}`);
       }
     }
     expect(crossings).toEqual([]);
   });
 
-  it("loads the lab only on demand: nothing the CLI's entry reaches statically imports a value from it", async () => {
+  it.each(OPTIONAL_PEERS_OF_CLI)("loads the %s only on demand: nothing the CLI's entry reaches statically imports a value from it", async (optional) => {
     const tree = await packageValueTree();
     const entry = join('packages', 'cli', 'src', 'index.ts');
     const reached = staticallyReached(tree, entry);
     expect(reached.size, 'the entry reaches the commands').toBeGreaterThan(20);
-    const importsLab = (file: string, how: 'static' | 'dynamic'): boolean =>
-      (tree[file] ?? []).some((d) => workspacePackageOf(d.request) === 'lab' && (d.kind === 'DynamicImport') === (how === 'dynamic'));
-    expect([...reached].filter((file) => importsLab(file, 'static'))).toEqual([]);
-    // …and the lab is used, through a dynamic import.
-    expect(Object.keys(tree).filter((file) => importsLab(file, 'dynamic'))).toEqual([join('packages', 'cli', 'src', 'load-lab.ts')]);
+    const imports = (file: string, how: 'static' | 'dynamic'): boolean =>
+      (tree[file] ?? []).some((d) => workspacePackageOf(d.request) === optional && (d.kind === 'DynamicImport') === (how === 'dynamic'));
+    expect([...reached].filter((file) => file.startsWith(join('packages', 'cli')) && imports(file, 'static'))).toEqual([]);
+    // …and it is used, through the one loader of optional packages.
+    expect(Object.keys(tree).filter((file) => file.startsWith(join('packages', 'cli')) && imports(file, 'dynamic'))).toEqual([join('packages', 'cli', 'src', 'optional-packages.ts')]);
   });
 });

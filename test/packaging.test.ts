@@ -108,8 +108,10 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     expect(await fileOf('cli', 'man/sftunnel-ca.1')).toBe(await readFile(join(repo, 'packages', 'cli', 'man', 'sftunnel-ca.1'), 'utf8'));
   });
 
-  it('installs the CLI without the simulator, and transport with the types its public API names', async () => {
+  it('installs the CLI without the simulator or the exporter, and transport with the types its public API names', async () => {
     await expect(stat(join(install, 'node_modules', '@sftunnel-ca', 'lab'))).rejects.toThrow();
+    await expect(stat(join(install, 'node_modules', '@sftunnel-ca', 'exporter'))).rejects.toThrow();
+    await expect(stat(join(install, 'node_modules', 'prom-client'))).rejects.toThrow();
     const transport = JSON.parse(await readFile(join(install, 'node_modules', '@sftunnel-ca', 'transport', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(transport.dependencies)).toContain('@types/ssh2');
     expect((await stat(join(install, 'node_modules', '@types', 'ssh2', 'index.d.ts'))).isFile()).toBe(true);
@@ -149,7 +151,7 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     expect(JSON.parse(cjs.stdout)).toEqual([esmType, esmKeys]);
   });
 
-  it('refuses demo without the lab, with the install command, then runs it once the lab is installed', async () => {
+  it('refuses demo and the exporter without their optional packages, with the install command, then runs the demo once the lab is installed', async () => {
     const refused = await cli('demo', '--devices', '3', '--down', '1');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('LAB_NOT_INSTALLED');
@@ -157,6 +159,10 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     const labUp = await cli('lab', 'up', '--devices', '1', '--state-dir', join(work, 'lab-state'));
     expect(labUp.code).toBe(2);
     expect(labUp.stderr).toContain('LAB_NOT_INSTALLED');
+    const exporter = await cli('exporter', '--config', join(work, 'exporter.yml'));
+    expect(exporter.code).toBe(2);
+    expect(exporter.stderr).toContain('EXPORTER_NOT_INSTALLED');
+    expect(exporter.stderr).toContain('npm install @sftunnel-ca/exporter');
 
     await npmInstall('lab');
     const demo = await cli('demo', '--devices', '3', '--down', '1', '--json');
@@ -170,7 +176,7 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
 
 // Issue 23: `sftunnel-ca --version` and `--help` start at once. The CLI's entry and the chunks it
 // imports statically load commander and Node's own modules only; core, transport, the exporter
-// (prom-client), listr2, inquirer, yaml and the lab load in the commands that use them, by
+// (prom-client, an optional peer), the password prompt, yaml and the lab load in the commands that use them, by
 // `import()`. The start-up time itself is measured by `pnpm bench:cli`, not asserted here.
 describe('the CLI entry point (built by `pnpm build`)', () => {
   it('statically imports nothing but commander and node: modules', async () => {

@@ -1,9 +1,9 @@
 import { Secret, SftunnelCaError, type DeviceRow } from '@sftunnel-ca/core';
 import type { SshCredentials } from '@sftunnel-ca/transport';
-import promptPassword from '@inquirer/password';
 import type { CliIo } from './cli-io.js';
 import { assertNoAddressIsSecret, rowSecretSources, type RowSecret } from './inventory-secrets.js';
 import { readOwnerOnlyFile } from './owner-only-file.js';
+import { askPassword } from './terminal-password.js';
 
 /**
  * The SSH credentials of each inventory row, resolved before a run starts: its password cell
@@ -43,7 +43,7 @@ export async function resolveDeviceCredentials(io: CliIo, rows: readonly DeviceR
     throw new SftunnelCaError('DEVICE_CREDENTIALS_MISSING', `${where} give no password, key file or ssh-agent, and there is no terminal to ask on; nothing was changed`, { file, step: 'credentials' });
   }
   for (const row of unanswered) {
-    const typed = await promptPassword({ message: `Password for ${row.user}@${row.name} (${row.address})`, mask: false }, { input: io.stdin, output: io.stderr });
+    const typed = await askPassword(io, `Password for ${row.user}@${row.name} (${row.address})`);
     resolved.set(row, { ...resolved.get(row), username: row.user, password: new Secret(typed) });
   }
   return resolved;

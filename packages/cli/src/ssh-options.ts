@@ -183,8 +183,8 @@ async function resolveCredentials(io: CliIo, target: SshTarget, flags: SshFlags)
     if (io.stdin.isTTY !== true) {
       throw new CliUsageError(`no credentials for ${target.username}@${target.host}: ${SAFE_SECRET_SOURCES}`);
     }
-    const { default: promptPassword } = await import('@inquirer/password');
-    password = await promptPassword({ message: `Password for ${target.username}@${target.host}`, mask: false }, { input: io.stdin, output: io.stderr });
+    const { askPassword } = await import('./terminal-password.js');
+    password = await askPassword(io, `Password for ${target.username}@${target.host}`);
   }
   return {
     username: target.username,

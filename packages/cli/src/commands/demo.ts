@@ -4,7 +4,7 @@ import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { DemoEvent, DemoOutcome } from '../demo-run.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { loadLab } from '../load-lab.js';
+import { loadLab } from '../optional-packages.js';
 import { writeJson, writeText } from '../output.js';
 import { renewalProgressLine } from '../renewal-progress.js';
 import { parseWholeNumber } from '../whole-number.js';

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
+import { loadExporter } from '../optional-packages.js';
 import { writeText } from '../output.js';
 
 /** The options of `exporter`. */
@@ -54,7 +55,7 @@ export function exporterCommand(io: CliIo, until: () => Promise<void> = untilSig
         '  $ sftunnel-ca exporter --config /etc/sftunnel-ca/exporter.yml\n',
     )
     .action(async (flags: ExporterFlags) => {
-      const { loadExporterConfig, startStandaloneExporter } = await import('@sftunnel-ca/exporter'); // prom-client loads only here
+      const { loadExporterConfig, startStandaloneExporter } = await loadExporter('exporter'); // an optional peer: prom-client loads only here
       const running = await startStandaloneExporter(await loadExporterConfig(flags.config), { env: io.env, now: io.now });
       io.stderr.write(`sftunnel-ca exporter: serving ${running.server.url}/metrics (Ctrl-C stops)\n`);
       try {

@@ -10,7 +10,7 @@ import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { defaultLabStateDir, processAlive, readLabState, removeLabState, writeLabState, type LabState } from '../lab-state.js';
-import { loadLab } from '../load-lab.js';
+import { loadLab } from '../optional-packages.js';
 import { writeJson, writeText } from '../output.js';
 import { quote } from '../resume-command.js';
 import { parseWholeNumber } from '../whole-number.js';
