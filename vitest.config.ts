@@ -26,7 +26,12 @@ const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
 /** A package's `src/` tests, with the workspace's packages read from their sources. */
 function unitProject(name: (typeof UNIT_PACKAGES)[number], testTimeout: number): TestProjectInlineConfiguration {
   return {
-    resolve: { alias: Object.fromEntries(WORKSPACE_PACKAGES.map((p) => [`@sftunnel-ca/${p}`, fromRoot(`./packages/${p}/src/index.ts`)])) },
+    resolve: {
+      alias: [
+        { find: '@sftunnel-ca/core/testing', replacement: fromRoot('./packages/core/src/testing/index.ts') },
+        ...WORKSPACE_PACKAGES.map((p) => ({ find: new RegExp(`^@sftunnel-ca/${p}$`), replacement: fromRoot(`./packages/${p}/src/index.ts`) })),
+      ],
+    },
     test: { name: `unit:${name}`, root: fromRoot(`./packages/${name}`), include: ['src/**/*.test.ts'], setupFiles: [AUDIT], testTimeout, hookTimeout: testTimeout },
   };
 }

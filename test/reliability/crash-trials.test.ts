@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { JournalEntry, PreparedRenewal, RenewalResult } from '@sftunnel-ca/core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLabFmc } from '../renewal/lab-fleet.js';
 import { heldSet, stagedSet } from './device-sets.js';
@@ -22,6 +23,9 @@ const TRIALS = process.env['SOAK'] === '1' ? 50 : 3;
  * delivery in batched commands), so every trial is killed, from its first key to its last tunnels.
  */
 const EVENTS_OF_A_RUN = 180;
+/** The seed of the kill moments: `CRASH_TRIALS_SEED` to replay a run, else a new one each run; it is in the suite's title. */
+const SEED = Number.parseInt(process.env['CRASH_TRIALS_SEED'] ?? '', 10) || Date.now() % 2 ** 31;
+const KILL_AFTER = fc.sample(fc.integer({ min: 1, max: EVENTS_OF_A_RUN }), { seed: SEED, numRuns: TRIALS });
 
 async function journalEntries(path: string): Promise<JournalEntry[]> {
   const text = await readFile(path, 'utf8').catch(() => '');
@@ -31,7 +35,7 @@ async function journalEntries(path: string): Promise<JournalEntry[]> {
     .map((line) => JSON.parse(line) as JournalEntry);
 }
 
-describe(`reliability › crash trials: ${TRIALS} renewals of ${DEVICES} devices killed (SIGKILL) at a random moment and resumed`, () => {
+describe(`reliability › crash trials: ${TRIALS} renewals of ${DEVICES} devices killed (SIGKILL) at a random moment and resumed (CRASH_TRIALS_SEED=${SEED})`, () => {
   const fleet = useLabFmc({ devices: DEVICES, caState: 'expiring', direct: true });
   let dir: string | undefined;
   const outcomes: string[] = [];
@@ -43,7 +47,7 @@ describe(`reliability › crash trials: ${TRIALS} renewals of ${DEVICES} devices
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(Array.from({ length: TRIALS }, (_, i) => ({ trial: i + 1, killAfter: 1 + Math.floor(Math.random() * EVENTS_OF_A_RUN) })))(
+  it.each(KILL_AFTER.map((killAfter, i) => ({ trial: i + 1, killAfter })))(
     'trial $trial, killed after $killAfter events: resumes to the new set everywhere, no delivered device re-keyed',
     async ({ trial, killAfter }) => {
       const { lab } = fleet;

@@ -65,7 +65,8 @@ describe('renewal › (g) a one-go run (renewFleet) is killed (SIGKILL) mid-deli
     const stagedNow = async () => new Map((await Promise.all(lab.devices.map(async (d) => [d.uuid, await stagedKey(d.uuid)] as const))).filter(([, sha]) => sha !== undefined));
     // A staging command the run had sent whole still completes on the FMC after the kill (as under sshd): count once that has settled.
     let stagedBeforeKill = await stagedNow();
-    for (let settled = false; !settled; ) {
+    for (let round = 0, settled = false; !settled; round++) {
+      if (round === 60) throw new Error('the FMC kept staging 30 s after the kill: a command of the killed run never ended');
       await new Promise((resolve) => setTimeout(resolve, 500));
       const again = await stagedNow();
       settled = again.size === stagedBeforeKill.size;

@@ -4,12 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { labConnect, labInventory, renewLabFmc, useLabFmc } from './lab-fleet.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
-/**
- * (j) with every device in flight at once (`concurrency` is configurable; the default is 16). At 16,
- * 50 devices are three rounds of work, so the bound of two devices' time holds only while the lab —
- * all 51 appliances served from this process on a shared 2-core machine — stays fast: measured
- * 21.8 s against a bound of 22.1 s in a loaded CI run, too close to be a fair test.
- */
+/** (j) with every device in flight at once (`concurrency` is configurable; the default is 16). */
 const CONCURRENCY = 50;
 
 describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the fleet is not serialised by them', () => {
@@ -20,18 +15,29 @@ describe('renewal › (f) 5 of 50 devices unreachable, then a copy run; (j) the 
 
   it('renews 45, lists 5 in FAILED_PUSH with cause codes, and a copy run finishes them once they are back', async () => {
     const { lab, fmc } = fleet;
-    const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: labConnect(lab, 'direct', CONNECT_TIMEOUT_MS), concurrency: CONCURRENCY } });
+    // Which unreachable devices are being dialled at once: not serialised, they wait out their timeouts together.
+    const deadNames = new Set(unreachable.map((i) => lab.devices[i]!.name));
+    const connect = labConnect(lab, 'direct', CONNECT_TIMEOUT_MS);
+    let deadInFlight = 0;
+    let mostDeadInFlight = 0;
+    const counted: typeof connect = async (device, signal) => {
+      if (!deadNames.has(device.name)) return connect(device, signal);
+      mostDeadInFlight = Math.max(mostDeadInFlight, ++deadInFlight);
+      try {
+        return await connect(device, signal);
+      } finally {
+        deadInFlight--;
+      }
+    };
+    const { prepared, result } = await renewLabFmc(lab, fmc, { deliver: { connect: counted, concurrency: CONCURRENCY } });
     expect(result.counts).toMatchObject({ renewed: 45, failed: 5 });
     const failedNames = unreachable.map((i) => lab.devices[i]!.name).sort();
     const failed = result.devices.filter((d) => d.outcome === 'failed');
     expect(failed.map((d) => d.name).sort()).toEqual(failedNames);
     expect(failed.every((d) => d.cause === 'CONNECT_TIMEOUT' && d.step === 'connect')).toBe(true);
 
-    // (j): one run, measured: wall time of delivery against the slowest device plus one connect timeout.
-    const slowest = Math.max(...result.devices.filter((d) => d.outcome === 'renewed').map((d) => d.durationMs));
-    const bound = 2 * (slowest + CONNECT_TIMEOUT_MS);
-    console.log(`(j) 50 devices, 5 unreachable, ${CONCURRENCY} in flight: wall ${result.durationMs} ms; slowest device ${slowest} ms; bound 2 × (${slowest} + ${CONNECT_TIMEOUT_MS}) = ${bound} ms; phases ${Object.entries(result.phases).map(([phase, span]) => `${phase} ${span.durationMs} ms`).join(', ')}`);
-    expect(result.durationMs).toBeLessThan(bound);
+    // (j): the five were dialled together, each once (the time this saves is the benchmark's to measure).
+    expect(mostDeadInFlight).toBe(5);
 
     // FAILED_PUSH in the vendor's format, beside the staged files.
     expect(result.failedPushPath).toBe(posix.join(prepared.stagingDirectory, 'FAILED_PUSH'));

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { onlyCliErrors } from '../test/only-cli-errors.js';
 import { parseBackdate } from './backdate.js';
 import type { CliIo } from './cli-io.js';

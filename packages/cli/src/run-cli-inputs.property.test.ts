@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { capturedIo, documentedCodes, documentedExit, fuzzedCommands, guardNetwork, isLoopback, optionArguments, printedCode, type NetworkGuard } from '../test/cli-fuzz.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCli } from './run-cli.js';

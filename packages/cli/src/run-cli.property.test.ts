@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { capturedIo, documentedCodes, documentedExit, fuzzedCommands, optionArguments, printedCode, refusedAsTarget } from '../test/cli-fuzz.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCli } from './run-cli.js';

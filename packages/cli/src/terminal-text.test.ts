@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { PassThrough, Readable } from 'node:stream';
 import { SftunnelCaError } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import type { CliIo } from './cli-io.js';
 import { writeText } from './output.js';
 import { renderError } from './render-error.js';

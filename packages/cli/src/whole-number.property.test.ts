@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { onlyCliErrors } from '../test/only-cli-errors.js';
 import { parseWholeNumber } from './whole-number.js';
 

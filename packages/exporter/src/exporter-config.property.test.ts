@@ -1,7 +1,7 @@
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { parseExporterConfig } from './exporter-config.js';
 
 const PASSWORD = 'S3cret-inline-password';

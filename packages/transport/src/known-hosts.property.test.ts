@@ -1,7 +1,7 @@
 import { isSftunnelCaError } from '@sftunnel-ca/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../core/test/fuzz-runs.js';
+import { fuzzRuns } from '@sftunnel-ca/core/testing';
 import { checkKnownHosts, parseKnownHosts } from './known-hosts.js';
 
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';

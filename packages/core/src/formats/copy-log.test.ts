@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectCodedError, onlyCodedErrors } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { formatCopyLog, parseCopyLog, type CopyLogEventKind, type CopyLogRecord } from './copy-log.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onlyCodedErrors } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { DevicePassword } from './device-password.js';
 
 describe('DevicePassword.fromCell', () => {

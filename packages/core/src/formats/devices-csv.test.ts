@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { expectCodedError } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { DevicePassword } from './device-password.js';
 import { formatDevicesCsv, parseDevicesCsv, planCopyRun, type DeviceRow } from './devices-csv.js';

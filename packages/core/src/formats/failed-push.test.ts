@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineApplianceLayout } from '../layout/appliance-layout.js';
 import { expectCodedError, onlyCodedErrors } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { findNewestFailedPush, formatFailedPush, parseFailedPush, type FailedPushRecord } from './failed-push.js';
 

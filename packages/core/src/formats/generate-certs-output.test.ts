@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectCodedError } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { parseFailedPush } from './failed-push.js';
 import { formatGenerateCertsFailures, parseGenerateCertsOutput } from './generate-certs-output.js';

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onlyCodedErrors } from '../../test/expect-coded-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { diagnoseMessages, MESSAGES_ACTIONS, MessagesDiagnoser, type MessagesFinding } from './messages-log.js';
 

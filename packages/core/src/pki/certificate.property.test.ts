@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
 import { onlyCodedErrors } from '../../test/expect-coded-error.js';
 import { damagedPem, pemShapedText } from '../../test/fuzz-inputs.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { Certificate } from './certificate.js';
 import { createCertificateRevocationList, CertificateRevocationList } from './certificate-revocation-list.js';
 import { createInternalCA } from './internal-ca-generator.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onlyCodedErrors } from '../../test/expect-coded-error.js';
 import { pemShapedText } from '../../test/fuzz-inputs.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { encodePem, parsePem } from './pem.js';
 
 describe('parsePem', () => {

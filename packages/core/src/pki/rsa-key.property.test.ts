@@ -3,7 +3,7 @@ import { beforeAll, describe, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
 import { onlyCodedErrors } from '../../test/expect-coded-error.js';
 import { damagedPem, pemShapedText } from '../../test/fuzz-inputs.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { createInternalCA } from './internal-ca-generator.js';
 import { importRsaPrivateKey, privateKeyPemForm, publicKeyInfoOfPrivateKey } from './rsa-key.js';
 

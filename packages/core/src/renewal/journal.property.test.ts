@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { RenewalJournal } from './journal.js';
 
 const RUN = { fmcUuid: '6d0ae5b2-0d8c-11ef-9e5a-8f1d3a9c2b01', stagingDirectory: '/var/tmp/certs/1750000000' };

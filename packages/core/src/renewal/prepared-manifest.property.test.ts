@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import type { PreparedRenewal } from './prepared-manifest.js';
 import { parsePreparedManifest } from './prepared-manifest.js';
 

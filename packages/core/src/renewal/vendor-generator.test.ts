@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../test/fuzz-runs.js';
+import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
 import { fixedHotfixFor } from '../hotfix/fixed-hotfix.js';
 import { readGenerateCertsConsole } from './vendor-generate-certs.js';
