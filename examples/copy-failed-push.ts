@@ -8,7 +8,7 @@
  *   FMC_HOST=192.0.2.10 SFTUNNEL_CA_PASSWORD_FILE=~/.fmc-password npx tsx examples/copy-failed-push.ts devices.csv
  */
 import { readFile } from 'node:fs/promises';
-import { copyFromDevicesCsv, findNewestFailedPush, parseDevicesCsv, parseFailedPush, parseSftunnelStatus, SftunnelCaError } from '@sftunnel-ca/core';
+import { copyFromDevicesCsv, findNewestFailedPush, matchInventoryRows, parseDevicesCsv, parseFailedPush, parseSftunnelStatus, SftunnelCaError } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { exampleTarget } from './target.js';
 
@@ -27,7 +27,7 @@ try {
 
   // 2. The FMC's row (the first) and the rows of the devices FAILED_PUSH lists, from devices.csv.
   const rows = parseDevicesCsv(await readFile(target.devicesCsv ?? 'devices.csv', 'utf8'));
-  const failed = rows.filter((r) => failedPush.devices.some((d) => d.name === r.name || d.address === r.address));
+  const failed = [...matchInventoryRows(rows, failedPush.devices).rows.values()];
 
   // 3. The copy run: the FMC's files are read once, each device gets its own pair, up to 16 at a time.
   const result = await copyFromDevicesCsv([rows[0]!, ...failed], {

@@ -8,7 +8,7 @@
  *   FMC_HOST=192.0.2.10 SFTUNNEL_CA_PASSWORD_FILE=~/.fmc-password npx tsx examples/custom-progress.ts devices.csv
  */
 import { readFile } from 'node:fs/promises';
-import { deliverRenewal, inspectFmc, parseDevicesCsv, planRenewal, prepareRenewal, type DeviceStep, type RenewalReporter } from '@sftunnel-ca/core';
+import { deliverRenewal, type DeviceStep, inspectFmc, matchInventoryRows, parseDevicesCsv, planRenewal, prepareRenewal, type RenewalReporter } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { exampleTarget } from './target.js';
 
@@ -46,14 +46,15 @@ try {
   const rows = parseDevicesCsv(await readFile(target.devicesCsv ?? 'devices.csv', 'utf8'));
   const now = new Date();
   const inspection = await inspectFmc(fmc, { now });
-  const plan = planRenewal(inspection, { now, only: inspection.devices.filter((d) => rows.some((r) => r.name === d.name)).map((d) => d.uuid) });
+  const { rows: rowOf } = matchInventoryRows(rows, inspection.devices);
+  const plan = planRenewal(inspection, { now, only: [...rowOf.keys()] });
   // The same reporter serves preparation (key generation) and delivery.
   const prepared = await prepareRenewal(fmc, inspection, plan, { now, onEvent });
   await deliverRenewal(fmc, plan, prepared, {
     now: () => new Date(),
     onEvent,
     connect: async (device, signal) => {
-      const row = rows.find((r) => r.name === device.name)!;
+      const row = rowOf.get(device.uuid)!;
       return SshHost.connect({
         name: row.name,
         host: row.address,

@@ -13,7 +13,7 @@
  * directly, SshHost.connect takes `jump: [{ host, username, agent: true }]` (OpenSSH ProxyJump).
  */
 import { readFile } from 'node:fs/promises';
-import { deliverRenewal, inspectFmc, parseDevicesCsv, parseSftunnelStatus, planRenewal, prepareRenewal, type DeviceRow } from '@sftunnel-ca/core';
+import { deliverRenewal, type DeviceRow, inspectFmc, matchInventoryRows, parseDevicesCsv, parseSftunnelStatus, planRenewal, prepareRenewal } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { exampleTarget } from './target.js';
 
@@ -44,7 +44,7 @@ try {
       const now = new Date();
       const inspection = await inspectFmc(fmc, { now });
       // This FMC's devices among the rows (an HA pair manages the same devices).
-      const mine = new Map(devices.flatMap((row) => inspection.devices.filter((d) => d.name === row.name || d.address === row.address).map((d) => [d.uuid, row] as const)));
+      const mine = matchInventoryRows(devices, inspection.devices).rows;
       const plan = planRenewal(inspection, { now, only: [...mine.keys()] });
       const prepared = await prepareRenewal(fmc, inspection, plan, { now });
       const result = await deliverRenewal(fmc, plan, prepared, { now: () => new Date(), connect: (device, signal) => connect(mine.get(device.uuid)!, signal) });

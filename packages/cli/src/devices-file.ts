@@ -1,4 +1,4 @@
-import { parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
+import { matchInventoryRows, parseDevicesCsv, type DeviceRow, type FmcInspection } from '@sftunnel-ca/core';
 import { CliUsageError } from './cli-usage-error.js';
 import { readInputBytes } from './input-file.js';
 import { checkInventorySecrets } from './inventory-secrets.js';
@@ -48,19 +48,13 @@ export async function readDevicesFile(path: string, env: Readonly<Record<string,
 const UNMATCHED_SHOWN = 10;
 
 /**
- * Matches each row of a devices.csv to a device the FMC knows, by name or by address, and
+ * Matches each row of a devices.csv to a device the FMC knows (core's `matchInventoryRows`: by address, then by name), and
  * returns the rows by device UUID. Rows whose role is `fmc` (the vendor's file lists the FMC too) are skipped.
  *
  * @throws CliUsageError naming the rows (by line) that match no device of the FMC (the first ten, and how many more)
  */
 export function matchDevicesToFmc({ path, rows }: DevicesFile, inspection: FmcInspection): ReadonlyMap<string, DeviceRow> {
-  const matched = new Map<string, DeviceRow>();
-  const unmatched: DeviceRow[] = [];
-  for (const row of rows.filter((candidate) => candidate.role !== 'fmc')) {
-    const device = inspection.devices.find((candidate) => candidate.name === row.name || candidate.address === row.address);
-    if (device === undefined) unmatched.push(row);
-    else matched.set(device.uuid, row);
-  }
+  const { rows: matched, unmatched } = matchInventoryRows(rows, inspection.devices);
   if (unmatched.length > 0) {
     const shown = unmatched.slice(0, UNMATCHED_SHOWN).map((row) => `line ${row.line} (${row.name}, ${row.address})`);
     const more = unmatched.length - shown.length;

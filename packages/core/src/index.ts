@@ -178,6 +178,7 @@ export {
   type DeviceIdentity,
 } from './renewal/plan.js';
 export { assertPlanCoverage, fmcSwitchPending } from './renewal/coverage.js';
+export { deviceOfRow, matchInventoryRows, type InventoryMatch, type MatchableDevice } from './renewal/inventory-match.js';
 export { renewalDiff, formatRenewalDiff, type RenewalDiff, type DeviceDiff, type CertificateChange } from './renewal/renewal-diff.js';
 export { prepareRenewal, type PrepareRenewalOptions } from './renewal/prepare.js';
 export { loadPreparedRenewal, type PreparedRenewal, type StagedFile, type StagedCertificate } from './renewal/prepared-manifest.js';

@@ -14,6 +14,7 @@ import { inspectFmc, type FmcInspection, type InspectedDevice } from './inspect.
 import { queuedHost } from '../host/queued-host.js';
 import { restartSftunnel, waitForTunnelUp } from './sftunnel-control.js';
 import { stagedDeviceFiles, stagedFmcFiles } from './staging-layout.js';
+import { deviceOfRow } from './inventory-match.js';
 
 /** Options of {@link copyFromDevicesCsv}. */
 export interface CopyFromDevicesCsvOptions extends CopyLogOptions, FleetRunLimits {
@@ -248,9 +249,9 @@ async function copyRow(target: CopyRunTarget, fmc: Host, inspection: FmcInspecti
   };
 }
 
-/** The peer of the FMC a row names: by UUID (an FMC's, from its InternalCA), else by address, else by name (from the peers' `sftunnel.json`). */
+/** The peer of the FMC a row names: by UUID (an FMC's, from its InternalCA), else as every row is matched ({@link deviceOfRow}: address, then name, from the peers' `sftunnel.json`). */
 function peerOf(devices: readonly InspectedDevice[], row: DeviceRow, uuid: string | undefined): InspectedDevice | undefined {
-  return (uuid === undefined ? undefined : devices.find((d) => d.uuid.toLowerCase() === uuid.toLowerCase())) ?? devices.find((d) => d.address === row.address) ?? devices.find((d) => d.name === row.name);
+  return (uuid === undefined ? undefined : devices.find((d) => d.uuid.toLowerCase() === uuid.toLowerCase())) ?? deviceOfRow(devices, row);
 }
 
 /** An FMC's UUID: the CN of the InternalCA it holds; `undefined` when that file does not say one. */
