@@ -1,45 +1,16 @@
-import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSftunnelCaError } from '../errors/sftunnel-ca-error.js';
-import type { CommandResult, Host } from './host.js';
+import { localShellHost } from '../../test/local-shell-host.js';
+import type { Host } from './host.js';
 import { copyOnHost } from '../renewal/copy-on-host.js';
 import { readFilesInFewCommands } from './read-files-batch.js';
 import { sha256 } from './sha256.js';
 import { refuseSymlinksCommand } from './symlink-guard.js';
 import { writeFilesInOneCommand } from './write-files-batch.js';
 
-/** A Host over this machine's real `/bin/sh` (`sh -c`, standard input piped); only `run` is used. */
-function localShellHost(): Host {
-  const unused = (): never => {
-    throw new Error('not used by the guarded helpers');
-  };
-  return {
-    name: 'local-sh',
-    readFile: unused,
-    stat: unused,
-    exists: unused,
-    list: unused,
-    copy: unused,
-    rename: unused,
-    writeFileAtomic: unused,
-    close: () => Promise.resolve(),
-    run: (command, options) =>
-      new Promise<CommandResult>((resolve, reject) => {
-        const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.on('error', reject);
-        child.stdin.on('error', () => undefined); // a refused command reads no input
-        child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 255 }));
-        child.stdin.end(options?.stdin ?? '');
-      }),
-  };
-}
 
 async function codeOf(action: () => Promise<unknown>): Promise<{ code: string; file: string | undefined }> {
   try {
@@ -66,7 +37,7 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 describe('renewal › writes refuse symbolic links at every level, in the command that writes', () => {
   const root = mkdtempSync(join(tmpdir(), 'symlink-guard-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const host = localShellHost();
+  const { host } = localShellHost();
 
   /** A fresh case: a real peer directory, a victim directory elsewhere, and a file in each. */
   function layout(name: string): { peers: string; victim: string } {
