@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { EXPIRY_VERDICT_KINDS } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMAS } from './json-schemas.js';
 
@@ -12,5 +13,10 @@ describe('JSON_SCHEMAS', () => {
       expect(schema.$id).toBe(id);
       expect(ajv.getSchema(id)).toBeTypeOf('function');
     }
+  });
+
+  it("lists the expiry verdicts core's expiryVerdict gives, no more, no fewer (the schemas load without core: the CLI's entry stays lean)", () => {
+    const check = JSON_SCHEMAS['sftunnel-ca/check/v1'] as { properties: { verdict: { enum: string[] } } };
+    expect([...check.properties.verdict.enum].sort()).toEqual([...EXPIRY_VERDICT_KINDS].sort());
   });
 });

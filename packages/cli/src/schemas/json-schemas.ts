@@ -17,7 +17,7 @@ const APPLIANCE = {
 /** A tunnel's state as the FMC's `sftunnel_status.pl` shows it, or `unknown` when it lists no such peer. */
 const TUNNEL_STATES = ['up', 'degraded', 'down', 'unknown'];
 
-/** The vendor's three expiry verdicts. */
+/** The vendor's three expiry verdicts: core's `EXPIRY_VERDICT_KINDS` (a test keeps them equal; the schemas do not load core). */
 const VERDICTS = ['valid', 'expiring', 'expired'];
 
 /** How a device ended a renewal (core's `DeviceOutcome`). */
@@ -147,15 +147,45 @@ const PLAN_DIFFERENCE = {
   properties: { path: { type: 'string' }, change: { enum: ['added', 'removed', 'changed'] }, planned: {}, now: {}, message: { type: 'string' } },
 } as const;
 
-const SCHEMAS = {
-  'sftunnel-ca/check/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/check/v1',
+/** The draft every document schema follows. */
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** What differs between the document schemas; `documentSchema` adds the rest. */
+interface DocumentShape {
+  /** A title, where the id does not say enough. */
+  readonly title?: string;
+  /** Whether fields not listed are refused (`additionalProperties: false`). */
+  readonly closed?: boolean;
+  /** The fields every document has, besides `schema`. */
+  readonly required: readonly string[];
+  /** The fields, besides `schema`. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Definitions the fields refer to (`#/$defs/…`). */
+  readonly $defs?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The schema of a `--json` document: an object whose `schema` field is its id (`$id`), whose other
+ * fields are `shape`'s; the one place the wrapper every document shares is written.
+ */
+function documentSchema<Id extends string>(id: Id, shape: DocumentShape): JsonSchema & { readonly $id: Id } {
+  return {
+    $schema: DRAFT,
+    $id: id,
+    ...(shape.title === undefined ? {} : { title: shape.title }),
     type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'source', 'subject', 'notAfter', 'checkedAt', 'verdict', 'days', 'healthAlert', 'message'],
+    ...(shape.closed === true ? { additionalProperties: false } : {}),
+    required: ['schema', ...shape.required],
+    properties: { schema: { const: id }, ...shape.properties },
+    ...(shape.$defs === undefined ? {} : { $defs: shape.$defs }),
+  };
+}
+
+const SCHEMAS = {
+  'sftunnel-ca/check/v1': documentSchema('sftunnel-ca/check/v1', {
+    closed: true,
+    required: ['source', 'subject', 'notAfter', 'checkedAt', 'verdict', 'days', 'healthAlert', 'message'],
     properties: {
-      schema: { const: 'sftunnel-ca/check/v1' },
       source: {
         type: 'object',
         additionalProperties: false,
@@ -170,15 +200,11 @@ const SCHEMAS = {
       healthAlert: { enum: ['none', 'warning', 'error'] },
       message: { type: 'string' },
     },
-  },
-  'sftunnel-ca/diagnose/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/diagnose/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'files', 'findings', 'causes'],
+  }),
+  'sftunnel-ca/diagnose/v1': documentSchema('sftunnel-ca/diagnose/v1', {
+    closed: true,
+    required: ['files', 'findings', 'causes'],
     properties: {
-      schema: { const: 'sftunnel-ca/diagnose/v1' },
       files: { type: 'array', items: { type: 'string' } },
       causes: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
       findings: {
@@ -204,14 +230,10 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/lab/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/lab/v1',
-    type: 'object',
-    required: ['schema', 'pid', 'startedAt', 'stateDir', 'fmc', 'devices', 'files'],
+  }),
+  'sftunnel-ca/lab/v1': documentSchema('sftunnel-ca/lab/v1', {
+    required: ['pid', 'startedAt', 'stateDir', 'fmc', 'devices', 'files'],
     properties: {
-      schema: { const: 'sftunnel-ca/lab/v1' },
       pid: { type: 'integer' },
       startedAt: { type: 'string', format: 'date-time' },
       stateDir: { type: 'string' },
@@ -225,14 +247,10 @@ const SCHEMAS = {
       },
     },
     $defs: { appliance: APPLIANCE },
-  },
-  'sftunnel-ca/lab-status/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/lab-status/v1',
-    type: 'object',
-    required: ['schema', 'up'],
+  }),
+  'sftunnel-ca/lab-status/v1': documentSchema('sftunnel-ca/lab-status/v1', {
+    required: ['up'],
     properties: {
-      schema: { const: 'sftunnel-ca/lab-status/v1' },
       up: { type: 'boolean' },
       pid: { type: 'integer' },
       stateDir: { type: 'string' },
@@ -240,27 +258,19 @@ const SCHEMAS = {
       devices: { type: 'array', items: { $ref: '#/$defs/appliance' } },
     },
     $defs: { appliance: APPLIANCE },
-  },
-  'sftunnel-ca/plan/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/plan/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'plan'],
+  }),
+  'sftunnel-ca/plan/v1': documentSchema('sftunnel-ca/plan/v1', {
+    closed: true,
+    required: ['fmc', 'plan'],
     properties: {
-      schema: { const: 'sftunnel-ca/plan/v1' },
       fmc: { type: 'string' },
       plan: RENEWAL_PLAN,
     },
-  },
-  'sftunnel-ca/plan/v2': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/plan/v2',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'plan'],
+  }),
+  'sftunnel-ca/plan/v2': documentSchema('sftunnel-ca/plan/v2', {
+    closed: true,
+    required: ['fmc', 'plan'],
     properties: {
-      schema: { const: 'sftunnel-ca/plan/v2' },
       preflight: {
         type: 'object',
         required: ['version', 'fmc', 'fmcUuid', 'refused', 'counts', 'findings', 'unreachable', 'startedAt', 'finishedAt', 'durationMs'],
@@ -310,16 +320,12 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/plan-file/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/plan-file/v1',
+  }),
+  'sftunnel-ca/plan-file/v1': documentSchema('sftunnel-ca/plan-file/v1', {
     title: 'sftunnel-ca plan file (plan --out; renew --plan)',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'generator', 'generate', 'options', 'devices'],
+    closed: true,
+    required: ['fmc', 'generator', 'generate', 'options', 'devices'],
     properties: {
-      schema: { const: 'sftunnel-ca/plan-file/v1' },
       fmc: {
         type: 'object',
         additionalProperties: false,
@@ -379,50 +385,34 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/plan-mismatch/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/plan-mismatch/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'plan', 'sha256', 'differences'],
+  }),
+  'sftunnel-ca/plan-mismatch/v1': documentSchema('sftunnel-ca/plan-mismatch/v1', {
+    closed: true,
+    required: ['plan', 'sha256', 'differences'],
     properties: {
-      schema: { const: 'sftunnel-ca/plan-mismatch/v1' },
       plan: { type: 'string' },
       sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       differences: { type: 'array', minItems: 1, items: PLAN_DIFFERENCE },
     },
-  },
-  'sftunnel-ca/renew/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/renew/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'result'],
+  }),
+  'sftunnel-ca/renew/v1': documentSchema('sftunnel-ca/renew/v1', {
+    closed: true,
+    required: ['result'],
     properties: {
-      schema: { const: 'sftunnel-ca/renew/v1' },
       result: RENEWAL_RESULT,
     },
-  },
-  'sftunnel-ca/rollback/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/rollback/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'result'],
+  }),
+  'sftunnel-ca/rollback/v1': documentSchema('sftunnel-ca/rollback/v1', {
+    closed: true,
+    required: ['result'],
     properties: {
-      schema: { const: 'sftunnel-ca/rollback/v1' },
       result: RENEWAL_RESULT,
     },
-  },
-  'sftunnel-ca/copy/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/copy/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'source', 'caFingerprintSha256', 'stagingDirectory', 'records', 'counts', 'log', 'interrupted'],
+  }),
+  'sftunnel-ca/copy/v1': documentSchema('sftunnel-ca/copy/v1', {
+    closed: true,
+    required: ['source', 'caFingerprintSha256', 'stagingDirectory', 'records', 'counts', 'log', 'interrupted'],
     properties: {
-      schema: { const: 'sftunnel-ca/copy/v1' },
       source: { type: 'string' },
       caFingerprintSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       stagingDirectory: TEXT_OR_NULL,
@@ -470,15 +460,11 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/verify/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/verify/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'checkedAt', 'passed', 'failed', 'devices'],
+  }),
+  'sftunnel-ca/verify/v1': documentSchema('sftunnel-ca/verify/v1', {
+    closed: true,
+    required: ['fmc', 'checkedAt', 'passed', 'failed', 'devices'],
     properties: {
-      schema: { const: 'sftunnel-ca/verify/v1' },
       fmc: { type: 'string' },
       caKey: {
         type: 'object',
@@ -509,15 +495,11 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/status/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/status/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'checkedAt', 'ca', 'devices'],
+  }),
+  'sftunnel-ca/status/v1': documentSchema('sftunnel-ca/status/v1', {
+    closed: true,
+    required: ['fmc', 'checkedAt', 'ca', 'devices'],
     properties: {
-      schema: { const: 'sftunnel-ca/status/v1' },
       fmc: { type: 'string' },
       checkedAt: { type: 'string', format: 'date-time' },
       ca: {
@@ -543,15 +525,11 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/demo/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/demo/v1',
-    type: 'object',
-    additionalProperties: false,
-    required: ['schema', 'fmc', 'ca', 'devices', 'verified', 'failedPushPath', 'durationMs'],
+  }),
+  'sftunnel-ca/demo/v1': documentSchema('sftunnel-ca/demo/v1', {
+    closed: true,
+    required: ['fmc', 'ca', 'devices', 'verified', 'failedPushPath', 'durationMs'],
     properties: {
-      schema: { const: 'sftunnel-ca/demo/v1' },
       fmc: { type: 'string', pattern: '^[^@]+@127\\.[0-9.]+:[0-9]+$' },
       ca: {
         type: 'object',
@@ -579,14 +557,10 @@ const SCHEMAS = {
       failedPushPath: TEXT_OR_NULL,
       durationMs: { type: 'number', minimum: 0 },
     },
-  },
-  'sftunnel-ca/error/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/error/v1',
-    type: 'object',
-    required: ['schema', 'error'],
+  }),
+  'sftunnel-ca/error/v1': documentSchema('sftunnel-ca/error/v1', {
+    required: ['error'],
     properties: {
-      schema: { const: 'sftunnel-ca/error/v1' },
       error: {
         type: 'object',
         required: ['code', 'message', 'remedy'],
@@ -602,14 +576,10 @@ const SCHEMAS = {
         },
       },
     },
-  },
-  'sftunnel-ca/probe/v1': {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'sftunnel-ca/probe/v1',
-    type: 'object',
-    required: ['schema', 'fmc', 'probedAt', 'healthy', 'unhealthy', 'appliances'],
+  }),
+  'sftunnel-ca/probe/v1': documentSchema('sftunnel-ca/probe/v1', {
+    required: ['fmc', 'probedAt', 'healthy', 'unhealthy', 'appliances'],
     properties: {
-      schema: { const: 'sftunnel-ca/probe/v1' },
       fmc: { type: 'string' },
       probedAt: { type: 'string', format: 'date-time' },
       healthy: { type: 'integer', minimum: 0 },
@@ -676,7 +646,7 @@ const SCHEMAS = {
         },
       },
     },
-  },
+  }),
 } as const;
 
 /** The id of a document schema, e.g. `sftunnel-ca/check/v1`. */
@@ -687,7 +657,7 @@ export interface JsonSchema {
   /** The draft it follows. */
   readonly $schema: string;
   /** Its stable id, the `schema` field of the documents it describes. */
-  readonly $id: JsonSchemaId;
+  readonly $id: string;
   /** The rest of the schema. */
   readonly [keyword: string]: unknown;
 }
