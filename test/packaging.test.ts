@@ -55,7 +55,9 @@ describe.each(names)('package %s (built by `pnpm build`)', (name) => {
 // lab is installed beside it. Needs the npm registry for third-party dependencies.
 describe('the packed tarballs, installed with npm into an empty directory', () => {
   const repo = fileURLToPath(new URL('..', import.meta.url));
-  const order = ['core', 'transport', 'exporter', 'cli'] as const;
+  /** What `npm install @sftunnel-ca/cli` brings; the lab and the exporter are optional peers, installed by the tests that need them. */
+  const cliAlone = ['core', 'transport', 'cli'] as const;
+  const optionalPeers = ['exporter', 'lab'] as const;
   let work: string;
   let install: string;
   const tarballs = new Map<string, string>();
@@ -79,12 +81,12 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     install = join(work, 'install');
     await mkdir(install);
     await writeFile(join(install, 'package.json'), '{ "private": true }\n');
-    for (const name of [...order, 'lab']) {
+    for (const name of [...cliAlone, ...optionalPeers]) {
       const packed = await run('npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', work], join(repo, 'packages', name));
       expect(packed.code, packed.stderr).toBe(0);
       tarballs.set(name, join(work, `sftunnel-ca-${name}-0.1.0.tgz`));
     }
-    await npmInstall(...order);
+    await npmInstall(...cliAlone);
   }, 900_000);
 
   afterAll(async () => {
@@ -96,7 +98,7 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     expect(license).toContain('Apache License');
     // Read from the tarball, not unpacked: core's dist names PEM labels, which the secret audit rightly flags in loose files.
     const fileOf = async (name: string, file: string): Promise<string> => (await run('tar', ['-xzOf', tarballs.get(name) ?? '', `package/${file}`], work)).stdout;
-    for (const name of [...order, 'lab']) {
+    for (const name of [...cliAlone, ...optionalPeers]) {
       expect(await fileOf(name, 'LICENSE'), name).toBe(license);
       const text = await fileOf(name, 'package.json');
       expect(text, name).not.toContain('workspace:');
@@ -151,7 +153,7 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     expect(JSON.parse(cjs.stdout)).toEqual([esmType, esmKeys]);
   });
 
-  it('refuses demo and the exporter without their optional packages, with the install command, then runs the demo once the lab is installed', async () => {
+  it('refuses demo and the exporter without their optional packages, with the install command, then runs each once installed', async () => {
     const refused = await cli('demo', '--devices', '3', '--down', '1');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('LAB_NOT_INSTALLED');
@@ -163,6 +165,11 @@ describe('the packed tarballs, installed with npm into an empty directory', () =
     expect(exporter.code).toBe(2);
     expect(exporter.stderr).toContain('EXPORTER_NOT_INSTALLED');
     expect(exporter.stderr).toContain('npm install @sftunnel-ca/exporter');
+
+    await npmInstall('exporter');
+    const exporterInstalled = await cli('exporter', '--config', join(work, 'exporter.yml'));
+    expect(exporterInstalled.stderr).not.toContain('EXPORTER_NOT_INSTALLED'); // loaded now: it reads the (missing) config
+    expect(exporterInstalled.stderr).toContain('exporter.yml');
 
     await npmInstall('lab');
     const demo = await cli('demo', '--devices', '3', '--down', '1', '--json');
