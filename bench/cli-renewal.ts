@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
 import type { Lab } from '@sftunnel-ca/lab';
-import { formatKnownHostsLine } from '@sftunnel-ca/transport';
+import { formatKnownHosts } from '@sftunnel-ca/transport';
 
 const BINARY = fileURLToPath(new URL('../packages/cli/bin/sftunnel-ca.js', import.meta.url));
 
@@ -48,8 +48,7 @@ export async function renewThroughCli(lab: Lab, options: { readonly concurrency:
     const passwordFile = join(dir, 'password');
     await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
     const knownHosts = join(dir, 'known_hosts');
-    const keyOf = (publicKey: string): Buffer => Buffer.from(publicKey.split(' ')[1] ?? '', 'base64');
-    await writeFile(knownHosts, lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, keyOf(a.hostPublicKey))}\n`).join(''), { mode: 0o600 });
+    await writeFile(knownHosts, formatKnownHosts(lab.appliances), { mode: 0o600 });
     const rows = lab.devices.map(
       (device, index): DeviceRow => ({
         line: index + 1,

@@ -13,7 +13,7 @@ import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Certificate, DevicePassword, fmcPushedFiles, formatDevicesCsv, ftdPeerFiles, keyMatchesCertificate, parseFailedPush, verifyIssuedBy, type DeviceRow } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
-import { formatKnownHostsLine } from '@sftunnel-ca/transport';
+import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { secretFindingsIn } from '../secret-audit/secret-material.js';
 
 /** The built `sftunnel-ca` bin, as an operator runs it. */
@@ -113,8 +113,7 @@ export class LifecycleLab {
 
   /** (Re)writes known_hosts with every appliance of the lab (after a registration, the new one too). */
   async writeKnownHosts(): Promise<void> {
-    const lines = this.lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
-    await writeFile(this.#knownHosts, lines.join(''));
+    await writeFile(this.#knownHosts, formatKnownHosts(this.lab.appliances));
   }
 
   /** A fresh journal path for the next run. */

@@ -56,12 +56,11 @@ function describe(appliance: LabAppliance): LabStateAppliance {
  */
 export async function writeLabState(stateDir: string, lab: Lab, pid: number, now: Date): Promise<LabState> {
   // Loaded on use: `lab status` and `lab down` (and `--help`) read the state without core or transport.
-  const [{ DevicePassword, formatDevicesCsv }, { formatKnownHostsLine }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
+  const [{ DevicePassword, formatDevicesCsv }, { formatKnownHosts }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const files = { password: join(stateDir, 'password'), knownHosts: join(stateDir, 'known_hosts'), devicesCsv: join(stateDir, 'devices.csv') };
   await writeFile(files.password, `${lab.fmc.password}\n`, { mode: 0o600 });
-  const knownHosts = lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
-  await writeFile(files.knownHosts, knownHosts.join(''), { mode: 0o600 });
+  await writeFile(files.knownHosts, formatKnownHosts(lab.appliances), { mode: 0o600 });
   const password = DevicePassword.fromCell(`file:${files.password}`);
   const rows: DeviceRow[] = [lab.fmc, ...lab.devices].map((appliance, index) => ({
     line: index + 1,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
-import { formatKnownHostsLine } from '@sftunnel-ca/transport';
+import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll } from 'vitest';
 
 /** A lab, a scratch directory, and the SSH arguments that reach its FMC (password file 0600, pinned host key). */
@@ -43,8 +43,7 @@ export function useCliLab(options: StartLabOptions): CliLabFixture {
     fixture.passwordFile = join(fixture.dir, 'fmc-password');
     await writeFile(fixture.passwordFile, `${fixture.lab.fmc.password}\n`, { mode: 0o600 });
     fixture.knownHosts = join(fixture.dir, 'known_hosts');
-    const lines = fixture.lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
-    await writeFile(fixture.knownHosts, lines.join(''));
+    await writeFile(fixture.knownHosts, formatKnownHosts(fixture.lab.appliances));
     const { fmc } = fixture.lab;
     const target = `${fmc.username}@${fmc.address}:${fmc.sshPort}`;
     fixture.ssh = ['--fmc', target, '--password-file', fixture.passwordFile, '--host-key', fmc.hostKeyFingerprint];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Certificate, DevicePassword, formatDevicesCsv, ftdPeerFiles, type DeviceRow } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance } from '@sftunnel-ca/lab';
-import { formatKnownHostsLine } from '@sftunnel-ca/transport';
+import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidDocument } from './json-schema.js';
 import { runBinary } from './run-binary.js';
@@ -22,7 +22,7 @@ async function renewableLab(devices: number): Promise<{ lab: Lab; dir: string; s
   const passwordFile = join(dir, 'password');
   await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
   const knownHosts = join(dir, 'known_hosts');
-  await writeFile(knownHosts, lab.appliances.map((a) => `${formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`).join(''));
+  await writeFile(knownHosts, formatKnownHosts(lab.appliances));
   const ssh = ['--fmc', `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`, '--password-file', passwordFile, '--known-hosts', knownHosts, '--strategy', 'expert'];
   const writeDevicesCsv = async (name: string, port = (device: LabAppliance): number => device.sshPort): Promise<string> => {
     const rows = lab.devices.map(

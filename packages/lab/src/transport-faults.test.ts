@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Secret, ftdPeerFiles, isSftunnelCaError, type SftunnelCaError } from '@sftunnel-ca/core';
-import { SshHost, formatKnownHostsLine, type SshHostOptions } from '@sftunnel-ca/transport';
+import { SshHost, formatKnownHosts, type SshHostOptions } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type LabAppliance } from './index.js';
 import { oneOfEachFault } from './testing/one-of-each-fault.js';
@@ -50,8 +50,7 @@ describe('faults, observed through the transport', () => {
   beforeAll(async () => {
     lab = await startLab({ devices: ['clean', ...Object.keys(FAULTS)].map((name) => ({ name })), faults: FAULTS });
     knownHosts = join(lab.dir, 'known_hosts');
-    const lines = lab.appliances.map((a) => formatKnownHostsLine(a.address, a.sshPort, Buffer.from(a.hostPublicKey.split(' ')[1] ?? '', 'base64')));
-    await writeFile(knownHosts, `${lines.join('\n')}\n`);
+    await writeFile(knownHosts, formatKnownHosts(lab.appliances));
     caPath = ftdPeerFiles(lab.layout, lab.fmc.uuid).caCertificate;
   });
   afterAll(() => lab.stop());

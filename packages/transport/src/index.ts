@@ -23,6 +23,8 @@ export {
   parseKnownHosts,
   checkKnownHosts,
   formatKnownHostsLine,
+  formatKnownHosts,
+  type KnownHost,
   fingerprintSha256,
   type KnownHostsEntry,
   type KnownHostsVerdict,

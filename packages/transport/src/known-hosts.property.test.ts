@@ -2,7 +2,7 @@ import { isSftunnelCaError } from '@sftunnel-ca/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzRuns } from '@sftunnel-ca/core/testing';
-import { checkKnownHosts, parseKnownHosts } from './known-hosts.js';
+import { checkKnownHosts, formatKnownHosts, parseKnownHosts } from './known-hosts.js';
 
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
@@ -59,6 +59,22 @@ describe('parseKnownHosts', () => {
         expect(checkKnownHosts(entries, 'fmc.example', 22, another)).toMatchObject({ status: 'mismatch', lines: [position + 1] });
         // On another port the host is another name: nothing recorded.
         expect(checkKnownHosts(entries, 'fmc.example', 2222, own)).toEqual({ status: 'unknown' });
+      }),
+      { numRuns: fuzzRuns() },
+    );
+  });
+
+  it('property: formatKnownHosts writes a file that trusts exactly the hosts given, each on its port', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 254 }), fc.integer({ min: 1, max: 65535 }), fc.uint8Array({ minLength: 32, maxLength: 32 })), { maxLength: 5, selector: ([a]) => a }), (hosts) => {
+        const known = hosts.map(([last, sshPort, key]) => ({ address: `127.0.0.${last}`, sshPort, hostPublicKey: `ssh-ed25519 ${ed25519Blob(key).toString('base64')} lab` }));
+        const text = formatKnownHosts(known);
+        expect(text.endsWith('\n') || text === '').toBe(true);
+        const entries = parseKnownHosts(text);
+        expect(entries).toHaveLength(known.length);
+        for (const [index, host] of known.entries()) {
+          expect(checkKnownHosts(entries, host.address, host.sshPort, ed25519Blob(hosts[index]![2]))).toEqual({ status: 'known', line: index + 1 });
+        }
       }),
       { numRuns: fuzzRuns() },
     );

@@ -168,6 +168,28 @@ export function knownKeyTypes(entries: readonly KnownHostsEntry[], host: string,
   return [...new Set(types)];
 }
 
+/** A host as known_hosts records it: its address, SSH port and public key line (`ssh-ed25519 AAAA…`), e.g. a lab appliance. */
+export interface KnownHost {
+  /** Its address. */
+  readonly address: string;
+  /** Its SSH port. */
+  readonly sshPort: number;
+  /** Its host public key, as an OpenSSH public key line. */
+  readonly hostPublicKey: string;
+}
+
+/**
+ * The text of a known_hosts file that trusts exactly `hosts`, one plain line each (newline-terminated).
+ *
+ * @example
+ * ```ts
+ * await writeFile('known_hosts', formatKnownHosts(lab.appliances), { mode: 0o600 });
+ * ```
+ */
+export function formatKnownHosts(hosts: readonly KnownHost[]): string {
+  return hosts.map((host) => `${formatKnownHostsLine(host.address, host.sshPort, Buffer.from(host.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`).join('');
+}
+
 /**
  * A known_hosts line for a host key, plain (`[host]:port type key`) or hashed (`|1|salt|hash …`)
  * like `ssh-keygen -H`.
