@@ -42,7 +42,15 @@ describe('RenewalJournal', () => {
     await appendFile(path, '{"type":"deliv');
     expect((await RenewalJournal.open(path, run, now)).entries).toHaveLength(1);
     await appendFile(path, '\n{"type":"renewed","uuid":"x"}\n');
-    await expect(RenewalJournal.open(path, run, now)).rejects.toSatisfy((e) => isSftunnelCaError(e, 'JOURNAL_INVALID'));
+    await expect(RenewalJournal.open(path, run, now)).rejects.toMatchObject({ code: 'JOURNAL_INVALID', message: expect.stringContaining(`line 2 of ${path}`) });
+  });
+
+  it('skips blank lines, and names a damaged line by its number in the file', async () => {
+    await RenewalJournal.open(path, run, now);
+    await appendFile(path, '\n\n{"type":"renewed","uuid":"x"}\n\n');
+    expect((await RenewalJournal.open(path, run, now)).renewed('x')).toBe(true);
+    await appendFile(path, 'not json\n{"type":"renewed","uuid":"y"}\n');
+    await expect(RenewalJournal.open(path, run, now)).rejects.toMatchObject({ code: 'JOURNAL_INVALID', line: 6 });
   });
 
   it('refuses a journal of another run, of another FMC, one that others may read, and one of another user', async () => {

@@ -210,16 +210,17 @@ async function readEntries(path: string): Promise<JournalEntry[] | undefined> {
     throw invalid(path, `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
   }
   // A run killed while appending leaves at most a partial last line: it recorded nothing done.
-  const lines = text.split('\n').filter((line) => line !== '');
+  // Blank lines are skipped; a line is named by its number in the file.
+  const lines = text.split('\n').flatMap((line, index) => (line === '' ? [] : [{ line, number: index + 1 }]));
   const entries: JournalEntry[] = [];
-  lines.forEach((line, index) => {
+  lines.forEach(({ line, number }, index) => {
     try {
       const entry: unknown = JSON.parse(line);
       if (!isJournalEntry(entry)) throw new TypeError(`not one of the journal's entries: ${line.slice(0, 80)}`);
       entries.push(entry);
     } catch (cause) {
       if (index === lines.length - 1 && !text.endsWith('\n')) return;
-      throw new SftunnelCaError('JOURNAL_INVALID', `line ${index + 1} of ${path} is not a journal entry`, { file: path, line: index + 1, step: 'journal', cause });
+      throw new SftunnelCaError('JOURNAL_INVALID', `line ${number} of ${path} is not a journal entry`, { file: path, line: number, step: 'journal', cause });
     }
   });
   return entries;
