@@ -11,8 +11,10 @@
  *   `describe`-level `afterEach`, removes before then is not seen);
  * - output: everything each Node child printed (in-process `runCli` runs and non-Node children are
  *   not copied; the tests of those assert on their output themselves);
- * - argv: each Node child's exactly, as it started; every other descendant's by polling `/proc`
- *   every 20 ms (best effort: a process that lives less than that may be missed).
+ * - argv: each Node child's exactly, as it started; exactly, every process that this file's process
+ *   or any Node child starts asynchronously (`record-spawns.mjs`); every other descendant's (started
+ *   by a shell, by sudo, or with `spawnSync`) by polling `/proc` every 100 ms (best effort: a
+ *   process that lives less than that may be missed).
  *
  * Rules (see `SecretTreeAudit`, `AppliancePlaces` and `secretMaterialIn`): no password or
  * private-key material in anything printed, in any argv, in a journal or an appliance log; no
@@ -23,7 +25,7 @@
  *
  * With `SFTUNNEL_CA_AUDIT_SUMMARY=<file>`, each test file appends a JSON line of its counts.
  */
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { SecretTreeAudit } from './audit-tree.js';
 import { watchDescendantArgv, type ArgvWatch } from './descendant-argv.js';
+import { recordSpawns } from './record-spawns.mjs';
 import { secretMaterialIn } from './secret-material.js';
 
 const HOOK_TIMEOUT_MS = 120_000;
@@ -60,21 +63,36 @@ const scanFiles = async (): Promise<void> => {
   for (const dir of [tree, state]) breaches.push(...(await audit.scan(dir)));
 };
 
-/** What each Node child printed and its exact argv, from the copies tee-output.mjs made: by pid. */
-async function readCopies(): Promise<{ printed: Map<number, string>; argv: Map<number, string> }> {
+/** The CPU this test file's process and its waited-for descendants used so far, in ms (Linux `/proc/self/stat`). */
+function processTreeCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // utime stime cutime cstime: fields 14–17, counted after the command's closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+  return Math.round((ticks * 1000) / 100);
+}
+
+/**
+ * What each Node child printed and its exact argv, from the copies tee-output.mjs made, by pid; and
+ * the argv of every process a Node process of the file started (record-spawns.mjs).
+ */
+async function readCopies(): Promise<{ printed: Map<number, string>; argv: Map<number, string>; spawned: string[] }> {
   const printed = new Map<number, string>();
   const started = new Map<number, string>();
+  const spawned: string[] = [];
   for (const name of await readdir(copies)) {
     const [pid, kind] = name.split('.');
     const text = await readFile(join(copies, name), 'utf8');
     if (kind === 'out') printed.set(Number(pid), text);
     else if (kind === 'argv') started.set(Number(pid), (JSON.parse(text) as string[]).join(' '));
+    else if (kind === 'spawned') spawned.push(...text.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as string[]).join(' ')));
   }
-  return { printed, argv: started };
+  return { printed, argv: started, spawned };
 }
 
 beforeAll(() => {
-  argv = watchDescendantArgv(20);
+  recordSpawns(copies);
+  argv = watchDescendantArgv(100);
 });
 
 afterEach(scanFiles, HOOK_TIMEOUT_MS);
@@ -84,7 +102,7 @@ afterAll(async () => {
     await scanFiles();
     const polled = (await argv?.stop()) ?? new Map<number, readonly string[]>();
     const copied = await readCopies();
-    const lines = [...new Set([...[...polled.values()].flat(), ...copied.argv.values()])];
+    const lines = [...new Set([...[...polled.values()].flat(), ...copied.argv.values(), ...copied.spawned])];
     for (const line of lines) breaches.push(...secretMaterialIn(line).map((what) => `argv ${line.slice(0, 120)}: ${what}`));
     let characters = 0;
     for (const [pid, text] of copied.printed) {
@@ -93,7 +111,7 @@ afterAll(async () => {
     }
     const summary = process.env['SFTUNNEL_CA_AUDIT_SUMMARY'];
     if (summary !== undefined && summary !== '') {
-      const counts = { outputs: copied.printed.size, outputCharacters: characters, argv: lines.length, processes: new Set([...polled.keys(), ...copied.argv.keys()]).size, ...audit.counts };
+      const counts = { cpuMs: processTreeCpuMs(), outputs: copied.printed.size, outputCharacters: characters, argv: lines.length, processes: new Set([...polled.keys(), ...copied.argv.keys()]).size, ...audit.counts };
       appendFileSync(summary, `${JSON.stringify({ file: expect.getState().testPath, ...counts, breaches: breaches.length })}\n`);
     }
   } finally {

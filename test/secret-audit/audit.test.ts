@@ -174,4 +174,17 @@ describe('secret audit › what child processes print', () => {
     expect(await readFile(join(copies, `${pid}.out`), 'utf8')).toBe(`to stdout\nto stderr\n${pid}\n`);
     expect(JSON.parse(await readFile(join(copies, `${pid}.argv`), 'utf8'))).toEqual([process.execPath, '-e', expect.stringContaining('process.stdout.write')]);
   });
+
+  it('records the exact argv of every process the file or a Node child starts, however briefly it lives', async () => {
+    const copies = process.env['SFTUNNEL_CA_AUDIT_OUTPUT'] ?? '';
+    const spawnedBy = async (pid: number): Promise<string[][]> =>
+      (await readFile(join(copies, `${pid}.spawned`), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as string[]);
+    // A Node child starts `true` (a process that lives a millisecond, no poll would see it) with a marker in its argv.
+    const { stdout } = await run(process.execPath, ['-e', 'require("node:child_process").execFile("true", ["audit-marker-1"], () => console.log(process.pid))']);
+    expect(await spawnedBy(Number(stdout.trim()))).toEqual([['true', 'audit-marker-1']]);
+    expect(await spawnedBy(process.pid)).toContainEqual([process.execPath, '-e', expect.stringContaining('audit-marker-1')]);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Every descendant process of this one seen while watching. */
 export interface ArgvWatch {
@@ -6,8 +6,17 @@ export interface ArgvWatch {
   stop(): Promise<ReadonlyMap<number, readonly string[]>>;
 }
 
-async function parentOf(pid: number): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+/** A `/proc` file's text, or '' when the process is gone. Read synchronously: a few µs, far cheaper than the thread pool's four round trips. */
+function procText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  const stat = procText(`/proc/${pid}/stat`);
   // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
   const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
   return ppid === undefined ? undefined : Number(ppid);
@@ -29,18 +38,18 @@ export function watchDescendantArgv(intervalMs = 10): ArgvWatch {
     for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parents.get(p), hops++) if (p === process.pid || descendants.has(p)) return true;
     return false;
   };
-  const record = async (pid: number): Promise<void> => {
-    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+  const record = (pid: number): void => {
+    const argv = procText(`/proc/${pid}/cmdline`).split('\0').join(' ').trim();
     const shown = seen.get(pid) ?? [];
     if (argv !== '' && !shown.includes(argv)) seen.set(pid, [...shown, argv]);
   };
   let running = true;
   const loop = (async () => {
     while (running) {
-      const live = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name)).map(Number);
-      await Promise.all(live.filter((pid) => !parents.has(pid)).map(async (pid) => parents.set(pid, (await parentOf(pid)) ?? 0)));
+      const live = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+      for (const pid of live) if (!parents.has(pid)) parents.set(pid, parentOf(pid) ?? 0);
       for (const pid of live) if (!descendants.has(pid) && isDescendant(pid)) descendants.add(pid);
-      await Promise.all(live.filter((pid) => descendants.has(pid)).map(record));
+      for (const pid of live) if (descendants.has(pid)) record(pid);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();

@@ -1,10 +1,12 @@
 // Loaded into every Node process the tests start (NODE_OPTIONS=--import, set by audit-setup.ts):
-// writes its exact argv to SFTUNNEL_CA_AUDIT_OUTPUT/<pid>.argv and copies what it writes through
+// writes its exact argv to SFTUNNEL_CA_AUDIT_OUTPUT/<pid>.argv, records the argv of the processes
+// it starts (record-spawns.mjs) and copies what it writes through
 // process.stdout and process.stderr to <pid>.out (both mode 0600), so the secret audit reads what
 // the CLI, the exporter, the examples and the demo printed, whichever test started them and
 // however it read (or ignored) their output.
 import { openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordSpawns } from './record-spawns.mjs';
 
 function copyTo(dir) {
   try {
@@ -18,6 +20,7 @@ function copyTo(dir) {
 const dir = process.env.SFTUNNEL_CA_AUDIT_OUTPUT;
 const fd = dir === undefined || dir === '' ? undefined : copyTo(dir);
 if (fd !== undefined) {
+  recordSpawns(dir);
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write;
     stream.write = function tee(chunk, ...rest) {
