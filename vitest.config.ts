@@ -49,6 +49,8 @@ export default defineConfig({
     // on two cores, the default 10 s was too short for a lab's start.
     maxWorkers: 3,
     sequence: { sequencer: IntegrationFirstSequencer },
+    // One key pool for every lab of the run (a lab would otherwise generate eight RSA keys).
+    globalSetup: [fromRoot('./test/lab-keys-global-setup.ts')],
     projects: [
       unitProject('core', 60_000),
       unitProject('cli', 120_000),

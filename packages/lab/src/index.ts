@@ -12,6 +12,7 @@ export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
 export type { RegisterDeviceParams } from './register-device.js';
 export { LabClock } from './lab-clock.js';
 export { LAB_PASSWORD_PATTERN } from './lab-password.js';
+export { LAB_KEYS_VARIABLE } from './key-pool.js';
 export type { LabCaState } from './lab-pki.js';
 export type { ApplianceFaults, ArmedFaults, FaultTrigger, LabFaults } from './faults.js';
 export { type TunnelStatus, type TunnelState, type TunnelError } from './sftunnel-emulator.js';
