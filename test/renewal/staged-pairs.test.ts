@@ -51,21 +51,23 @@ describe(`renewal › staged pairs are written together (seed ${SEED}; replay wi
     const now = lab.clock.now();
     const inspection = await inspectFmc(fmc, { now, layout: lab.layout });
     const plan = planRenewal(inspection, { now, inventory: labInventory(lab) });
-    // Cut the connection just before the first write command (a batch script) after a seeded number of device pairs were sent: a kill between two commands.
+    // Cut the connection just before the first write command (a batch script) after a seeded number of device pairs were
+    // written (their batch finished: one still running when the cut comes is cut off too): a kill between two commands.
     const cutAfter = 3 + Math.floor(random() * 5);
-    let pairsSent = 0;
+    let pairsWritten = 0;
     let cut = false;
     const run = fmc.run.bind(fmc);
     Object.assign(fmc, {
       run: async (...args: Parameters<SshHost['run']>) => {
-        if (args[0].includes('.sftunnel-ca.batch.sh')) {
-          if (pairsSent >= cutAfter && !cut) {
-            cut = true;
-            await fmc.close();
-          }
-          pairsSent += (String(args[1]?.stdin ?? '').match(/\/peers\/[^/]+\/sftunnel-cert\.pem/g) ?? []).length;
+        if (!args[0].includes('.sftunnel-ca.batch.sh')) return run(...args);
+        if (pairsWritten >= cutAfter && !cut) {
+          cut = true;
+          await fmc.close();
         }
-        return run(...args);
+        const result = await run(...args);
+        // A batch names each certificate it writes more than once (written, then moved into place): count devices.
+        pairsWritten += new Set(String(args[1]?.stdin ?? '').match(/\/peers\/[^/]+\/sftunnel-cert\.pem/g)).size;
+        return result;
       },
     });
     await expect(prepareRenewal(fmc, inspection, plan, { now, keyConcurrency: 4 }), `seed ${SEED}`).rejects.toThrow();
