@@ -8,8 +8,7 @@
  *   simulator) and the repository's `test/`. They import the packages' `dist/`, which `pnpm test`
  *   builds first; `transport:sshd` creates the test users the real sshd logs in.
  *
- * `pnpm test` runs every project; `pnpm test:unit` the unit ones (`--project 'unit:*'`, two workers,
- * without isolation: a worker's unit files share its modules).
+ * `pnpm test` runs every project; `pnpm test:unit` the unit ones (`--project 'unit:*'`, two workers).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';

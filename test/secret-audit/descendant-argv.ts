@@ -50,7 +50,8 @@ export function watchDescendantArgv(intervalMs = 10): ArgvWatch {
       for (const pid of live) if (!parents.has(pid)) parents.set(pid, parentOf(pid) ?? 0);
       for (const pid of live) if (!descendants.has(pid) && isDescendant(pid)) descendants.add(pid);
       for (const pid of live) if (descendants.has(pid)) record(pid);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      // Unref'd: a watch never keeps its process alive (a worker whose file was cut short must still exit).
+      await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
     }
   })();
   return {
