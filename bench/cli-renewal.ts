@@ -7,7 +7,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
 import type { Lab } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
 
@@ -49,21 +48,8 @@ export async function renewThroughCli(lab: Lab, options: { readonly concurrency:
     await writeFile(passwordFile, `${lab.fmc.password}\n`, { mode: 0o600 });
     const knownHosts = join(dir, 'known_hosts');
     await writeFile(knownHosts, formatKnownHosts(lab.appliances), { mode: 0o600 });
-    const rows = lab.devices.map(
-      (device, index): DeviceRow => ({
-        line: index + 1,
-        name: device.name,
-        address: device.address,
-        user: device.username,
-        password: DevicePassword.fromCell(`file:${passwordFile}`),
-        port: device.sshPort,
-        keyFile: undefined,
-        jumpHost: undefined,
-        role: undefined,
-      }),
-    );
     const devicesCsv = join(dir, 'devices.csv');
-    await writeFile(devicesCsv, formatDevicesCsv(rows), { mode: 0o600 });
+    await writeFile(devicesCsv, lab.devicesCsv({ password: `file:${passwordFile}` }), { mode: 0o600 });
     const { fmc } = lab;
     const args = [
       'renew',

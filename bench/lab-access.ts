@@ -17,7 +17,8 @@ export interface LabAccess {
   readonly clockOffsetMs: number;
 }
 
-function applianceAccess(appliance: LabAppliance): ApplianceAccess {
+/** What another process needs to reach one lab appliance (a plain object: its password is enumerable here). */
+export function applianceAccess(appliance: LabAppliance): ApplianceAccess {
   const { name, uuid, address, sshPort, username, password, hostKeyFingerprint } = appliance;
   return { name, uuid, address, sshPort, username, password, hostKeyFingerprint };
 }

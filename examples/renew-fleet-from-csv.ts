@@ -16,6 +16,7 @@ import {
   assertPreflightPassed,
   formatRenewalPlan,
   inspectFmc,
+  matchInventoryRows,
   parseDevicesCsv,
   parseSftunnelStatus,
   planRenewal,
@@ -23,7 +24,6 @@ import {
   renewFleet,
   SftunnelCaError,
   type DeliverRenewalOptions,
-  type DeviceRow,
 } from '@sftunnel-ca/core';
 import { SshHost } from '@sftunnel-ca/transport';
 import { exampleTarget } from './target.js';
@@ -36,13 +36,10 @@ try {
   const now = new Date();
   const inspection = await inspectFmc(fmc, { now });
 
-  // 2. Match each row to a device the FMC knows (by name or address) and plan only those.
-  const byUuid = new Map<string, DeviceRow>();
-  for (const row of rows.filter((r) => r.role !== 'fmc' && r.role !== 'ha-peer')) {
-    const device = inspection.devices.find((d) => d.name === row.name || d.address === row.address);
-    if (device === undefined) throw new SftunnelCaError('RENEWAL_DEVICE_UNKNOWN', `${row.name} is not a device of ${inspection.host}`, { file: target.devicesCsv, line: row.line });
-    byUuid.set(device.uuid, row);
-  }
+  // 2. Match each row to a device the FMC knows (by address, else by name) and plan only those.
+  const { rows: byUuid, unmatched } = matchInventoryRows(rows.filter((r) => r.role !== 'ha-peer'), inspection.devices);
+  const unknown = unmatched[0];
+  if (unknown !== undefined) throw new SftunnelCaError('RENEWAL_DEVICE_UNKNOWN', `${unknown.name} is not a device of ${inspection.host}`, { file: target.devicesCsv, line: unknown.line });
   const plan = planRenewal(inspection, { now, only: [...byUuid.keys()], canary: 1 });
   console.log(formatRenewalPlan(plan).split('\ndevice ')[0]); // the plan's summary; the rest lists every file of every device
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
+import type { Lab } from '@sftunnel-ca/lab';
+import { labAccess } from '../../bench/lab-access.js';
 
 /** The renewal run in a process of its own (the crash test's child: prints one JSON line per event, then the result). */
 const CHILD = join(import.meta.dirname, '..', 'renewal', 'fixtures', 'renew-child.ts');
@@ -13,9 +14,8 @@ export interface RenewProcessRun {
 
 /** The environment that points the child at a lab and a journal (passwords in the environment, never argv). */
 export function renewProcessEnvironment(lab: Lab, journalPath: string): NodeJS.ProcessEnv {
-  const access = (a: LabAppliance) => ({ name: a.name, address: a.address, sshPort: a.sshPort, password: a.password, hostKeyFingerprint: a.hostKeyFingerprint, uuid: a.uuid });
   return {
-    RENEW_CHILD_LAB: JSON.stringify({ fmc: access(lab.fmc), devices: lab.devices.map(access), clockOffsetMs: lab.clock.now().getTime() - Date.now() }),
+    RENEW_CHILD_LAB: JSON.stringify(labAccess(lab)),
     RENEW_CHILD_JOURNAL: journalPath,
   };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { ftdPeerFiles, type PreparedRenewal, type RenewalResult } from '@sftunnel-ca/core';
 import { startLab, type Lab } from '@sftunnel-ca/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renewProcessEnvironment } from '../reliability/renew-process.js';
 
 const CHILD = join(import.meta.dirname, 'fixtures', 'renew-child.ts');
 
@@ -42,16 +43,13 @@ describe('renewal › (g) a one-go run (renewFleet) is killed (SIGKILL) mid-deli
   }, 60_000);
 
   it('resumes where it stopped: no key generated twice, no device delivered twice, all 50 end up on the new CA', async () => {
-    const access = (a: Lab['fmc']) => ({ name: a.name, address: a.address, sshPort: a.sshPort, password: a.password, hostKeyFingerprint: a.hostKeyFingerprint, uuid: a.uuid });
-    const env = {
-      RENEW_CHILD_LAB: JSON.stringify({ fmc: access(lab.fmc), devices: lab.devices.map(access), clockOffsetMs: lab.clock.now().getTime() - Date.now() }),
-      RENEW_CHILD_JOURNAL: join(dir, 'renewal.journal'),
-    };
+    const journal = join(dir, 'renewal.journal');
+    const env = renewProcessEnvironment(lab, journal);
     const delivered = (lines: readonly string[]) => lines.filter((l) => l.includes('"step":"verify"')).length;
     const generated = (lines: readonly string[]) => lines.filter((l) => l.includes('prepare:progress')).length;
     const first = await runChild(env, (lines) => delivered(lines) >= 12);
     expect(first.signal).toBe('SIGKILL');
-    const journalLines = (await readFile(env.RENEW_CHILD_JOURNAL, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; uuid?: string; stagingDirectory?: string });
+    const journalLines = (await readFile(journal, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; uuid?: string; stagingDirectory?: string });
     const deliveredBeforeKill = new Set(journalLines.filter((e) => e.type === 'delivered').map((e) => e.uuid));
     expect(deliveredBeforeKill.size).toBeGreaterThan(0);
     expect(deliveredBeforeKill.size).toBeLessThan(50);

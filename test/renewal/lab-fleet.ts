@@ -1,5 +1,4 @@
 import {
-  Secret,
   deliverRenewal,
   inspectFmc,
   planRenewal,
@@ -17,7 +16,8 @@ import {
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
-import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
+import { SshHost } from '@sftunnel-ca/transport';
+import { openAppliance, type DeviceStrategy } from '../../bench/lab-access.js';
 
 /** Logs in to a row's appliance over SSH with the row's user and password (CLI → expert → root), its host key pinned. */
 export async function connectRow(row: DeviceRow, appliance: LabAppliance, signal: AbortSignal, connectTimeoutMs: number): Promise<SshHost> {
@@ -36,19 +36,8 @@ export async function connectRow(row: DeviceRow, appliance: LabAppliance, signal
 }
 
 /** Opens a root Host on a lab appliance over real SSH, its host key pinned. */
-export function connectAppliance(appliance: LabAppliance, strategy: ShellStrategy, options: { readonly signal?: AbortSignal; readonly connectTimeoutMs?: number } = {}): Promise<SshHost> {
-  return SshHost.connect({
-    name: appliance.name,
-    host: appliance.address,
-    port: appliance.sshPort,
-    username: strategy === 'direct' ? 'root' : appliance.username,
-    password: new Secret(appliance.password),
-    strategy,
-    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
-    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-    retry: { attempts: 1 },
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+export function connectAppliance(appliance: LabAppliance, strategy: DeviceStrategy, options: { readonly signal?: AbortSignal; readonly connectTimeoutMs?: number } = {}): Promise<SshHost> {
+  return openAppliance(appliance, { strategy, connectTimeoutMs: options.connectTimeoutMs ?? 5_000, signal: options.signal });
 }
 
 /** The lab's devices as an inventory (the lab's FMC has no sftunnel.json per peer). */
@@ -57,7 +46,7 @@ export function labInventory(lab: Lab): Record<string, DeviceIdentity> {
 }
 
 /** A `connect` for deliverRenewal that reaches lab devices over SSH. */
-export function labConnect(lab: Lab, strategy: ShellStrategy = 'direct', connectTimeoutMs?: number): DeliverRenewalOptions['connect'] {
+export function labConnect(lab: Lab, strategy: DeviceStrategy = 'direct', connectTimeoutMs?: number): DeliverRenewalOptions['connect'] {
   return (device: PlannedDevice, signal: AbortSignal) =>
     connectAppliance(lab.appliance(device.name), strategy, { signal, ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) });
 }
@@ -66,7 +55,7 @@ export function labConnect(lab: Lab, strategy: ShellStrategy = 'direct', connect
 export async function renewLabFmc(
   lab: Lab,
   fmc: Host,
-  options: { readonly plan?: Partial<PlanRenewalOptions>; readonly deliver?: Partial<DeliverRenewalOptions>; readonly strategy?: ShellStrategy } = {},
+  options: { readonly plan?: Partial<PlanRenewalOptions>; readonly deliver?: Partial<DeliverRenewalOptions>; readonly strategy?: DeviceStrategy } = {},
 ): Promise<{ plan: RenewalPlan; prepared: PreparedRenewal; result: RenewalResult }> {
   const now = lab.clock.now();
   const inspection = await inspectFmc(fmc, { now, layout: lab.layout });

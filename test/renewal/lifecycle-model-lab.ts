@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Certificate, DevicePassword, fmcPushedFiles, formatDevicesCsv, ftdPeerFiles, keyMatchesCertificate, parseFailedPush, verifyIssuedBy, type DeviceRow } from '@sftunnel-ca/core';
+import { Certificate, fmcPushedFiles, ftdPeerFiles, keyMatchesCertificate, parseFailedPush, verifyIssuedBy } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { secretFindingsIn } from '../secret-audit/secret-material.js';
@@ -124,22 +124,9 @@ export class LifecycleLab {
 
   /** Writes a devices.csv of the named devices (port column, `file:` password), mode 0600. */
   async devicesCsv(names: readonly string[]): Promise<string> {
-    const rows = names.map((name, index): DeviceRow => {
-      const appliance = this.lab.appliance(name);
-      return {
-        line: index + 1,
-        name: appliance.name,
-        address: appliance.address,
-        user: appliance.username,
-        password: DevicePassword.fromCell(`file:${this.#passwordFile}`),
-        port: appliance.sshPort,
-        keyFile: undefined,
-        jumpHost: undefined,
-        role: undefined,
-      };
-    });
+    const appliances = names.map((name) => this.lab.appliance(name));
     const path = join(this.dir, `devices-${names.join('_')}.csv`);
-    await writeFile(path, formatDevicesCsv(rows), { mode: 0o600 });
+    await writeFile(path, this.lab.devicesCsv({ appliances, password: `file:${this.#passwordFile}` }), { mode: 0o600 });
     return path;
   }
 

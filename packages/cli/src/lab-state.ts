@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceRow } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
 import { CliUsageError } from './cli-usage-error.js';
 
@@ -56,24 +55,13 @@ function describe(appliance: LabAppliance): LabStateAppliance {
  */
 export async function writeLabState(stateDir: string, lab: Lab, pid: number, now: Date): Promise<LabState> {
   // Loaded on use: `lab status` and `lab down` (and `--help`) read the state without core or transport.
-  const [{ DevicePassword, formatDevicesCsv }, { formatKnownHosts }] = await Promise.all([import('@sftunnel-ca/core'), import('@sftunnel-ca/transport')]);
+  const { formatKnownHosts } = await import('@sftunnel-ca/transport');
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const files = { password: join(stateDir, 'password'), knownHosts: join(stateDir, 'known_hosts'), devicesCsv: join(stateDir, 'devices.csv') };
   await writeFile(files.password, `${lab.fmc.password}\n`, { mode: 0o600 });
   await writeFile(files.knownHosts, formatKnownHosts(lab.appliances), { mode: 0o600 });
-  const password = DevicePassword.fromCell(`file:${files.password}`);
-  const rows: DeviceRow[] = [lab.fmc, ...lab.devices].map((appliance, index) => ({
-    line: index + 1,
-    name: appliance.name,
-    address: appliance.address,
-    user: appliance.username,
-    password,
-    port: appliance.sshPort,
-    keyFile: undefined,
-    jumpHost: undefined,
-    role: appliance.role === 'ftd' ? 'ftd' : 'fmc',
-  }));
-  await writeFile(files.devicesCsv, formatDevicesCsv(rows), { mode: 0o600 });
+  const devicesCsv = lab.devicesCsv({ appliances: [lab.fmc, ...lab.devices], password: `file:${files.password}`, roles: true });
+  await writeFile(files.devicesCsv, devicesCsv, { mode: 0o600 });
   const state: LabState = {
     schema: LAB_SCHEMA_ID,
     pid,

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DevicePassword, formatDevicesCsv, type DeviceRow } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll } from 'vitest';
@@ -49,21 +48,9 @@ export function useCliLab(options: StartLabOptions): CliLabFixture {
     fixture.ssh = ['--fmc', target, '--password-file', fixture.passwordFile, '--host-key', fmc.hostKeyFingerprint];
     fixture.sshKnownHosts = ['--fmc', target, '--password-file', fixture.passwordFile, '--known-hosts', fixture.knownHosts, '--strategy', 'expert'];
     fixture.writeDevicesCsv = async (name, appliances, rowOptions = {}) => {
-      const rows = appliances.map(
-        (appliance, index): DeviceRow => ({
-          line: index + 1,
-          name: appliance.name,
-          address: appliance.address,
-          user: appliance.username,
-          password: DevicePassword.fromCell(rowOptions.password ?? `file:${fixture.passwordFile}`),
-          port: rowOptions.port?.(appliance) ?? appliance.sshPort,
-          keyFile: undefined,
-          jumpHost: undefined,
-          role: undefined,
-        }),
-      );
       const path = join(fixture.dir, name);
-      await writeFile(path, formatDevicesCsv(rows), { mode: 0o600 });
+      const csv = fixture.lab.devicesCsv({ appliances, password: rowOptions.password ?? `file:${fixture.passwordFile}`, port: rowOptions.port });
+      await writeFile(path, csv, { mode: 0o600 });
       return path;
     };
   }, 180_000);

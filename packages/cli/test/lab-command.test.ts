@@ -2,6 +2,7 @@ import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../src/lab-state.js';
 import { expectValidDocument } from './json-schema.js';
 import { runBinary } from './run-binary.js';
 
@@ -9,15 +10,6 @@ interface LabDocument {
   pid: number;
   fmc: { username: string; address: string; sshPort: number };
   files: { password: string; knownHosts: string; devicesCsv: string };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('sftunnel-ca lab up|status|down (built binary)', () => {
@@ -32,7 +24,7 @@ describe('sftunnel-ca lab up|status|down (built binary)', () => {
     env = { XDG_STATE_HOME: home, SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
   });
   afterAll(async () => {
-    if (lab !== undefined && alive(lab.pid)) process.kill(lab.pid, 'SIGTERM');
+    if (lab !== undefined && processAlive(lab.pid)) process.kill(lab.pid, 'SIGTERM');
     await rm(home, { recursive: true, force: true });
   });
 
@@ -41,7 +33,7 @@ describe('sftunnel-ca lab up|status|down (built binary)', () => {
     expect(up.code, up.stderr).toBe(0);
     lab = JSON.parse(up.stdout) as LabDocument;
     expectValidDocument('sftunnel-ca/lab/v1', lab);
-    expect(alive(lab.pid)).toBe(true);
+    expect(processAlive(lab.pid)).toBe(true);
     expect((await stat(lab.files.password)).mode & 0o777).toBe(0o600);
     expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
     const password = (await readFile(lab.files.password, 'utf8')).trim();
@@ -73,7 +65,7 @@ describe('sftunnel-ca lab up|status|down (built binary)', () => {
   it('stops, leaving no process and none of its files', async () => {
     const down = await runBinary(['lab', 'down'], { env });
     expect(down.code, down.stderr).toBe(0);
-    expect(alive(lab.pid)).toBe(false);
+    expect(processAlive(lab.pid)).toBe(false);
     await expect(access(stateDir)).rejects.toMatchObject({ code: 'ENOENT' });
     const status = await runBinary(['lab', 'status', '--json'], { env });
     expect(status.code).toBe(1);

@@ -2,16 +2,8 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../src/lab-state.js';
 import { runBinary } from './run-binary.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Issue 23: `lab up --state-dir X` used to suggest a bare `lab down`, which looked in the default
 // place, said "No lab was up", exited 0 and left the lab running.
@@ -27,7 +19,7 @@ describe('sftunnel-ca lab with --state-dir (built binary)', () => {
     env = { XDG_STATE_HOME: join(home, 'default'), SSH_AUTH_SOCK: '', SFTUNNEL_CA_PASSWORD: undefined };
   });
   afterAll(async () => {
-    if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGTERM');
+    if (pid !== undefined && processAlive(pid)) process.kill(pid, 'SIGTERM');
     await rm(home, { recursive: true, force: true });
   });
 
@@ -40,12 +32,12 @@ describe('sftunnel-ca lab with --state-dir (built binary)', () => {
     const elsewhere = await runBinary(['lab', 'down'], { env });
     expect(elsewhere.stdout).toContain('No lab was up');
     expect(elsewhere.stdout).toContain('--state-dir');
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
 
     const down = await runBinary(['lab', 'down', '--state-dir', stateDir], { env });
     expect(down.code, down.stderr).toBe(0);
     expect(down.stdout).toContain(`Lab stopped (pid ${pid})`);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
     await expect(access(join(stateDir, 'lab.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -55,6 +47,6 @@ describe('sftunnel-ca lab with --state-dir (built binary)', () => {
     pid = (JSON.parse(await readFile(join(home, 'default', 'sftunnel-ca', 'lab', 'lab.json'), 'utf8')) as { pid: number }).pid;
     expect(up.stdout).toMatch(/^ {2}sftunnel-ca lab down$/m);
     expect((await runBinary(['lab', 'down'], { env })).code).toBe(0);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 });

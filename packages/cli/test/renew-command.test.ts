@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Certificate, DevicePassword, formatDevicesCsv, ftdPeerFiles, type DeviceRow } from '@sftunnel-ca/core';
+import { Certificate, ftdPeerFiles } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,22 +24,9 @@ async function renewableLab(devices: number): Promise<{ lab: Lab; dir: string; s
   const knownHosts = join(dir, 'known_hosts');
   await writeFile(knownHosts, formatKnownHosts(lab.appliances));
   const ssh = ['--fmc', `${lab.fmc.username}@${lab.fmc.address}:${lab.fmc.sshPort}`, '--password-file', passwordFile, '--known-hosts', knownHosts, '--strategy', 'expert'];
-  const writeDevicesCsv = async (name: string, port = (device: LabAppliance): number => device.sshPort): Promise<string> => {
-    const rows = lab.devices.map(
-      (device, index): DeviceRow => ({
-        line: index + 1,
-        name: device.name,
-        address: device.address,
-        user: device.username,
-        password: DevicePassword.fromCell(`file:${passwordFile}`),
-        port: port(device),
-        keyFile: undefined,
-        jumpHost: undefined,
-        role: 'ftd',
-      }),
-    );
+  const writeDevicesCsv = async (name: string, port?: (device: LabAppliance) => number): Promise<string> => {
     const path = join(dir, name);
-    await writeFile(path, formatDevicesCsv(rows));
+    await writeFile(path, lab.devicesCsv({ password: `file:${passwordFile}`, port, roles: true }));
     return path;
   };
   return { lab, dir, ssh, writeDevicesCsv };

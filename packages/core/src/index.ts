@@ -133,6 +133,7 @@ export {
 export {
   parseSftunnelStatus,
   formatSftunnelStatus,
+  createSftunnelStatusPeer,
   type SftunnelStatusPeer,
   type SftunnelStatusPeerParams,
   type SftunnelStatusChannel,

@@ -1,6 +1,6 @@
-import { Secret, type Host } from '@sftunnel-ca/core';
+import type { Host } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
-import { SshHost } from '@sftunnel-ca/transport';
+import { applianceAccess, openAppliance } from '../../../bench/lab-access.js';
 import type { ExporterFmc } from '../src/create-exporter.js';
 
 /** An FMC of a lab, as the exporter reads it. */
@@ -26,19 +26,7 @@ export function labFmcs(labs: readonly { readonly lab: Lab; readonly prefix: str
   });
 }
 
-/** Opens a lab FMC as root over real SSH (exec channels; the lab must allow `direct`), its host key pinned. */
+/** Opens a lab FMC as root over real SSH (exec channels; the lab must allow `direct`), its host key pinned, named as the exporter labels it. */
 export function connectLabFmc(fmc: LabExporterFmc, signal: AbortSignal): Promise<Host> {
-  const { appliance } = fmc;
-  return SshHost.connect({
-    name: fmc.name,
-    host: appliance.address,
-    port: appliance.sshPort,
-    username: 'root',
-    password: new Secret(appliance.password),
-    strategy: 'direct',
-    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
-    connectTimeoutMs: 10_000,
-    retry: { attempts: 1 },
-    signal,
-  });
+  return openAppliance({ ...applianceAccess(fmc.appliance), name: fmc.name }, { strategy: 'direct', connectTimeoutMs: 10_000, signal });
 }

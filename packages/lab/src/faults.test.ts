@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, type Lab } from './index.js';
 import { connectClient, execOn, KeystrokeSession } from './testing/keystrokes.js';
 import { oneOfEachFault } from './testing/one-of-each-fault.js';
@@ -13,10 +13,13 @@ function failure(promise: Promise<unknown>): Promise<Error & { code?: string; le
   );
 }
 
+/** The `slow` device's latency per command (what it costs a renewal is measured in the benchmark). */
+const SLOW_MS = 300;
+
 describe('faults, observed with ssh2', () => {
   let lab: Lab;
   beforeAll(async () => {
-    const faults = oneOfEachFault(300);
+    const faults = oneOfEachFault(SLOW_MS);
     lab = await startLab({ devices: Object.keys(faults).map((name) => ({ name })), direct: true, faults });
   });
   afterAll(() => lab.stop());
@@ -95,12 +98,31 @@ describe('faults, observed with ssh2', () => {
     expect(lab.tunnel('pmtool-fails').connectedSince).toEqual(before);
   });
 
-  it('slow: every command waits the latency', async () => {
+  it('slow: a command is held on a timer of the latency, and runs when that fires', async () => {
     const client = await connectClient(lab.appliance('slow'), { username: 'root' });
-    const started = Date.now();
-    await execOn(client, 'true');
-    client.end();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // Timers faked once connected: the latency's timer fires only when the test moves time on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fakeSetTimeout = globalThis.setTimeout;
+    let latencyTimerSet!: () => void;
+    const held = new Promise<void>((resolve) => (latencyTimerSet = resolve));
+    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+      if (ms === SLOW_MS) latencyTimerSet();
+      return fakeSetTimeout(callback, ms);
+    }) as typeof setTimeout);
+    try {
+      let done = false;
+      const run = execOn(client, 'echo ran').finally(() => (done = true));
+      // First the lab sets the latency's timer, and the command waits on it.
+      expect(await Promise.race([held.then(() => 'held'), run.then(() => 'ran at once')])).toBe('held');
+      await vi.advanceTimersByTimeAsync(SLOW_MS - 1);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await run).toEqual({ stdout: 'ran\n', stderr: '', code: 0 });
+    } finally {
+      timers.mockRestore();
+      vi.useRealTimers();
+      client.end();
+    }
   });
 
   it('expert refused: the CLI answers and shows `> ` again', async () => {

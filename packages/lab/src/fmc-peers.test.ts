@@ -1,6 +1,6 @@
-import { Secret, inspectFmc } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import { inspectFmc } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAppliance } from '../../../bench/lab-access.js';
 import { startLab, type Lab } from './start-lab.js';
 
 describe('the lab FMC knows its devices', () => {
@@ -18,14 +18,7 @@ describe('the lab FMC knows its devices', () => {
   });
 
   it('so that inspectFmc over SSH names every device without an inventory', async () => {
-    const fmc = await SshHost.connect({
-      host: lab.fmc.address,
-      port: lab.fmc.sshPort,
-      username: lab.fmc.username,
-      password: new Secret(lab.fmc.password),
-      strategy: 'expert',
-      hostKeys: { fingerprints: [lab.fmc.hostKeyFingerprint] },
-    });
+    const fmc = await openAppliance(lab.fmc, { strategy: 'expert', connectTimeoutMs: 10_000 });
     try {
       const inspection = await inspectFmc(fmc, { now: lab.clock.now(), layout: lab.layout });
       expect(inspection.devices.map((d) => [d.uuid, d.name, d.address]).sort()).toEqual(lab.devices.map((d) => [d.uuid, d.name, d.address]).sort());

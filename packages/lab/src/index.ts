@@ -10,6 +10,7 @@ export { startLab, type Lab, type StartLabOptions, type LabDeviceSpec, type LabT
 export { LAB_PROFILE_NAMES, type LabProfileName } from './lab-profile.js';
 export type { LabAppliance, ApplianceRole, LoginShell } from './appliance.js';
 export type { RegisterDeviceParams } from './register-device.js';
+export type { LabDevicesCsvParams } from './lab-devices-csv.js';
 export { LabClock } from './lab-clock.js';
 export { LAB_PASSWORD_PATTERN } from './lab-password.js';
 export { LAB_KEYS_VARIABLE } from './key-pool.js';

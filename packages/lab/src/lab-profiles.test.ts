@@ -1,7 +1,7 @@
 import { ftdPeerFiles } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from './index.js';
-import { formatLastLogin } from './lab-profile.js';
+import { EXPERT_NOTICE, formatLastLogin, PROFILE_PASSWORD_PROMPT, SUDO_LECTURE } from './lab-profile.js';
 import { KeystrokeSession } from './testing/keystrokes.js';
 
 /** `Last login: Tue Mar  3 09:20:36 UTC 2026 from 127.0.0.1 on pts/0` → the same with the time as `<time>`. */
@@ -27,24 +27,8 @@ function ftdBanner(attempts: number, os: string, modelLine: string, year: number
   ].join('\n');
 }
 
-const NOTICE = [
-  '**************************************************************',
-  'NOTICE - Shell access will be deprecated in future releases',
-  '         and will be replaced with a separate expert mode CLI.',
-  '**************************************************************',
-].join('\n');
-
-const LECTURE = [
-  '',
-  'We trust you have received the usual lecture from the local System',
-  'Administrator. It usually boils down to these three things:',
-  '',
-  '    #1) Respect the privacy of others.',
-  '    #2) Think before you type.',
-  '    #3) With great power comes great responsibility.',
-  '',
-  'Password: ',
-].join('\n');
+/** What `sudo su` prints on a profile that lectures: the lecture, then its password prompt. */
+const LECTURE = SUDO_LECTURE + PROFILE_PASSWORD_PROMPT;
 
 describe('lab profiles › login shells as public transcripts show them', () => {
   let lab: Lab;
@@ -60,7 +44,7 @@ describe('lab profiles › login shells as public transcripts show them', () => 
     const session = await KeystrokeSession.open(lab.appliance('ftd64'));
     try {
       expect(withoutLoginTime(await session.waitFor(/> $/))).toBe(ftdBanner(1, '6.4.0 (build 2)', 'Cisco Firepower 1120 Threat Defense v6.4.0.9 (build 62)', 2019));
-      expect(await session.line('expert', /\$ $/)).toBe(`expert\n${NOTICE}\nadmin@ftd64:~$ `);
+      expect(await session.line('expert', /\$ $/)).toBe(`expert\n${EXPERT_NOTICE}admin@ftd64:~$ `);
       expect(await session.line('sudo su', /Password: $/)).toBe(`sudo su\n${LECTURE}`);
       expect(await session.line(lab.fmc.password, /# $/)).toBe('\nroot@ftd64:/# ');
       expect(await session.line('exit', /\$ $/)).toBe('exit\nexit\nadmin@ftd64:~$ ');
@@ -97,7 +81,7 @@ describe('lab profiles › login shells as public transcripts show them', () => 
     const session = await KeystrokeSession.open(lab.appliance('fp4150'));
     try {
       expect(await session.waitFor(/> $/)).toContain('Cisco Firepower 4150 Threat Defense v6.4.0 (build 102)\n\n\n> ');
-      expect(await session.line('expert', /\$ $/)).toBe(`expert\n${NOTICE}\nadmin@fp4150:/opt/cisco/csp/applications$ `);
+      expect(await session.line('expert', /\$ $/)).toBe(`expert\n${EXPERT_NOTICE}admin@fp4150:/opt/cisco/csp/applications$ `);
       expect(await session.line('pwd', /\$ $/)).toBe('pwd\n/opt/cisco/csp/applications\nadmin@fp4150:/opt/cisco/csp/applications$ ');
       expect(await session.line('sudo su', /Password: $/)).toBe(`sudo su\n${LECTURE}`);
       expect(await session.line(lab.fmc.password, /# $/)).toBe('\nroot@fp4150:/opt/cisco/csp/applications# ');
@@ -126,12 +110,8 @@ describe('lab profiles › login shells as public transcripts show them', () => 
     const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
     const certificate = await lab.readFile(ftd.name, peer.sftunnelCertificate);
     const root = /root@ftd64:[^\n]*# $/;
-    const session = await KeystrokeSession.open(ftd);
+    const session = await KeystrokeSession.openAsRoot(ftd);
     try {
-      await session.waitFor(/> $/);
-      await session.line('expert', /\$ $/);
-      await session.line('sudo su', /Password: $/);
-      await session.line(ftd.password, root);
       await session.line(`cd ${peer.directory}`, root);
       await session.line('cp sftunnel-cert.pem sftunnel-cert.pem.backup', root);
       const lines = certificate.trimEnd().split('\n');
@@ -171,12 +151,8 @@ describe('lab profiles › the shell keeps $?, interleaves its streams and lists
   it('does all three in an interactive root shell', async () => {
     const ftd = lab.devices[0]!;
     const root = /root@FTD-0001:[^\n]*# $/;
-    const session = await KeystrokeSession.open(ftd);
+    const session = await KeystrokeSession.openAsRoot(ftd);
     try {
-      await session.waitFor(/> $/);
-      await session.line('expert', /\$ $/);
-      await session.line('sudo su', /Password: $/);
-      await session.line(ftd.password, root);
       expect(await session.line('false', root)).toMatch(/^false\n/);
       expect(await session.line('echo "status $?"', root)).toMatch(/^echo "status \$\?"\nstatus 1\n/);
       expect(await session.line('echo "status $?"', root)).toMatch(/\nstatus 0\n/);

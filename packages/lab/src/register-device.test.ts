@@ -1,21 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { Certificate, fmcPushedFiles, ftdPeerFiles, generateRsaKeyPair, exportRsaPrivateKeyPem, inspectFmc, keyMatchesCertificate, verifyIssuedBy, Secret } from '@sftunnel-ca/core';
-import { SshHost } from '@sftunnel-ca/transport';
+import { Certificate, fmcPushedFiles, ftdPeerFiles, generateRsaKeyPair, exportRsaPrivateKeyPem, inspectFmc, keyMatchesCertificate, verifyIssuedBy } from '@sftunnel-ca/core';
+import type { SshHost } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAppliance } from '../../../bench/lab-access.js';
 import { startLab, type Lab, type LabAppliance } from './index.js';
 import { connectClient, execOn } from './testing/keystrokes.js';
 
-/** A root Host on a lab appliance over real SSH, its host key pinned. */
-function rootOver(appliance: LabAppliance, strategy: 'expert' | 'direct'): Promise<SshHost> {
-  return SshHost.connect({
-    host: appliance.address,
-    port: appliance.sshPort,
-    username: strategy === 'direct' ? 'root' : appliance.username,
-    password: new Secret(appliance.password),
-    strategy,
-    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
-  });
-}
+/** A root Host on a lab appliance as a real FTD is reached (CLI → expert → root), its host key pinned. */
+const rootOver = (appliance: LabAppliance): Promise<SshHost> => openAppliance(appliance, { strategy: 'expert', connectTimeoutMs: 10_000 });
 
 /** The CA of an FMC, and the certificate the FMC holds for a device in `certs_pushed/`. */
 async function fmcView(lab: Lab, fmc: string, device: string): Promise<{ ca: Certificate; pushed: Certificate; pushedKey: string }> {
@@ -56,7 +48,7 @@ describe('lab.registerDevice', () => {
     expect(lab.tunnel(ftd.name)).toMatchObject({ state: 'connected', managerAddress: lab.fmc.address, deviceAddress: ftd.address });
 
     // Reachable over SSH like every device: CLI → expert → root, where pmtool restarts its tunnel.
-    const host = await rootOver(ftd, 'expert');
+    const host = await rootOver(ftd);
     try {
       expect(new TextDecoder().decode(await host.readFile('/etc/hostname'))).toBe('FTD-NEW\n');
       await lab.dropTunnel(ftd.name);
@@ -69,7 +61,7 @@ describe('lab.registerDevice', () => {
   });
 
   it('is a device the FMC manages: inspectFmc over SSH names it', async () => {
-    const fmc = await rootOver(lab.fmc, 'expert');
+    const fmc = await rootOver(lab.fmc);
     try {
       const inspection = await inspectFmc(fmc, { now: lab.clock.now(), layout: lab.layout });
       expect(inspection.devices.map((d) => d.name).sort()).toEqual(lab.devices.map((d) => d.name).sort());

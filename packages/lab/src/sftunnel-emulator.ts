@@ -86,7 +86,8 @@ interface Tunnel {
   context: { readonly key: string; readonly context: tls.SecureContext } | undefined;
 }
 
-const DISCONNECT_REASON = 'Both control and event channel connections with peer went down';
+/** The reason `sftunnel_status.pl` gives for a tunnel that went down. */
+export const DISCONNECT_REASON = 'Both control and event channel connections with peer went down';
 /** OpenSSL's verdicts the lab overrides: it checks validity at the lab clock instead. */
 const TIME_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CRL_HAS_EXPIRED', 'CRL_NOT_YET_VALID']);
 const OPENSSL_ERRORS: Readonly<Record<string, [number, string]>> = {

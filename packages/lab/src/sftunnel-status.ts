@@ -1,5 +1,5 @@
-import { formatSftunnelStatus, type SftunnelStatusPeerParams } from '@sftunnel-ca/core';
-import type { TunnelStatus } from './sftunnel-emulator.js';
+import { createSftunnelStatusPeer, formatSftunnelStatus } from '@sftunnel-ca/core';
+import { DISCONNECT_REASON, type TunnelStatus } from './sftunnel-emulator.js';
 import { statusTime } from './time-format.js';
 
 /**
@@ -11,35 +11,25 @@ import { statusTime } from './time-format.js';
  * @param now - the lab time (heartbeats)
  */
 export function sftunnelStatusText(tunnels: readonly TunnelStatus[], side: 'manager' | 'device', now: Date): string {
-  const peers = tunnels.map((t): SftunnelStatusPeerParams => {
+  const peers = tunnels.map((t) => {
     const [peer, local] = side === 'manager' ? [t.deviceAddress, t.managerAddress] : [t.managerAddress, t.deviceAddress];
-    const base = {
-      address: peer,
-      registration: 'Completed',
-      connection: undefined,
-      heartbeatSendTime: undefined,
-      heartbeatReceivedTime: undefined,
-      attemptedAt: undefined,
-      lastDisconnectTime: undefined,
-      lastDisconnectReason: undefined,
-    };
+    const base = { address: peer, registration: 'Completed' };
     if (t.state === 'connected') {
       const channel = (name: string, type: string) => ({ name, valid: true, type, interface: 'eth0', connectedTo: peer, via: local });
-      return {
+      return createSftunnelStatusPeer({
         ...base,
         channels: [channel('Channel-A', 'CONTROL'), channel('Channel-B', 'EVENT')],
         connection: { ipVersion: 'IPv4', startTime: statusTime(t.connectedSince ?? now) },
         heartbeatSendTime: statusTime(new Date(now.getTime() - 2000)),
         heartbeatReceivedTime: statusTime(now),
-      };
+      });
     }
-    return {
+    return createSftunnelStatusPeer({
       ...base,
-      channels: [],
       attemptedAt: statusTime(t.lastAttempt ?? now),
       lastDisconnectTime: t.lastDisconnect === undefined ? undefined : statusTime(t.lastDisconnect),
-      lastDisconnectReason: t.lastDisconnectReason ?? 'Both control and event channel connections with peer went down',
-    };
+      lastDisconnectReason: t.lastDisconnectReason ?? DISCONNECT_REASON,
+    });
   });
   return formatSftunnelStatus(peers);
 }

@@ -11,14 +11,7 @@ describe('shell traps: an appliance shell ends as bash does', () => {
   }, 60_000);
   afterAll(() => lab.stop());
 
-  async function rootSession(): Promise<KeystrokeSession> {
-    const session = await KeystrokeSession.open(lab.devices[0]!);
-    await session.waitFor(/> $/);
-    await session.line('expert', /\$ $/);
-    await session.line('sudo su', /Password:$/);
-    await session.line(lab.fmc.password, /# $/);
-    return session;
-  }
+  const rootSession = (): Promise<KeystrokeSession> => KeystrokeSession.openAsRoot(lab.devices[0]!);
 
   it('when the SSH connection drops, the root shell runs its HUP trap, then its EXIT trap', async () => {
     const device = lab.devices[0]!.name;

@@ -9,6 +9,7 @@ import type { ApplianceFaults, LabFaults } from './faults.js';
 import { labProfile, type LabProfile, type LabProfileName } from './lab-profile.js';
 import { runGenerateCerts } from './generate-certs.js';
 import { labKeyPool } from './key-pool.js';
+import { formatLabDevicesCsv, type LabDevicesCsvParams } from './lab-devices-csv.js';
 import { LAB_LAYOUT_FILE } from './lab-layout-file.js';
 import { LabClock } from './lab-clock.js';
 import { newLabPassword } from './lab-password.js';
@@ -140,6 +141,19 @@ export interface Lab {
   dropTunnel(device: string, reason?: string): Promise<void>;
   /** Replaces an appliance's faults. */
   setFaults(name: string, faults: ApplianceFaults): Promise<void>;
+  /**
+   * A devices.csv that reaches appliances of the lab (every device by default): each at its
+   * address and SSH port, as its login user, with one password cell for all.
+   *
+   * @param params - the password cell, and which appliances, ports and roles to write
+   * @returns the file's text, as core's `formatDevicesCsv` writes it
+   *
+   * @example
+   * ```ts
+   * await writeFile('devices.csv', lab.devicesCsv({ password: 'file:/home/me/lab-password' }), { mode: 0o600 });
+   * ```
+   */
+  devicesCsv(params: LabDevicesCsvParams): string;
   /**
    * Registers a new FTD with the lab's FMC (and its HA peer), as the appliance does when a device
    * is added: each FMC signs the device's certificate with the CA key it holds at
@@ -582,6 +596,10 @@ class RunningLab implements Lab {
     member.runtime.faults = { ...faults };
     member.runtime.armedEventsSeen = 0;
     await member.ssh?.applyFaults();
+  }
+
+  devicesCsv(params: LabDevicesCsvParams): string {
+    return formatLabDevicesCsv(params.appliances ?? this.devices, params);
   }
 
   registerDevice(params?: RegisterDeviceParams): Promise<LabAppliance> {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { RenewalGenerator } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -12,7 +11,7 @@ import { parseBackdate } from '../backdate.js';
 import { caKeyOption, layoutWithCaKey } from '../ca-key-option.js';
 import { parseDeviceNames } from '../device-names.js';
 import { collect } from '../repeatable-option.js';
-import { planFileOptionsOf } from '../plan-file-options.js';
+import { planFileOptionsOf, type PlanDecidingFlags } from '../plan-file-options.js';
 import { PLAN_FILE_SCHEMA_ID, formatPlanFile } from '../plan-file.js';
 
 /** The `schema` of `plan --json` documents. */
@@ -21,18 +20,11 @@ export const PLAN_SCHEMA_ID = 'sftunnel-ca/plan/v1';
 /** The `schema` of `plan --json` documents with `--staging` (each device's old → new certificates) or `--preflight` (the preflight report). */
 export const PLAN_DIFF_SCHEMA_ID = 'sftunnel-ca/plan/v2';
 
-/** The options of `plan`. */
-interface PlanFlags extends SshFlags {
+/** The options of `plan`: those a plan file records, and what to show. */
+interface PlanFlags extends SshFlags, PlanDecidingFlags {
   readonly fmc: string;
   readonly devices?: string;
-  readonly canary?: string;
-  readonly staging?: string;
   readonly preflight?: boolean;
-  readonly allowUnreachable?: boolean;
-  readonly backdate?: string;
-  readonly leaveOut?: readonly string[];
-  readonly caKey?: string;
-  readonly generator?: RenewalGenerator;
   readonly json?: boolean;
   readonly out?: string;
 }

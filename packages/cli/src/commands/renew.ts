@@ -1,4 +1,4 @@
-import type { RenewalEvent, RenewalGenerator, RenewalResult } from '@sftunnel-ca/core';
+import type { RenewalEvent, RenewalResult } from '@sftunnel-ca/core';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -19,27 +19,20 @@ import { parseDeviceNames } from '../device-names.js';
 import { collect } from '../repeatable-option.js';
 import { ChangeRecorder, type ChangeRecord } from '../change-record.js';
 import { readPlanFile } from '../plan-file.js';
-import { flagsOfPlanFile, planFileOptionsOf } from '../plan-file-options.js';
+import { flagsOfPlanFile, planFileOptionsOf, type PlanDecidingFlags } from '../plan-file-options.js';
 import { terminalSafe } from '../terminal-text.js';
 
 /** The `schema` of `renew --json` documents. */
 export const RENEW_SCHEMA_ID = 'sftunnel-ca/renew/v1';
 
-/** The options of `renew`. */
-interface RenewFlags extends SshFlags {
+/** The options of `renew`: those a plan file records, and how the run goes. */
+interface RenewFlags extends SshFlags, PlanDecidingFlags {
   readonly fmc: string;
   readonly devices: string;
   readonly yes?: boolean;
   readonly concurrency?: string;
-  readonly canary?: string;
   readonly maxFailures?: string;
   readonly journal?: string;
-  readonly staging?: string;
-  readonly allowUnreachable?: boolean;
-  readonly backdate?: string;
-  readonly leaveOut?: readonly string[];
-  readonly caKey?: string;
-  readonly generator?: RenewalGenerator;
   readonly json?: boolean;
   readonly plan?: string;
   readonly report?: string;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzRuns } from '../testing/fuzz-runs.js';
 import { sharedFixture } from '../../test/shared-fixture.js';
-import { formatSftunnelStatus, parseSftunnelStatus, parseSftunnelStatusTime, type SftunnelStatusPeerParams } from './sftunnel-status.js';
+import { createSftunnelStatusPeer, formatSftunnelStatus, parseSftunnelStatus, parseSftunnelStatusTime, type SftunnelStatusPeerParams } from './sftunnel-status.js';
 
 const FIXTURE = sharedFixture('sftunnel-status-brief.txt');
 
@@ -69,6 +69,15 @@ describe('parseSftunnelStatus', () => {
       }),
       { numRuns: fuzzRuns() },
     );
+  });
+});
+
+describe('createSftunnelStatusPeer', () => {
+  it('does make a peer that shows only the lines given, read back as given', () => {
+    const peer = createSftunnelStatusPeer({ address: '127.0.1.10', registration: 'Completed' });
+    expect(formatSftunnelStatus([peer])).toBe('PEER:127.0.1.10\nRegistration: Completed.\n');
+    const [parsed] = parseSftunnelStatus(formatSftunnelStatus([peer]));
+    expect(parsed).toEqual({ ...peer, state: 'down' });
   });
 });
 

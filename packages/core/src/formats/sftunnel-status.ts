@@ -95,7 +95,7 @@ export function parseSftunnelStatus(text: string): readonly SftunnelStatusPeer[]
     const line = raw.trim();
     if (line.startsWith('PEER:')) {
       close();
-      peer = { address: line.slice(5).trim(), channels: [], ...EMPTY_PEER };
+      peer = createSftunnelStatusPeer({ address: line.slice(5).trim() });
       continue;
     }
     if (peer === undefined) continue;
@@ -116,6 +116,23 @@ export function parseSftunnelStatus(text: string): readonly SftunnelStatusPeer[]
   }
   close();
   return Object.freeze(peers);
+}
+
+/**
+ * A peer for {@link formatSftunnelStatus} from the lines it shows: every field not given is a
+ * line not shown, and a peer without channels is down.
+ *
+ * @param fields - the address and the lines shown
+ *
+ * @example
+ * ```ts
+ * formatSftunnelStatus([createSftunnelStatusPeer({ address: '10.0.0.5', registration: 'Completed' })]);
+ * ```
+ */
+export function createSftunnelStatusPeer(
+  fields: Pick<SftunnelStatusPeerParams, 'address'> & Partial<SftunnelStatusPeerParams>,
+): SftunnelStatusPeerParams {
+  return { ...NOT_SHOWN, ...fields };
 }
 
 /**
@@ -175,7 +192,8 @@ export function parseSftunnelStatusTime(text: string): Date | undefined {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const EMPTY_PEER: Omit<SftunnelStatusPeerParams, 'address' | 'channels'> = {
+const NOT_SHOWN: Omit<SftunnelStatusPeerParams, 'address'> = {
+  channels: Object.freeze([]),
   registration: undefined,
   connection: undefined,
   heartbeatSendTime: undefined,

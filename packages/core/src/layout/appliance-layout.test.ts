@@ -1,27 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { expectCodedError } from '../../test/expect-coded-error.js';
+import { sharedFixture } from '../../test/shared-fixture.js';
 import { DEFAULT_APPLIANCE_LAYOUT, defineApplianceLayout, failedPushPath, fmcPushedFiles, ftdPeerFiles } from './appliance-layout.js';
 
 const FMC = 'cdb123c8-4347-11ef-aca1-f3aa241412a1';
 const FTD = 'c8d5d5c6-87c9-11ef-a993-b9831565bc4e';
 
 describe('appliance layout', () => {
-  it('does hold every path of the tech note by default', () => {
-    expect(DEFAULT_APPLIANCE_LAYOUT.fmc).toEqual({
-      caCertificate: '/etc/sf/ca_root/cacert.pem',
-      caCrl: '/etc/sf/ca_root/crl.pem',
-      caKey: '/etc/sf/ca_root/cakey.pem',
-      sftunnelCertificate: '/etc/sf/keys/sftunnel-cert.pem',
-      sftunnelKey: '/etc/sf/keys/sftunnel-key.pem',
-      sftunnelConf: '/etc/sf/sftunnel.conf',
-      peersDirectory: '/var/sf/peers',
-      certsPushedDirectoryName: 'certs_pushed',
-      failedPushDirectory: '/var/tmp/certs',
-      failedPushFileName: 'FAILED_PUSH',
-      renewalLog: '/var/log/sf/sfca_generation.log',
-      messagesLog: '/var/log/messages',
-    });
-    expect(DEFAULT_APPLIANCE_LAYOUT.ftd).toEqual({ peersDirectory: '/var/sf/peers', messagesLog: '/ngfw/var/log/messages' });
+  it('does hold by default the paths the vendor’s own files name', () => {
+    const { fmc } = DEFAULT_APPLIANCE_LAYOUT;
+    const peer = ftdPeerFiles(DEFAULT_APPLIANCE_LAYOUT, FMC);
+    // sftunnel.conf points at the FMC's own pair, its CA and its CRL.
+    const conf = sharedFixture('sftunnel.conf');
+    const directive = (name: string): string | undefined => new RegExp(`^\\s*${name}\\s+(\\S+);$`, 'm').exec(conf)?.[1];
+    expect(['proxy_cert', 'proxy_key', 'proxy_cacert', 'proxy_crl'].map(directive)).toEqual([fmc.sftunnelCertificate, fmc.sftunnelKey, fmc.caCertificate, fmc.caCrl]);
+    // generate_certs.pl names its log, each device's peer files, and the FAILED_PUSH it wrote.
+    const run = sharedFixture('generate-certs-run.txt');
+    expect(run).toContain(`setting log file to ${fmc.renewalLog}\n`);
+    for (const path of [peer.caCertificate, peer.sftunnelKey, peer.sftunnelCertificate]) expect(run).toContain(`Failed to push to BSNS-1120-1 = ${path}\n`);
+    expect(run).toContain(`For more details check ${failedPushPath(DEFAULT_APPLIANCE_LAYOUT, 1728915794)}\n`);
+    // FAILED_PUSH: the FMC's CA and the device's certs_pushed pair, each to the device's peer file (the vendor writes `certs_pushed//`).
+    const pushed = fmcPushedFiles(DEFAULT_APPLIANCE_LAYOUT, FTD);
+    const failedPush = sharedFixture('FAILED_PUSH').replaceAll('//', '/');
+    for (const [from, to] of [[fmc.caCertificate, peer.caCertificate], [pushed.sftunnelKey, peer.sftunnelKey], [pushed.sftunnelCertificate, peer.sftunnelCertificate]]) {
+      expect(failedPush).toContain(`${FTD} BSNS-1120-1 10.48.67.54 ${from} ${to}\n`);
+    }
+    // What those files do not show: the CA key beside the CA, sftunnel.conf itself, the messages logs.
+    expect(fmc).toMatchObject({ caKey: '/etc/sf/ca_root/cakey.pem', sftunnelConf: '/etc/sf/sftunnel.conf', messagesLog: '/var/log/messages' });
+    expect(DEFAULT_APPLIANCE_LAYOUT.ftd.messagesLog).toBe('/ngfw/var/log/messages');
     expect(DEFAULT_APPLIANCE_LAYOUT).toMatchObject({ peerFileOwner: 'root', peerFileGroup: 'root', peerFileMode: 0o644, backupSuffix: '.backup' });
     expect(Object.isFrozen(DEFAULT_APPLIANCE_LAYOUT.fmc)).toBe(true);
   });

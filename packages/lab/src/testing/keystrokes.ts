@@ -61,6 +61,21 @@ export class KeystrokeSession {
     return new KeystrokeSession(client, channel);
   }
 
+  /** Logs in to an appliance whose login lands in the CLI (`> `) and types the way to root: `expert`, `sudo su`, the password. */
+  static async openAsRoot(appliance: LabAppliance): Promise<KeystrokeSession> {
+    const session = await KeystrokeSession.open(appliance);
+    try {
+      await session.waitFor(/> $/);
+      await session.line('expert', /\$ $/);
+      await session.line('sudo su', /Password: ?$/);
+      await session.line(appliance.password, /# $/);
+      return session;
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
   /** Everything received, with `\r\n` as `\n`. */
   get transcript(): string {
     return this.#output.replace(/\r\n/g, '\n');
