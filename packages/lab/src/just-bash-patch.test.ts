@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
-// compare and lstat (an exception per missing ancestor), and with defense-in-depth off a custom command
+// compare and lstat (an exception per missing ancestor), answers exists and stat from that walk (and
+// writes an existing file without making its directory again), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
 describe('just-bash as patched for the lab', () => {
   let root: string;
@@ -74,6 +75,40 @@ describe('just-bash as patched for the lab', () => {
     }
     // 5 components for the file; 2 for the missing path (var, then missing: the rest is not asked).
     expect(calls).toEqual({ realpath: 0, lstat: 7 });
+  });
+
+  it('answers exists and stat from that walk, and writes an existing file without re-creating its directory', async () => {
+    const calls: string[] = [];
+    const promises = fs.promises as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const originals = new Map<string, (...args: unknown[]) => unknown>();
+    for (const name of ['lstat', 'access', 'mkdir']) {
+      const original = promises[name];
+      if (original === undefined) throw new Error(`fs.promises.${name} is missing`);
+      originals.set(name, original);
+      promises[name] = (...args: unknown[]) => (calls.push(name), original.apply(fs.promises, args));
+    }
+    try {
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(await disk.exists('/var/sf/peers/p/missing.pem')).toBe(false);
+      expect(await disk.exists('/var/sf/peers/p/dangling')).toBe(false);
+      const stat = await disk.stat('/var/sf/peers/p/cacert.pem');
+      expect([stat.isFile, stat.isDirectory, stat.size]).toEqual([true, false, 3]);
+      expect((await disk.stat('/var/sf/peers')).isDirectory).toBe(true);
+      await expect(disk.stat('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, stat '/var/sf/peers/p/missing.pem'");
+      await expect(disk.stat('/var/sf/peers/p/dangling')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+      expect(calls).toEqual([]);
+      await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
+      await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
+      expect(calls).toEqual([]);
+      expect(fs.readFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'utf8')).toBe('CA2\nmore\n');
+      // A new file in a new directory: its directory is made as before.
+      await disk.writeFile('/var/sf/new/dir/file', 'x');
+      expect(calls).toContain('mkdir');
+      expect(fs.readFileSync(join(root, 'var/sf/new/dir/file'), 'utf8')).toBe('x');
+    } finally {
+      for (const [name, original] of originals) promises[name] = original;
+      fs.writeFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'CA\n');
+    }
   });
 
   it('gives a custom command the shell’s own context when defense-in-depth is off, the membrane when on', async () => {
