@@ -42,6 +42,27 @@ export function commandLookupExists(appliance: ApplianceRuntime, fs: IFileSystem
 }
 
 /**
+ * `stat` for a simulated shell that answers a path in a `PATH` directory known to be missing without
+ * asking the file system (see {@link commandLookupExists}). just-bash hashes each command it found
+ * (`/usr/bin/<name>` for its own) and, at the command's next use in the same script, stats that path
+ * first: on an appliance without those directories, a walk of real paths and an error each time.
+ * The error is the file system's (`ENOENT: no such file or directory, stat '<path>'`).
+ *
+ * @param appliance - the appliance whose answers are shared
+ * @param fs - the file system that answers
+ * @param directories - the directories of `PATH`
+ */
+export function commandLookupStat(appliance: ApplianceRuntime, fs: IFileSystem, directories: readonly string[]): IFileSystem['stat'] {
+  const lookup = new Set(directories);
+  const answers = answersOf(appliance);
+  return (path) => {
+    const present = lookup.has(posix.dirname(path)) ? answers.get(posix.dirname(path)) : undefined;
+    if (present === undefined) return fs.stat(path);
+    return present.then((found) => (found ? fs.stat(path) : Promise.reject(new Error(`ENOENT: no such file or directory, stat '${path}'`))));
+  };
+}
+
+/**
  * Forgets what was remembered of `PATH` directories at or below a changed path (one written,
  * created, moved or removed, by a shell or over SFTP), so the next lookup asks again.
  *

@@ -1,4 +1,4 @@
-import { Bash, defineCommand, type ExecResult } from 'just-bash';
+import { Bash, defineCommand, type ExecResult, type ScriptNode } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import { applianceFileSystem, shellErrorMessage } from './appliance-fs.js';
 import { applyLatency } from './faults.js';
@@ -107,14 +107,16 @@ export class ExpertShell {
    *
    * @param script - the script
    * @param stdin - its standard input
-   * @param options - `latency: false` to skip the `latencyMs` fault (nested calls)
+   * @param options - `latency: false` to skip the `latencyMs` fault (nested calls); `ast`: the script
+   *   already parsed (`parse(script)`), run as is instead of parsing the script again
    */
-  async run(script: string, stdin = '', options: { readonly latency?: boolean } = {}): Promise<ExecResult> {
+  async run(script: string, stdin = '', options: { readonly latency?: boolean; readonly ast?: ScriptNode | undefined } = {}): Promise<ExecResult> {
     if (options.latency !== false) await applyLatency(this.#appliance.faults);
     try {
       // just-bash starts each script with `$?` at 0: a subshell's exit sets it to the last status.
       const carried = this.#status === 0 ? script : `(exit ${this.#status})\n${script}`;
-      const outcome = await this.#bash.exec(carried, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true });
+      const ast = this.#status === 0 ? options.ast : undefined;
+      const outcome = await this.#bash.exec(carried, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true, ...(ast === undefined ? {} : { ast }) });
       this.#env = { ...outcome.env };
       this.#cwd = outcome.env['PWD'] ?? this.#cwd;
       this.#status = outcome.exitCode;

@@ -3,13 +3,14 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bash, ReadWriteFs, defineCommand, type CommandContext } from 'just-bash';
+import { Bash, ReadWriteFs, defineCommand, parse, type CommandContext } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
 // compare and lstat (an exception per missing ancestor), answers exists and stat from that walk (and
-// writes an existing file without making its directory again), and with defense-in-depth off a custom command
+// writes an existing file without making its directory again), exec runs a tree already parsed
+// (option `ast`), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
 describe('just-bash as patched for the lab', () => {
   let root: string;
@@ -109,6 +110,12 @@ describe('just-bash as patched for the lab', () => {
       for (const [name, original] of originals) promises[name] = original;
       fs.writeFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'CA\n');
     }
+  });
+
+  it('runs the tree given to exec as `ast` instead of parsing the script again', async () => {
+    const bash = new Bash({ fs: disk, defenseInDepth: false });
+    expect((await bash.exec('echo from the text', { ast: parse('echo from the tree') })).stdout).toBe('from the tree\n');
+    expect((await bash.exec('echo from the text')).stdout).toBe('from the text\n');
   });
 
   it('gives a custom command the shell’s own context when defense-in-depth is off, the membrane when on', async () => {

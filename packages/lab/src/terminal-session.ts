@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parse } from 'just-bash';
+import { parse, type ScriptNode } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import { cliBanner, interpretCliLine } from './cli-shell.js';
 import { ExpertShell } from './expert-shell.js';
@@ -22,8 +22,26 @@ interface Waiter {
 
 const SUDO_TO_ROOT = /^(?:sudo\s+(?:su(?:\s+(-|root|-\s+root))?|-i|-s|bash|su\s+-l)|su(?:\s+(-|root|-\s+root))?)$/;
 
-/** Whether a script typed so far needs more lines: an open heredoc, quote, block or a trailing `\`, `|`, `&&`. */
-export function needsMoreLines(script: string): boolean {
+/**
+ * just-bash's default `executionLimits.maxHeredocSize`, with which its `exec` parses a script: the
+ * lab's shells parse what is typed with the same limit, and run that parse.
+ */
+const MAX_HEREDOC_SIZE = 64 * 1024 * 1024;
+
+/**
+ * A script typed so far: incomplete (an open heredoc, quote, block or a trailing `\`, `|`, `&&`:
+ * it needs more lines), or complete, with its syntax tree when it parses (one that does not is run
+ * all the same, for bash's syntax error).
+ */
+export type TypedScript = { readonly complete: false } | { readonly complete: true; readonly ast: ScriptNode | undefined };
+
+/**
+ * Parses a script typed so far once: whether it needs more lines and, when it does not, the tree
+ * the shell then runs (a 10 KB frame of the transport was parsed twice before).
+ *
+ * @param script - the lines typed so far, joined with `\n`
+ */
+export function typedScript(script: string): TypedScript {
   const open: { word: string; tabs: boolean }[] = [];
   for (const line of script.split('\n')) {
     const first = open[0];
@@ -33,15 +51,19 @@ export function needsMoreLines(script: string): boolean {
     }
     for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
   }
-  if (open.length > 0) return true;
+  if (open.length > 0) return { complete: false };
   const last = script.trimEnd();
-  if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return true;
+  if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return { complete: false };
   try {
-    parse(script);
-    return false;
+    return { complete: true, ast: parse(script, { maxHeredocSize: MAX_HEREDOC_SIZE }) };
   } catch (error) {
-    return /EOF|end of (file|input)/i.test((error as Error).message);
+    return /EOF|end of (file|input)/i.test((error as Error).message) ? { complete: false } : { complete: true, ast: undefined };
   }
+}
+
+/** Whether a script typed so far needs more lines (see {@link typedScript}). */
+export function needsMoreLines(script: string): boolean {
+  return !typedScript(script).complete;
 }
 
 /**
@@ -282,7 +304,8 @@ export class TerminalSession implements TerminalControl {
     }
     this.#pending.push(line);
     const script = this.#pending.join('\n');
-    if (needsMoreLines(script)) return this.#prompt();
+    const typed = typedScript(script);
+    if (!typed.complete) return this.#prompt();
     this.#pending = [];
     const command = script.trim();
     const exit = /^(?:exit|logout)(?:\s+(\d+))?$/.exec(command);
@@ -294,7 +317,7 @@ export class TerminalSession implements TerminalControl {
       await this.#appliance.services.generateCerts(this.#appliance, { write: (text) => this.#out(text), readLine: () => this.#readLine(false) });
       return this.#prompt();
     }
-    const outcome = await shell.run(script);
+    const outcome = await shell.run(script, '', { ast: typed.ast });
     this.#out(outcome.stdout);
     this.#out(outcome.stderr);
     this.#prompt();
