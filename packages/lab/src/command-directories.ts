@@ -27,17 +27,15 @@ function answersOf(appliance: ApplianceRuntime): Map<string, Promise<boolean>> {
 export function commandLookupExists(appliance: ApplianceRuntime, fs: IFileSystem, directories: readonly string[]): (path: string) => Promise<boolean> {
   const lookup = new Set(directories);
   const answers = answersOf(appliance);
-  return async (path) => {
+  return (path) => {
     const directory = lookup.has(path) ? path : posix.dirname(path);
-    if (lookup.has(directory)) {
-      let present = answers.get(directory);
-      if (present === undefined) {
-        present = fs.exists(directory);
-        answers.set(directory, present);
-      }
-      if (!(await present)) return false;
+    if (!lookup.has(directory)) return fs.exists(path);
+    let present = answers.get(directory);
+    if (present === undefined) {
+      present = fs.exists(directory);
+      answers.set(directory, present);
     }
-    return fs.exists(path);
+    return present.then((found) => found && (directory === path || fs.exists(path)));
   };
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
-// compare and lstat (an exception per missing ancestor), answers exists and stat from that walk (and
+// compare and lstat (an exception per missing ancestor), answers exists, stat and lstat from that walk (and
 // writes an existing file without making its directory again), exec runs a tree already parsed
 // (option `ast`), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
@@ -78,7 +78,7 @@ describe('just-bash as patched for the lab', () => {
     expect(calls).toEqual({ realpath: 0, lstat: 7 });
   });
 
-  it('answers exists and stat from that walk, and writes an existing file without re-creating its directory', async () => {
+  it('answers exists, stat and lstat from that walk, and writes an existing file without re-creating its directory', async () => {
     const calls: string[] = [];
     const promises = fs.promises as unknown as Record<string, (...args: unknown[]) => unknown>;
     const originals = new Map<string, (...args: unknown[]) => unknown>();
@@ -97,6 +97,12 @@ describe('just-bash as patched for the lab', () => {
       expect((await disk.stat('/var/sf/peers')).isDirectory).toBe(true);
       await expect(disk.stat('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, stat '/var/sf/peers/p/missing.pem'");
       await expect(disk.stat('/var/sf/peers/p/dangling')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+      // lstat (`[ -L … ]`): the parent's walk, then one synchronous lstat of the last component.
+      expect((await disk.lstat('/var/sf/peers/p/dangling')).isSymbolicLink).toBe(true);
+      expect((await disk.lstat('/var/sf/peers/p/cacert.pem')).isFile).toBe(true);
+      await expect(disk.lstat('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, lstat '/var/sf/peers/p/missing.pem'");
+      await expect(disk.lstat('/var/no/such/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, lstat '/var/no/such/missing.pem'");
+      await expect(disk.lstat('/var/sf/peers/p/cacert.pem/child')).rejects.toThrow(/ENOTDIR|EACCES/);
       expect(calls).toEqual([]);
       await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
       await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
