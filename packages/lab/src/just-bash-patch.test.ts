@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
 // compare and lstat (an exception per missing ancestor), answers exists, stat and lstat from that walk (and
-// writes an existing file without making its directory again), exec runs a tree already parsed
+// reads and writes a small existing file with synchronous calls, without making its directory again), exec runs a tree already parsed
 // (option `ast`), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
 describe('just-bash as patched for the lab', () => {
@@ -78,11 +78,11 @@ describe('just-bash as patched for the lab', () => {
     expect(calls).toEqual({ realpath: 0, lstat: 7 });
   });
 
-  it('answers exists, stat and lstat from that walk, and writes an existing file without re-creating its directory', async () => {
+  it('answers exists, stat and lstat from that walk, and reads and writes an existing small file without re-creating its directory or async round trips', async () => {
     const calls: string[] = [];
     const promises = fs.promises as unknown as Record<string, (...args: unknown[]) => unknown>;
     const originals = new Map<string, (...args: unknown[]) => unknown>();
-    for (const name of ['lstat', 'access', 'mkdir']) {
+    for (const name of ['lstat', 'access', 'mkdir', 'open']) {
       const original = promises[name];
       if (original === undefined) throw new Error(`fs.promises.${name} is missing`);
       originals.set(name, original);
@@ -104,9 +104,13 @@ describe('just-bash as patched for the lab', () => {
       await expect(disk.lstat('/var/no/such/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, lstat '/var/no/such/missing.pem'");
       await expect(disk.lstat('/var/sf/peers/p/cacert.pem/child')).rejects.toThrow(/ENOTDIR|EACCES/);
       expect(calls).toEqual([]);
+      // A small existing file is read and rewritten with synchronous calls (no FileHandle round trips).
       await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
-      await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
+      expect(await disk.readFile('/var/sf/peers/p/cacert.pem')).toBe('CA2\n');
+      await expect(disk.readFile('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, open '/var/sf/peers/p/missing.pem'");
       expect(calls).toEqual([]);
+      await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
+      expect(calls.filter((call) => call !== 'open')).toEqual([]);
       expect(fs.readFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'utf8')).toBe('CA2\nmore\n');
       // A new file in a new directory: its directory is made as before.
       await disk.writeFile('/var/sf/new/dir/file', 'x');
