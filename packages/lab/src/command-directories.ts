@@ -56,8 +56,19 @@ export function commandLookupStat(appliance: ApplianceRuntime, fs: IFileSystem, 
   return (path) => {
     const present = lookup.has(posix.dirname(path)) ? answers.get(posix.dirname(path)) : undefined;
     if (present === undefined) return fs.stat(path);
-    return present.then((found) => (found ? fs.stat(path) : Promise.reject(new Error(`ENOENT: no such file or directory, stat '${path}'`))));
+    return present.then((found) => (found ? fs.stat(path) : Promise.reject(missing(path))));
   };
+}
+
+/** The file system's error for a missing path, without a stack trace (just-bash drops it; capturing one was most of its cost). */
+function missing(path: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Error(`ENOENT: no such file or directory, stat '${path}'`);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

@@ -35,23 +35,40 @@ const MAX_HEREDOC_SIZE = 64 * 1024 * 1024;
  */
 export type TypedScript = { readonly complete: false } | { readonly complete: true; readonly ast: ScriptNode | undefined };
 
+/** The heredocs that the lines typed so far leave open, followed a line at a time. */
+export class OpenHeredocs {
+  readonly #open: { word: string; tabs: boolean }[] = [];
+
+  /** Whether one is still open (the script needs more lines). */
+  get any(): boolean {
+    return this.#open.length > 0;
+  }
+
+  /** Takes the next line: it ends the first open heredoc, or may open heredocs. */
+  add(line: string): void {
+    const first = this.#open[0];
+    if (first !== undefined) {
+      if ((first.tabs ? line.replace(/^\t+/, '') : line) === first.word) this.#open.shift();
+      return;
+    }
+    for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) this.#open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
+  }
+}
+
 /**
  * Parses a script typed so far once: whether it needs more lines and, when it does not, the tree
  * the shell then runs (a 10 KB frame of the transport was parsed twice before).
  *
  * @param script - the lines typed so far, joined with `\n`
+ * @param heredocs - what those lines leave open, when the caller followed it line by line (else scanned here)
  */
-export function typedScript(script: string): TypedScript {
-  const open: { word: string; tabs: boolean }[] = [];
-  for (const line of script.split('\n')) {
-    const first = open[0];
-    if (first !== undefined) {
-      if ((first.tabs ? line.replace(/^\t+/, '') : line) === first.word) open.shift();
-      continue;
-    }
-    for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
+export function typedScript(script: string, heredocs?: OpenHeredocs): TypedScript {
+  let open = heredocs;
+  if (open === undefined) {
+    open = new OpenHeredocs();
+    for (const line of script.split('\n')) open.add(line);
   }
-  if (open.length > 0) return { complete: false };
+  if (open.any) return { complete: false };
   const last = script.trimEnd();
   if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return { complete: false };
   try {
@@ -83,6 +100,8 @@ export class TerminalSession implements TerminalControl {
   #input = '';
   #line = '';
   #pending: string[] = [];
+  /** The heredocs the pending lines leave open. */
+  #heredocs = new OpenHeredocs();
   #busy = false;
   /** The line being handled, settled when it is. */
   #running: Promise<void> = Promise.resolve();
@@ -214,6 +233,7 @@ export class TerminalSession implements TerminalControl {
         if (this.#waiter !== undefined) this.#answer(undefined);
         else if (!this.#busy) {
           this.#pending = [];
+          this.#heredocs = new OpenHeredocs();
           this.#prompt();
         }
       } else if (ch === '\x04') {
@@ -303,10 +323,14 @@ export class TerminalSession implements TerminalControl {
       return this.#prompt();
     }
     this.#pending.push(line);
+    // A heredoc's body (a frame's base64, line after line) is only followed: no join, no scan of what came before.
+    this.#heredocs.add(line);
+    if (this.#heredocs.any) return this.#prompt();
     const script = this.#pending.join('\n');
-    const typed = typedScript(script);
+    const typed = typedScript(script, this.#heredocs);
     if (!typed.complete) return this.#prompt();
     this.#pending = [];
+    this.#heredocs = new OpenHeredocs();
     const command = script.trim();
     const exit = /^(?:exit|logout)(?:\s+(\d+))?$/.exec(command);
     if (exit !== null) return this.#leave(Number(exit[1] ?? 0));
