@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
 // compare and lstat (an exception per missing ancestor), answers exists, stat and lstat from that walk (and
-// reads and writes a small existing file with synchronous calls, without making its directory again), exec runs a tree already parsed
+// reads and writes a small existing file with synchronous calls, without making its directory again),
+// skips directories already found real while `verifiedDirectories` is set (one script of the lab), exec runs a tree already parsed
 // (option `ast`), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
 describe('just-bash as patched for the lab', () => {
@@ -119,6 +120,30 @@ describe('just-bash as patched for the lab', () => {
     } finally {
       for (const [name, original] of originals) promises[name] = original;
       fs.writeFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'CA\n');
+    }
+  });
+
+  it('skips the directories found real while verifiedDirectories is set, never the last level', async () => {
+    let lstats = 0;
+    const { lstatSync } = fs;
+    const writable = fs as { lstatSync: typeof lstatSync };
+    writable.lstatSync = ((...args: Parameters<typeof lstatSync>) => (lstats++, lstatSync(...args))) as typeof lstatSync;
+    syncBuiltinESMExports();
+    try {
+      disk.verifiedDirectories = new Set();
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(lstats).toBe(5);
+      expect(await disk.exists('/var/sf/peers/p/missing.pem')).toBe(false);
+      expect(lstats).toBe(6); // var, sf, peers and p were found real: only the last level is looked at
+      await expect(disk.readFile('/var/sf/peers/p/relative-link')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+      disk.verifiedDirectories = undefined;
+      lstats = 0;
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(lstats).toBe(5);
+    } finally {
+      disk.verifiedDirectories = undefined;
+      writable.lstatSync = lstatSync;
+      syncBuiltinESMExports();
     }
   });
 
