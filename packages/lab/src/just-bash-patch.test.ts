@@ -108,6 +108,23 @@ describe('just-bash as patched for the lab', () => {
       // A small existing file is read and rewritten with synchronous calls (no FileHandle round trips).
       await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
       expect(await disk.readFile('/var/sf/peers/p/cacert.pem')).toBe('CA2\n');
+      // Truncated only when the new content is empty or shorter (a longer one overwrites every old byte).
+      const { ftruncateSync } = fs;
+      let truncations = 0;
+      (fs as { ftruncateSync: typeof ftruncateSync }).ftruncateSync = ((...args: Parameters<typeof ftruncateSync>) => (truncations++, ftruncateSync(...args))) as typeof ftruncateSync;
+      syncBuiltinESMExports();
+      try {
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA3\n');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['CA3\n', 0]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'C\n');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['C\n', 1]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', '');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['', 2]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
+      } finally {
+        (fs as { ftruncateSync: typeof ftruncateSync }).ftruncateSync = ftruncateSync;
+        syncBuiltinESMExports();
+      }
       await expect(disk.readFile('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, open '/var/sf/peers/p/missing.pem'");
       expect(calls).toEqual([]);
       await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
