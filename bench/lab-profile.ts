@@ -2,7 +2,7 @@
  * Where the lab's CPU goes while a fleet is renewed: starts a lab of N devices in this process, renews
  * it from a renewing process of its own (keys prepared ahead, zero latency), and reports the lab's and
  * the renewer's CPU per device. With `--prof FILE` the lab process is profiled (V8's sampling profiler,
- * as `node --cpu-prof` does, but only while the renewal runs) and its top functions are printed.
+ * as `node --cpu-prof` does, but only while the renewal or the sessions run) and its top functions are printed.
  *
  * With `--sessions` it renews nothing: the renewing process opens every device, runs `true` 0 and
  * then 10 times in it and closes it, and the lab's CPU per session and per command is printed.
@@ -46,17 +46,17 @@ async function sessionsLabCpuMs(commands: number): Promise<number> {
 
 const session = new Session();
 try {
+  if (values.prof !== undefined) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.start');
+  }
   if (values.sessions) {
     const bare = await sessionsLabCpuMs(0);
     const busy = await sessionsLabCpuMs(10);
     console.log(`${devices} devices, ${strategy}: a session (log in, to root, close) ${perDevice(bare)} of lab CPU; a command (\`true\`) ${((busy - bare) / devices / 10).toFixed(2)} ms`);
   } else {
-    if (values.prof !== undefined) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 500 });
-      await session.post('Profiler.start');
-    }
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const { result, usage } = await runInRenewer({
@@ -75,11 +75,11 @@ try {
     console.log(`renewed ${result.counts.renewed ?? 0}, tunnels up ${up}, failures ${JSON.stringify(result.failures)}`);
     console.log(`wall ${(wallMs / 1000).toFixed(1)} s (prepare ${((result.prepareMs ?? 0) / 1000).toFixed(1)} s, delivery ${((result.deliveryMs ?? 0) / 1000).toFixed(1)} s)`);
     console.log(`lab CPU ${(labCpuMs / 1000).toFixed(1)} s = ${perDevice(labCpuMs)}; renewer CPU ${(usage.cpuMs / 1000).toFixed(1)} s = ${perDevice(usage.cpuMs)}`);
-    if (values.prof !== undefined) {
-      const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-      await writeFile(values.prof, JSON.stringify(profile));
-      console.log(`\nprofile: ${values.prof}\n${summarizeCpuProfile(profile, Number(values.top))}`);
-    }
+  }
+  if (values.prof !== undefined) {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+    await writeFile(values.prof, JSON.stringify(profile));
+    console.log(`\nprofile: ${values.prof}\n${summarizeCpuProfile(profile, Number(values.top))}`);
   }
 } finally {
   session.disconnect();

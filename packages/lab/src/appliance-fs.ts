@@ -2,7 +2,7 @@ import { ReadWriteFs, type IFileSystem } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import type { FileModeMask } from './shell-user.js';
 import { noteApplianceEvent } from './appliance-events.js';
-import { commandLookupExists, forgetCommandDirectoriesUnder } from './command-directories.js';
+import { commandLookupExists, commandLookupStat, forgetCommandDirectoriesUnder } from './command-directories.js';
 import { diskFullAt, diskFullError } from './faults.js';
 
 const MUTATIONS = new Set(['writeFile', 'appendFile', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'symlink', 'link', 'utimes']);
@@ -20,6 +20,9 @@ function contentLength(content: unknown): number {
   return 0;
 }
 
+/** A shell's file system, with the directories its path checks found while one script runs (see {@link ReadWriteFs.verifiedDirectories}). */
+export type ApplianceFileSystem = IFileSystem & Pick<ReadWriteFs, 'verifiedDirectories'>;
+
 /**
  * The file system a simulated shell of an appliance sees: the appliance's real directory tree,
  * read-only for `admin` (the appliance's files belong to root), and, under the `diskFull` fault,
@@ -33,12 +36,14 @@ function contentLength(content: unknown): number {
  * @param umask - the session's umask
  * @param commandDirectories - the directories of the shell's `PATH` (see {@link commandLookupExists})
  */
-export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean, umask: FileModeMask, commandDirectories: readonly string[]): IFileSystem {
+export function applianceFileSystem(appliance: ApplianceRuntime, writable: boolean, umask: FileModeMask, commandDirectories: readonly string[]): ApplianceFileSystem {
   const inner = new ReadWriteFs({ root: appliance.info.root });
   const exists = commandLookupExists(appliance, inner, commandDirectories);
+  const stat = commandLookupStat(appliance, inner, commandDirectories);
   return new Proxy(inner, {
     get(target, property, receiver) {
       if (property === 'exists') return exists;
+      if (property === 'stat') return stat;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       const name = String(property);

@@ -29,6 +29,13 @@ describe('command lookup in PATH, with what the lab remembers of its directories
     expect([date.code, date.stdout]).toEqual([0, `${new Date().getUTCFullYear()}\n`]);
   });
 
+  it('runs a command found once again in the same script, and a stat of a path in a missing PATH directory says ENOENT', async () => {
+    const twice = await run('date -u +%Y; date -u +%Y; ls /usr/bin/date; echo "status $?"');
+    const year = `${new Date().getUTCFullYear()}\n`;
+    expect([twice.code, twice.stdout]).toEqual([0, `${year}${year}status 2\n`]);
+    expect(twice.stderr).toMatch(/\/usr\/bin\/date.*No such file or directory/);
+  });
+
   it('sees a PATH directory created over SFTP', async () => {
     const client = await connectClient(lab.devices[0]!, { username: 'root' });
     try {

@@ -27,18 +27,48 @@ function answersOf(appliance: ApplianceRuntime): Map<string, Promise<boolean>> {
 export function commandLookupExists(appliance: ApplianceRuntime, fs: IFileSystem, directories: readonly string[]): (path: string) => Promise<boolean> {
   const lookup = new Set(directories);
   const answers = answersOf(appliance);
-  return async (path) => {
+  return (path) => {
     const directory = lookup.has(path) ? path : posix.dirname(path);
-    if (lookup.has(directory)) {
-      let present = answers.get(directory);
-      if (present === undefined) {
-        present = fs.exists(directory);
-        answers.set(directory, present);
-      }
-      if (!(await present)) return false;
+    if (!lookup.has(directory)) return fs.exists(path);
+    let present = answers.get(directory);
+    if (present === undefined) {
+      present = fs.exists(directory);
+      answers.set(directory, present);
     }
-    return fs.exists(path);
+    return present.then((found) => found && (directory === path || fs.exists(path)));
   };
+}
+
+/**
+ * `stat` for a simulated shell that answers a path in a `PATH` directory known to be missing without
+ * asking the file system (see {@link commandLookupExists}). just-bash hashes each command it found
+ * (`/usr/bin/<name>` for its own) and, at the command's next use in the same script, stats that path
+ * first: on an appliance without those directories, a walk of real paths and an error each time.
+ * The error is the file system's (`ENOENT: no such file or directory, stat '<path>'`).
+ *
+ * @param appliance - the appliance whose answers are shared
+ * @param fs - the file system that answers
+ * @param directories - the directories of `PATH`
+ */
+export function commandLookupStat(appliance: ApplianceRuntime, fs: IFileSystem, directories: readonly string[]): IFileSystem['stat'] {
+  const lookup = new Set(directories);
+  const answers = answersOf(appliance);
+  return (path) => {
+    const present = lookup.has(posix.dirname(path)) ? answers.get(posix.dirname(path)) : undefined;
+    if (present === undefined) return fs.stat(path);
+    return present.then((found) => (found ? fs.stat(path) : Promise.reject(missing(path))));
+  };
+}
+
+/** The file system's error for a missing path, without a stack trace (just-bash drops it; capturing one was most of its cost). */
+function missing(path: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Error(`ENOENT: no such file or directory, stat '${path}'`);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

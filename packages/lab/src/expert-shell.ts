@@ -1,6 +1,6 @@
-import { Bash, defineCommand, type ExecResult } from 'just-bash';
+import { Bash, defineCommand, type ExecResult, type ScriptNode } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
-import { applianceFileSystem, shellErrorMessage } from './appliance-fs.js';
+import { applianceFileSystem, shellErrorMessage, type ApplianceFileSystem } from './appliance-fs.js';
 import { applyLatency } from './faults.js';
 import { generateCertsCommand } from './generate-certs.js';
 import { dateCommand, opensslCommand } from './openssl-command.js';
@@ -26,6 +26,7 @@ export class ExpertShell {
   readonly #appliance: ApplianceRuntime;
   readonly #user: ShellUser;
   readonly #bash: Bash;
+  readonly #fs: ApplianceFileSystem;
   readonly #traps = new ShellTraps();
   #cwd: string;
   #env: Record<string, string>;
@@ -59,13 +60,14 @@ export class ExpertShell {
       TERM: 'vt100',
       ...options.env,
     };
+    this.#fs = applianceFileSystem(appliance, user === 'root', identity.umask, this.#env['PATH']?.split(':') ?? []);
     this.#bash = new Bash({
       // just-bash's defense-in-depth patches process-wide globals while a script runs: with many
       // shells of one process at once, one finishing drops another's pending file-system callbacks
       // and the appliance hangs for good (vercel-labs/just-bash#442). The lab runs the scripts our
       // own tests send over loopback SSH; it is a simulator, not a sandbox for untrusted code.
       defenseInDepth: false,
-      fs: applianceFileSystem(appliance, user === 'root', identity.umask, this.#env['PATH']?.split(':') ?? []),
+      fs: this.#fs,
       cwd: this.#cwd,
       env: this.#env,
       processInfo: { uid: user === 'root' ? 0 : 1000, gid: user === 'root' ? 0 : 1000 },
@@ -107,14 +109,24 @@ export class ExpertShell {
    *
    * @param script - the script
    * @param stdin - its standard input
-   * @param options - `latency: false` to skip the `latencyMs` fault (nested calls)
+   * @param options - `latency: false` to skip the `latencyMs` fault (nested calls); `ast`: the script
+   *   already parsed (`parse(script)`), run as is instead of parsing the script again
    */
-  async run(script: string, stdin = '', options: { readonly latency?: boolean } = {}): Promise<ExecResult> {
+  async run(script: string, stdin = '', options: { readonly latency?: boolean; readonly ast?: ScriptNode | undefined } = {}): Promise<ExecResult> {
     if (options.latency !== false) await applyLatency(this.#appliance.faults);
     try {
       // just-bash starts each script with `$?` at 0: a subshell's exit sets it to the last status.
       const carried = this.#status === 0 ? script : `(exit ${this.#status})\n${script}`;
-      const outcome = await this.#bash.exec(carried, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true });
+      const ast = this.#status === 0 ? options.ast : undefined;
+      // While this script runs, a directory its path checks found real is not checked again at each
+      // path below it (the FMC's symlink guard checks every level of a thousand paths); the next
+      // script checks afresh (a test may plant a link between two commands).
+      this.#fs.verifiedDirectories = new Set();
+      const outcome = await this.#bash
+        .exec(carried, { cwd: this.#cwd, env: this.#env, replaceEnv: true, stdin, rawScript: true, ...(ast === undefined ? {} : { ast }) })
+        .finally(() => {
+          this.#fs.verifiedDirectories = undefined;
+        });
       this.#env = { ...outcome.env };
       this.#cwd = outcome.env['PWD'] ?? this.#cwd;
       this.#status = outcome.exitCode;

@@ -3,12 +3,15 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bash, ReadWriteFs, defineCommand, type CommandContext } from 'just-bash';
+import { Bash, ReadWriteFs, defineCommand, parse, type CommandContext } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The lab runs just-bash 3.4.2 with patches/just-bash@3.4.2.patch (bench/README.md, "The lab's CPU"):
 // ReadWriteFs checks a path for symbolic links with one lstat per component instead of realpath,
-// compare and lstat (an exception per missing ancestor), and with defense-in-depth off a custom command
+// compare and lstat (an exception per missing ancestor), answers exists, stat and lstat from that walk (and
+// reads and writes a small existing file with synchronous calls, without making its directory again),
+// skips directories already found real while `verifiedDirectories` is set (one script of the lab), exec runs a tree already parsed
+// (option `ast`), and with defense-in-depth off a custom command
 // gets the shell's context as is, without the revocable membrane built for every command.
 describe('just-bash as patched for the lab', () => {
   let root: string;
@@ -74,6 +77,97 @@ describe('just-bash as patched for the lab', () => {
     }
     // 5 components for the file; 2 for the missing path (var, then missing: the rest is not asked).
     expect(calls).toEqual({ realpath: 0, lstat: 7 });
+  });
+
+  it('answers exists, stat and lstat from that walk, and reads and writes an existing small file without re-creating its directory or async round trips', async () => {
+    const calls: string[] = [];
+    const promises = fs.promises as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const originals = new Map<string, (...args: unknown[]) => unknown>();
+    for (const name of ['lstat', 'access', 'mkdir', 'open']) {
+      const original = promises[name];
+      if (original === undefined) throw new Error(`fs.promises.${name} is missing`);
+      originals.set(name, original);
+      promises[name] = (...args: unknown[]) => (calls.push(name), original.apply(fs.promises, args));
+    }
+    try {
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(await disk.exists('/var/sf/peers/p/missing.pem')).toBe(false);
+      expect(await disk.exists('/var/sf/peers/p/dangling')).toBe(false);
+      const stat = await disk.stat('/var/sf/peers/p/cacert.pem');
+      expect([stat.isFile, stat.isDirectory, stat.size]).toEqual([true, false, 3]);
+      expect((await disk.stat('/var/sf/peers')).isDirectory).toBe(true);
+      await expect(disk.stat('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, stat '/var/sf/peers/p/missing.pem'");
+      await expect(disk.stat('/var/sf/peers/p/dangling')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+      // lstat (`[ -L … ]`): the parent's walk, then one synchronous lstat of the last component.
+      expect((await disk.lstat('/var/sf/peers/p/dangling')).isSymbolicLink).toBe(true);
+      expect((await disk.lstat('/var/sf/peers/p/cacert.pem')).isFile).toBe(true);
+      await expect(disk.lstat('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, lstat '/var/sf/peers/p/missing.pem'");
+      await expect(disk.lstat('/var/no/such/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, lstat '/var/no/such/missing.pem'");
+      await expect(disk.lstat('/var/sf/peers/p/cacert.pem/child')).rejects.toThrow(/ENOTDIR|EACCES/);
+      expect(calls).toEqual([]);
+      // A small existing file is read and rewritten with synchronous calls (no FileHandle round trips).
+      await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
+      expect(await disk.readFile('/var/sf/peers/p/cacert.pem')).toBe('CA2\n');
+      // Truncated only when the new content is empty or shorter (a longer one overwrites every old byte).
+      const { ftruncateSync } = fs;
+      let truncations = 0;
+      (fs as { ftruncateSync: typeof ftruncateSync }).ftruncateSync = ((...args: Parameters<typeof ftruncateSync>) => (truncations++, ftruncateSync(...args))) as typeof ftruncateSync;
+      syncBuiltinESMExports();
+      try {
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA3\n');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['CA3\n', 0]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'C\n');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['C\n', 1]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', '');
+        expect([await disk.readFile('/var/sf/peers/p/cacert.pem'), truncations]).toEqual(['', 2]);
+        await disk.writeFile('/var/sf/peers/p/cacert.pem', 'CA2\n');
+      } finally {
+        (fs as { ftruncateSync: typeof ftruncateSync }).ftruncateSync = ftruncateSync;
+        syncBuiltinESMExports();
+      }
+      await expect(disk.readFile('/var/sf/peers/p/missing.pem')).rejects.toThrow("ENOENT: no such file or directory, open '/var/sf/peers/p/missing.pem'");
+      expect(calls).toEqual([]);
+      await disk.appendFile('/var/sf/peers/p/cacert.pem', 'more\n');
+      expect(calls.filter((call) => call !== 'open')).toEqual([]);
+      expect(fs.readFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'utf8')).toBe('CA2\nmore\n');
+      // A new file in a new directory: its directory is made as before.
+      await disk.writeFile('/var/sf/new/dir/file', 'x');
+      expect(calls).toContain('mkdir');
+      expect(fs.readFileSync(join(root, 'var/sf/new/dir/file'), 'utf8')).toBe('x');
+    } finally {
+      for (const [name, original] of originals) promises[name] = original;
+      fs.writeFileSync(join(root, 'var/sf/peers/p/cacert.pem'), 'CA\n');
+    }
+  });
+
+  it('skips the directories found real while verifiedDirectories is set, never the last level', async () => {
+    let lstats = 0;
+    const { lstatSync } = fs;
+    const writable = fs as { lstatSync: typeof lstatSync };
+    writable.lstatSync = ((...args: Parameters<typeof lstatSync>) => (lstats++, lstatSync(...args))) as typeof lstatSync;
+    syncBuiltinESMExports();
+    try {
+      disk.verifiedDirectories = new Set();
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(lstats).toBe(5);
+      expect(await disk.exists('/var/sf/peers/p/missing.pem')).toBe(false);
+      expect(lstats).toBe(6); // var, sf, peers and p were found real: only the last level is looked at
+      await expect(disk.readFile('/var/sf/peers/p/relative-link')).rejects.toThrow(/outside sandbox|symlink|EACCES/);
+      disk.verifiedDirectories = undefined;
+      lstats = 0;
+      expect(await disk.exists('/var/sf/peers/p/cacert.pem')).toBe(true);
+      expect(lstats).toBe(5);
+    } finally {
+      disk.verifiedDirectories = undefined;
+      writable.lstatSync = lstatSync;
+      syncBuiltinESMExports();
+    }
+  });
+
+  it('runs the tree given to exec as `ast` instead of parsing the script again', async () => {
+    const bash = new Bash({ fs: disk, defenseInDepth: false });
+    expect((await bash.exec('echo from the text', { ast: parse('echo from the tree') })).stdout).toBe('from the tree\n');
+    expect((await bash.exec('echo from the text')).stdout).toBe('from the text\n');
   });
 
   it('gives a custom command the shell’s own context when defense-in-depth is off, the membrane when on', async () => {

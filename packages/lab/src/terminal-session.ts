@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parse } from 'just-bash';
+import { parse, type ScriptNode } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import { cliBanner, interpretCliLine } from './cli-shell.js';
 import { ExpertShell } from './expert-shell.js';
@@ -22,26 +22,65 @@ interface Waiter {
 
 const SUDO_TO_ROOT = /^(?:sudo\s+(?:su(?:\s+(-|root|-\s+root))?|-i|-s|bash|su\s+-l)|su(?:\s+(-|root|-\s+root))?)$/;
 
-/** Whether a script typed so far needs more lines: an open heredoc, quote, block or a trailing `\`, `|`, `&&`. */
-export function needsMoreLines(script: string): boolean {
-  const open: { word: string; tabs: boolean }[] = [];
-  for (const line of script.split('\n')) {
-    const first = open[0];
+/**
+ * just-bash's default `executionLimits.maxHeredocSize`, with which its `exec` parses a script: the
+ * lab's shells parse what is typed with the same limit, and run that parse.
+ */
+const MAX_HEREDOC_SIZE = 64 * 1024 * 1024;
+
+/**
+ * A script typed so far: incomplete (an open heredoc, quote, block or a trailing `\`, `|`, `&&`:
+ * it needs more lines), or complete, with its syntax tree when it parses (one that does not is run
+ * all the same, for bash's syntax error).
+ */
+export type TypedScript = { readonly complete: false } | { readonly complete: true; readonly ast: ScriptNode | undefined };
+
+/** The heredocs that the lines typed so far leave open, followed a line at a time. */
+export class OpenHeredocs {
+  readonly #open: { word: string; tabs: boolean }[] = [];
+
+  /** Whether one is still open (the script needs more lines). */
+  get any(): boolean {
+    return this.#open.length > 0;
+  }
+
+  /** Takes the next line: it ends the first open heredoc, or may open heredocs. */
+  add(line: string): void {
+    const first = this.#open[0];
     if (first !== undefined) {
-      if ((first.tabs ? line.replace(/^\t+/, '') : line) === first.word) open.shift();
-      continue;
+      if ((first.tabs ? line.replace(/^\t+/, '') : line) === first.word) this.#open.shift();
+      return;
     }
-    for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
+    for (const match of line.matchAll(/(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w]*)\2/g)) this.#open.push({ word: match[3] ?? '', tabs: match[1] === '-' });
   }
-  if (open.length > 0) return true;
+}
+
+/**
+ * Parses a script typed so far once: whether it needs more lines and, when it does not, the tree
+ * the shell then runs (a 10 KB frame of the transport was parsed twice before).
+ *
+ * @param script - the lines typed so far, joined with `\n`
+ * @param heredocs - what those lines leave open, when the caller followed it line by line (else scanned here)
+ */
+export function typedScript(script: string, heredocs?: OpenHeredocs): TypedScript {
+  let open = heredocs;
+  if (open === undefined) {
+    open = new OpenHeredocs();
+    for (const line of script.split('\n')) open.add(line);
+  }
+  if (open.any) return { complete: false };
   const last = script.trimEnd();
-  if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return true;
+  if (/\\$/.test(script) || /(\|\||&&|\|)$/.test(last)) return { complete: false };
   try {
-    parse(script);
-    return false;
+    return { complete: true, ast: parse(script, { maxHeredocSize: MAX_HEREDOC_SIZE }) };
   } catch (error) {
-    return /EOF|end of (file|input)/i.test((error as Error).message);
+    return /EOF|end of (file|input)/i.test((error as Error).message) ? { complete: false } : { complete: true, ast: undefined };
   }
+}
+
+/** Whether a script typed so far needs more lines (see {@link typedScript}). */
+export function needsMoreLines(script: string): boolean {
+  return !typedScript(script).complete;
 }
 
 /**
@@ -61,6 +100,8 @@ export class TerminalSession implements TerminalControl {
   #input = '';
   #line = '';
   #pending: string[] = [];
+  /** The heredocs the pending lines leave open. */
+  #heredocs = new OpenHeredocs();
   #busy = false;
   /** The line being handled, settled when it is. */
   #running: Promise<void> = Promise.resolve();
@@ -192,6 +233,7 @@ export class TerminalSession implements TerminalControl {
         if (this.#waiter !== undefined) this.#answer(undefined);
         else if (!this.#busy) {
           this.#pending = [];
+          this.#heredocs = new OpenHeredocs();
           this.#prompt();
         }
       } else if (ch === '\x04') {
@@ -281,9 +323,14 @@ export class TerminalSession implements TerminalControl {
       return this.#prompt();
     }
     this.#pending.push(line);
+    // A heredoc's body (a frame's base64, line after line) is only followed: no join, no scan of what came before.
+    this.#heredocs.add(line);
+    if (this.#heredocs.any) return this.#prompt();
     const script = this.#pending.join('\n');
-    if (needsMoreLines(script)) return this.#prompt();
+    const typed = typedScript(script, this.#heredocs);
+    if (!typed.complete) return this.#prompt();
     this.#pending = [];
+    this.#heredocs = new OpenHeredocs();
     const command = script.trim();
     const exit = /^(?:exit|logout)(?:\s+(\d+))?$/.exec(command);
     if (exit !== null) return this.#leave(Number(exit[1] ?? 0));
@@ -294,7 +341,7 @@ export class TerminalSession implements TerminalControl {
       await this.#appliance.services.generateCerts(this.#appliance, { write: (text) => this.#out(text), readLine: () => this.#readLine(false) });
       return this.#prompt();
     }
-    const outcome = await shell.run(script);
+    const outcome = await shell.run(script, '', { ast: typed.ast });
     this.#out(outcome.stdout);
     this.#out(outcome.stderr);
     this.#prompt();
