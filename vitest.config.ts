@@ -28,6 +28,7 @@ function unitProject(name: (typeof UNIT_PACKAGES)[number], testTimeout: number):
     resolve: {
       alias: [
         { find: '@sftunnel-ca/core/testing', replacement: fromRoot('./packages/core/src/testing/index.ts') },
+        { find: '@sftunnel-ca/transport/testing', replacement: fromRoot('./packages/transport/src/testing/index.ts') },
         ...WORKSPACE_PACKAGES.map((p) => ({ find: new RegExp(`^@sftunnel-ca/${p}$`), replacement: fromRoot(`./packages/${p}/src/index.ts`) })),
       ],
     },

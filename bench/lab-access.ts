@@ -1,6 +1,5 @@
-import { Secret, type ApplianceLayout } from '@sftunnel-ca/core';
+import type { ApplianceLayout } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
-import { SshHost, type ShellStrategy } from '@sftunnel-ca/transport';
 
 /**
  * How another process reaches one lab appliance. It holds the lab's password, so it travels only
@@ -28,29 +27,4 @@ export function labAccess(lab: Lab): LabAccess {
   return { layout: lab.layout, fmc: applianceAccess(lab.fmc), devices: lab.devices.map(applianceAccess), clockOffsetMs: lab.clock.now().getTime() - Date.now() };
 }
 
-/** How to reach an appliance as root: `direct` logs in as root (exec, SFTP), `expert` goes CLI → expert → sudo su (a real FTD's way). */
-export type DeviceStrategy = Exclude<ShellStrategy, 'auto'>;
-
-/** Options of {@link openAppliance}. */
-export interface OpenApplianceOptions {
-  readonly strategy: DeviceStrategy;
-  /** Give up connecting after this long (the vendor's copy script: 20 s). */
-  readonly connectTimeoutMs: number;
-  readonly signal?: AbortSignal;
-}
-
-/** Opens a root Host on a lab appliance over real SSH, its host key pinned, one attempt. */
-export function openAppliance(appliance: ApplianceAccess, options: OpenApplianceOptions): Promise<SshHost> {
-  return SshHost.connect({
-    name: appliance.name,
-    host: appliance.address,
-    port: appliance.sshPort,
-    username: options.strategy === 'direct' ? 'root' : appliance.username,
-    password: new Secret(appliance.password),
-    strategy: options.strategy,
-    hostKeys: { fingerprints: [appliance.hostKeyFingerprint] },
-    connectTimeoutMs: options.connectTimeoutMs,
-    retry: { attempts: 1 },
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-}
+export { openAppliance, type DeviceStrategy, type OpenApplianceOptions } from '@sftunnel-ca/transport/testing';

@@ -1,6 +1,6 @@
 import type { Host } from '@sftunnel-ca/core';
 import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
-import { applianceAccess, openAppliance } from '../../../bench/lab-access.js';
+import { openAppliance } from '@sftunnel-ca/transport/testing';
 import type { ExporterFmc } from '../src/create-exporter.js';
 
 /** An FMC of a lab, as the exporter reads it. */
@@ -28,5 +28,6 @@ export function labFmcs(labs: readonly { readonly lab: Lab; readonly prefix: str
 
 /** Opens a lab FMC as root over real SSH (exec channels; the lab must allow `direct`), its host key pinned, named as the exporter labels it. */
 export function connectLabFmc(fmc: LabExporterFmc, signal: AbortSignal): Promise<Host> {
-  return openAppliance({ ...applianceAccess(fmc.appliance), name: fmc.name }, { strategy: 'direct', connectTimeoutMs: 10_000, signal });
+  const { address, sshPort, username, password, hostKeyFingerprint } = fmc.appliance; // password is a getter: not spread
+  return openAppliance({ name: fmc.name, address, sshPort, username, password, hostKeyFingerprint }, { strategy: 'direct', connectTimeoutMs: 10_000, signal });
 }

@@ -1,6 +1,6 @@
 import { inspectFmc } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppliance } from '../../../bench/lab-access.js';
+import { openAppliance } from '@sftunnel-ca/transport/testing';
 import { startLab, type Lab } from './start-lab.js';
 
 describe('the lab FMC knows its devices', () => {

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { Certificate, fmcPushedFiles, ftdPeerFiles, generateRsaKeyPair, exportRsaPrivateKeyPem, inspectFmc, keyMatchesCertificate, verifyIssuedBy } from '@sftunnel-ca/core';
 import type { SshHost } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppliance } from '../../../bench/lab-access.js';
+import { openAppliance } from '@sftunnel-ca/transport/testing';
 import { startLab, type Lab, type LabAppliance } from './index.js';
 import { connectClient, execOn } from './testing/keystrokes.js';
 
