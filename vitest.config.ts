@@ -47,7 +47,7 @@ export default defineConfig({
     // file waited (a timeout, a lab's latency, npm): three files at a time keep both busy. Every
     // project gives a hook (a lab or a CA's keys in beforeAll) as long as a test: with three files
     // on two cores, the default 10 s was too short for a lab's start.
-    maxWorkers: 4,
+    maxWorkers: 3,
     sequence: { sequencer: IntegrationFirstSequencer },
     // One key pool for every lab of the run (a lab would otherwise generate eight RSA keys).
     globalSetup: [fromRoot('./test/lab-keys-global-setup.ts')],

@@ -7,10 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineApplianceLayout } from '../../packages/core/src/layout/appliance-layout.js';
 import { AppliancePlaces } from './appliance-places.js';
 import { SecretTreeAudit } from './audit-tree.js';
+import { watchDescendantArgv } from './descendant-argv.js';
 import { secretMaterialIn } from './secret-material.js';
 
 const LAB_PASSWORD = 'sftca-lab-pw-AbCdEfGhIjKlMnOp';
@@ -161,6 +163,21 @@ describe('secret audit › files', () => {
     expect((await new SecretTreeAudit().scan(parent)).length).toBe(4); // no layout recorded: the vendor's, where these are not live
     await writeFile(join(lab, AppliancePlaces.LAYOUT_FILE), JSON.stringify(moved));
     expect(await new SecretTreeAudit().scan(parent)).toEqual([]);
+  });
+});
+
+describe('secret audit › the /proc watch', () => {
+  it('stops although a test faked the timers while it slept (a timer made then would never fire)', async () => {
+    const watch = watchDescendantArgv(5);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await sleep(50); // node:timers/promises: real, while the global setTimeout is fake
+    } finally {
+      vi.useRealTimers();
+    }
+    const child = await run(process.execPath, ['-e', 'setTimeout(() => {}, 100)']);
+    expect(child.stderr).toBe('');
+    await expect(watch.stop()).resolves.toBeInstanceOf(Map);
   });
 });
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Every descendant process of this one seen while watching. */
 export interface ArgvWatch {
@@ -50,8 +51,10 @@ export function watchDescendantArgv(intervalMs = 10): ArgvWatch {
       for (const pid of live) if (!parents.has(pid)) parents.set(pid, parentOf(pid) ?? 0);
       for (const pid of live) if (!descendants.has(pid) && isDescendant(pid)) descendants.add(pid);
       for (const pid of live) if (descendants.has(pid)) record(pid);
-      // Unref'd: a watch never keeps its process alive (a worker whose file was cut short must still exit).
-      await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
+      // node:timers/promises, not the global setTimeout: a test's fake timers (vi.useFakeTimers) must
+      // not stop the watch (a timer made while they were on never fires, and stop() would wait on it
+      // for ever); unref'd: a watch never keeps its process alive.
+      await sleep(intervalMs, undefined, { ref: false });
     }
   })();
   return {
