@@ -25,14 +25,14 @@
  *
  * With `SFTUNNEL_CA_AUDIT_SUMMARY=<file>`, each test file appends a JSON line of its counts.
  */
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { SecretTreeAudit } from './audit-tree.js';
-import { watchDescendantArgv, type ArgvWatch } from './descendant-argv.js';
+import { procStatFields, watchDescendantArgv, type ArgvWatch } from './descendant-argv.js';
 import { recordSpawns } from './record-spawns.mjs';
 import { secretMaterialIn } from './secret-material.js';
 
@@ -65,10 +65,8 @@ const scanFiles = async (): Promise<void> => {
 
 /** The CPU this test file's process and its waited-for descendants used so far, in ms (Linux `/proc/self/stat`). */
 function processTreeCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  // utime stime cutime cstime: fields 14–17, counted after the command's closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+  // utime stime cutime cstime: fields 14–17.
+  const ticks = procStatFields('self').slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
   return Math.round((ticks * 1000) / 100);
 }
 

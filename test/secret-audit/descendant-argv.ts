@@ -16,10 +16,18 @@ function procText(path: string): string {
   }
 }
 
-function parentOf(pid: number): number | undefined {
+/**
+ * The fields of `/proc/<pid>/stat` after the command (state, ppid, …: field 3 onwards, so field N
+ * is at index N − 3); empty when the process is gone. The command may hold spaces and parentheses,
+ * so it is cut at the last ')'.
+ */
+export function procStatFields(pid: number | 'self'): string[] {
   const stat = procText(`/proc/${pid}/stat`);
-  // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-  const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return stat === '' ? [] : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function parentOf(pid: number): number | undefined {
+  const ppid = procStatFields(pid)[1];
   return ppid === undefined ? undefined : Number(ppid);
 }
 
