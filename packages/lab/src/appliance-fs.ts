@@ -2,7 +2,7 @@ import { ReadWriteFs, type IFileSystem } from 'just-bash';
 import type { ApplianceRuntime } from './appliance.js';
 import type { FileModeMask } from './shell-user.js';
 import { noteApplianceEvent } from './appliance-events.js';
-import { commandLookupExists, commandLookupStat, forgetCommandDirectoriesUnder } from './command-directories.js';
+import { commandDirectoriesMissing, commandLookupExists, commandLookupStat, forgetCommandDirectoriesUnder } from './command-directories.js';
 import { diskFullAt, diskFullError } from './faults.js';
 
 const MUTATIONS = new Set(['writeFile', 'appendFile', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'symlink', 'link', 'utimes']);
@@ -40,10 +40,12 @@ export function applianceFileSystem(appliance: ApplianceRuntime, writable: boole
   const inner = new ReadWriteFs({ root: appliance.info.root });
   const exists = commandLookupExists(appliance, inner, commandDirectories);
   const stat = commandLookupStat(appliance, inner, commandDirectories);
+  const missing = commandDirectoriesMissing(appliance, commandDirectories);
   return new Proxy(inner, {
     get(target, property, receiver) {
       if (property === 'exists') return exists;
       if (property === 'stat') return stat;
+      if (property === 'commandDirectoriesMissing') return missing;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       const name = String(property);

@@ -4,6 +4,17 @@ import type { ApplianceRuntime } from './appliance.js';
 
 /** Per appliance: whether each directory of the shell's `PATH` exists, once asked. */
 const known = new WeakMap<ApplianceRuntime, Map<string, Promise<boolean>>>();
+/** Per appliance: the same answers once settled (read synchronously by {@link commandDirectoriesMissing}). */
+const settled = new WeakMap<ApplianceRuntime, Map<string, boolean>>();
+
+function settledOf(appliance: ApplianceRuntime): Map<string, boolean> {
+  let answers = settled.get(appliance);
+  if (answers === undefined) {
+    answers = new Map();
+    settled.set(appliance, answers);
+  }
+  return answers;
+}
 
 function answersOf(appliance: ApplianceRuntime): Map<string, Promise<boolean>> {
   let answers = known.get(appliance);
@@ -27,13 +38,17 @@ function answersOf(appliance: ApplianceRuntime): Map<string, Promise<boolean>> {
 export function commandLookupExists(appliance: ApplianceRuntime, fs: IFileSystem, directories: readonly string[]): (path: string) => Promise<boolean> {
   const lookup = new Set(directories);
   const answers = answersOf(appliance);
+  const settledAnswers = settledOf(appliance);
   return (path) => {
     const directory = lookup.has(path) ? path : posix.dirname(path);
     if (!lookup.has(directory)) return fs.exists(path);
     let present = answers.get(directory);
     if (present === undefined) {
-      present = fs.exists(directory);
-      answers.set(directory, present);
+      const asked = fs.exists(directory);
+      present = asked;
+      answers.set(directory, asked);
+      // Kept only if nothing was forgotten meanwhile (the answer still the current one).
+      asked.then((found) => answers.get(directory) === asked && settledAnswers.set(directory, found), () => undefined);
     }
     return present.then((found) => found && (directory === path || fs.exists(path)));
   };
@@ -72,6 +87,26 @@ function missing(path: string): Error {
 }
 
 /**
+ * `commandDirectoriesMissing` for a simulated shell (the patched just-bash's hook, see
+ * patches/just-bash@3.4.2.patch): true when every one of the directories is a `PATH` directory
+ * already found missing on this appliance. just-bash then skips its walk of `PATH` for a command
+ * (eight awaited `exists` and, for a hashed command, a failing `stat`): on an appliance without any
+ * of those directories its answer is its own command, or none. Anything unknown gives false, and
+ * just-bash walks as before (which asks, and remembers).
+ *
+ * @param appliance - the appliance whose answers are shared
+ * @param directories - the directories of `PATH`
+ */
+export function commandDirectoriesMissing(appliance: ApplianceRuntime, directories: readonly string[]): (asked: readonly string[]) => boolean {
+  const lookup = new Set(directories);
+  const settledAnswers = settledOf(appliance);
+  return (asked) => {
+    for (const directory of asked) if (!lookup.has(directory) || settledAnswers.get(directory) !== false) return false;
+    return true;
+  };
+}
+
+/**
  * Forgets what was remembered of `PATH` directories at or below a changed path (one written,
  * created, moved or removed, by a shell or over SFTP), so the next lookup asks again.
  *
@@ -79,8 +114,10 @@ function missing(path: string): Error {
  * @param changed - the changed path on the appliance (absolute)
  */
 export function forgetCommandDirectoriesUnder(appliance: ApplianceRuntime, changed: string): void {
-  const answers = known.get(appliance);
-  if (answers === undefined) return;
   const resolved = posix.resolve('/', changed);
-  for (const directory of answers.keys()) if (directory === resolved || directory.startsWith(`${resolved === '/' ? '' : resolved}/`)) answers.delete(directory);
+  const under = (directory: string): boolean => directory === resolved || directory.startsWith(`${resolved === '/' ? '' : resolved}/`);
+  const answers = known.get(appliance);
+  if (answers !== undefined) for (const directory of answers.keys()) if (under(directory)) answers.delete(directory);
+  const settledAnswers = settled.get(appliance);
+  if (settledAnswers !== undefined) for (const directory of settledAnswers.keys()) if (under(directory)) settledAnswers.delete(directory);
 }

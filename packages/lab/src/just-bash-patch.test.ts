@@ -170,6 +170,57 @@ describe('just-bash as patched for the lab', () => {
     expect((await bash.exec('echo from the text')).stdout).toBe('from the text\n');
   });
 
+  it('skips the PATH walk when the file system knows every command directory missing, and walks when unsure', async () => {
+    const asked: string[][] = [];
+    const lookups: string[] = [];
+    let known = true;
+    const hooked = new Proxy(disk, {
+      get(target, property, receiver) {
+        if (property === 'commandDirectoriesMissing')
+          return (directories: readonly string[]) => {
+            asked.push([...directories]);
+            return known;
+          };
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (property === 'exists' || property === 'stat')
+          return (path: string) => {
+            lookups.push(path);
+            return (value as (p: string) => Promise<unknown>).call(target, path);
+          };
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+    const probe = defineCommand('probe', async () => ({ stdout: 'probed\n', stderr: '', exitCode: 0 }));
+    const env = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+    const run = (script: string) => new Bash({ fs: hooked, env, defenseInDepth: false, customCommands: [probe] }).exec(script);
+
+    const fast = await run('echo one; probe; echo two; nosuch');
+    expect(fast.stdout).toBe('one\nprobed\ntwo\n');
+    expect(fast.stderr).toBe('bash: nosuch: command not found\n');
+    expect(fast.exitCode).toBe(127);
+    expect(lookups.filter((path) => /^\/(usr\/)?(local\/)?bin/.test(path))).toEqual([]);
+    // PATH's directories and /usr/bin; for a hashed command also its hashed path's directory.
+    expect(asked[0]).toEqual(['/usr/local/bin', '/usr/bin', '/bin', '/usr/bin']);
+    expect(asked[2]).toEqual(['/usr/local/bin', '/usr/bin', '/bin', '/usr/bin', '/usr/bin']);
+
+    known = false;
+    lookups.length = 0;
+    const walked = await run('echo one; nosuch');
+    expect(walked.stdout).toBe('one\n');
+    expect(walked.exitCode).toBe(127);
+    expect(lookups).toEqual(expect.arrayContaining(['/usr/local/bin/echo', '/usr/bin/echo', '/bin/echo', '/usr/local/bin/nosuch', '/usr/bin']));
+
+    // With a relative PATH entry the hook is not even asked: the shell walks.
+    known = true;
+    asked.length = 0;
+    lookups.length = 0;
+    const relative = await new Bash({ fs: hooked, env: { PATH: 'bin:/usr/bin' }, defenseInDepth: false }).exec('echo three');
+    expect(relative.stdout).toBe('three\n');
+    expect(asked).toEqual([]);
+    expect(lookups.length).toBeGreaterThan(0);
+  });
+
   it('gives a custom command the shell’s own context when defense-in-depth is off, the membrane when on', async () => {
     let seen: CommandContext | undefined;
     const probe = defineCommand('probe', async (_args, context) => {

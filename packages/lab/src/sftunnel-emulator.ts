@@ -180,6 +180,8 @@ export class SftunnelEmulator {
   readonly #tunnels = new Map<string, Tunnel[]>();
   /** Each device's own listener on `<address>:8305`, answering with the files its sftunnel loaded last (what a live TLS probe talks to). */
   readonly #deviceServers = new Map<string, tls.Server>();
+  /** The files (their text) each device's listener answers with now: a restart with the same files keeps its secure context. */
+  readonly #deviceServerFiles = new Map<string, string>();
   #stopped = false;
 
   /** @param clock - the lab clock */
@@ -311,12 +313,15 @@ export class SftunnelEmulator {
    */
   async restartManager(manager: string, reconnects: (device: string) => boolean = () => true): Promise<void> {
     const tunnels = [...this.#tunnels.values()].flat().filter((t) => t.manager.name === manager);
+    // The FMC's files are read once for the restart (as its sftunnel does), not again per tunnel.
+    const own = this.#managers.get(manager);
+    if (own !== undefined) await this.#refreshManager(own);
     for (let i = 0; i < tunnels.length; i += 16) {
       await Promise.all(
         tunnels.slice(i, i + 16).map((t) =>
           this.#serial(t, async () => {
             this.#drop(t, DISCONNECT_REASON);
-            if (reconnects(t.device.name)) await this.#connect(t, undefined, true);
+            if (reconnects(t.device.name)) await this.#connect(t, undefined, true, true);
           }),
         ),
       );
@@ -351,11 +356,17 @@ export class SftunnelEmulator {
    */
   async #serveDevice(device: TunnelEndpoint, files: LoadedFiles): Promise<void> {
     const options: tls.TlsOptions = { ...secureOptions(files), requestCert: true, rejectUnauthorized: true };
+    const key = files.caPem + files.certPem + files.keyPem;
     const existing = this.#deviceServers.get(device.name);
     if (existing !== undefined) {
-      existing.setSecureContext(options);
+      // A new secure context (PEM and key parsed again) only when the files changed.
+      if (this.#deviceServerFiles.get(device.name) !== key) {
+        existing.setSecureContext(options);
+        this.#deviceServerFiles.set(device.name, key);
+      }
       return;
     }
+    this.#deviceServerFiles.set(device.name, key);
     const server = tls.createServer(options, (socket) => socket.end());
     server.on('tlsClientError', () => undefined);
     server.on('connection', (socket) => socket.setNoDelay(true));
@@ -402,7 +413,7 @@ export class SftunnelEmulator {
     }
   }
 
-  async #connect(tunnel: Tunnel, verifyAt: Date | undefined, log: boolean): Promise<TunnelStatus> {
+  async #connect(tunnel: Tunnel, verifyAt: Date | undefined, log: boolean, managerRefreshed = false): Promise<TunnelStatus> {
     if (this.#stopped) return tunnel.status;
     this.#drop(tunnel, DISCONNECT_REASON);
     const now = this.#clock.now();
@@ -433,7 +444,7 @@ export class SftunnelEmulator {
       const message = `Failed to load the sftunnel certificate, key or CA: ${(error as Error).message}`;
       return fail({ side: 'device', code: 'FILES_INVALID', message }, [['ERROR', message]]);
     }
-    if ((await this.#refreshManager(manager)) === undefined) {
+    if ((managerRefreshed ? manager.loaded : await this.#refreshManager(manager)) === undefined) {
       const message = `Failed to connect to ${manager.address}:8305 (IPv4): Connection reset by peer`;
       return fail({ side: 'manager', code: 'FILES_INVALID', message: `${manager.name} cannot load its own sftunnel files` }, [['WARN', message]]);
     }
