@@ -21,6 +21,12 @@ export interface BenchSize {
   readonly peerSample: number;
   /** Unreachable devices in the unreachable scenario. */
   readonly unreachable: number;
+  /**
+   * The comparison runs (the direct path, the two CLI renewals): their devices, and how many of
+   * them are dead in the CLI's run with some dead. The fleet's size in a full run; smaller in
+   * `--quick`, which checks that the report is complete.
+   */
+  readonly comparison: { readonly devices: number; readonly unreachable: number };
 }
 
 /** Devices in flight when latency, not CPU, bounds the work (the realistic-latency scenarios). */
@@ -115,7 +121,7 @@ export async function measureZeroLatency(size: BenchSize): Promise<{ readonly la
     const exporter = await measureMetricsLatency(lab);
     return { lab: start, run, exporter };
   });
-  const direct = await withExpiredFleet(size.devices, {}, ({ lab }) => renewLab(lab, 'one-go', undefined, COMPARISON_STRATEGY));
+  const direct = await withExpiredFleet(size.comparison.devices, {}, ({ lab }) => renewLab(lab, 'one-go', undefined, COMPARISON_STRATEGY));
   return { ...expert, direct };
 }
 
@@ -143,9 +149,9 @@ export async function measureRealisticLatency(size: BenchSize): Promise<{ readon
 /** A CLI renewal with the lab's CPU meanwhile. */
 export type CliRun = CliRenewal & { readonly labCpuMs: number };
 
-/** Renews a realistic-latency fleet with `dead` devices black-holed through the CLI. */
-async function renewRealisticThroughCli(size: BenchSize, dead: number): Promise<CliRun> {
-  return withExpiredFleet(size.devices, realisticFleetFaults(deviceNames(size.devices), dead), async ({ lab }) => {
+/** Renews a realistic-latency fleet of `devices` with `dead` of them black-holed through the CLI. */
+async function renewRealisticThroughCli(devices: number, dead: number): Promise<CliRun> {
+  return withExpiredFleet(devices, realisticFleetFaults(deviceNames(devices), dead), async ({ lab }) => {
     const { value, labCpuMs } = await withLabCpu(() => renewThroughCli(lab, { concurrency: LATENCY_BOUND_CONCURRENCY, connectTimeoutMs: REALISTIC_LATENCY.connectTimeoutMs }));
     return { ...value, labCpuMs };
   });
@@ -153,13 +159,13 @@ async function renewRealisticThroughCli(size: BenchSize, dead: number): Promise<
 
 /**
  * The realistic-latency fleet with `size.unreachable` devices dead: through the library (keys
- * prepared ahead, compared with the change-window run), then through the CLI, once with none dead
- * and once with as many dead, each on a fresh fleet.
+ * prepared ahead, compared with the change-window run), then through the CLI on fresh fleets of
+ * `size.comparison.devices`, once with none dead and once with `size.comparison.unreachable` dead.
  */
 export async function measureUnreachable(size: BenchSize): Promise<{ readonly library: RenewalRun; readonly cliNone: CliRun; readonly cliDead: CliRun }> {
   const faults = realisticFleetFaults(deviceNames(size.devices), size.unreachable);
   const library = await withExpiredFleet(size.devices, faults, ({ lab }) => renewLab(lab, 'prepared-ahead', LATENCY_BOUND_CONCURRENCY));
-  const cliNone = await renewRealisticThroughCli(size, 0);
-  const cliDead = await renewRealisticThroughCli(size, size.unreachable);
+  const cliNone = await renewRealisticThroughCli(size.comparison.devices, 0);
+  const cliDead = await renewRealisticThroughCli(size.comparison.devices, size.comparison.unreachable);
   return { library, cliNone, cliDead };
 }

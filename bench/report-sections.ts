@@ -98,6 +98,10 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
   const dead = m.unreachable.library;
   const unreachableAddedS = seconds(deliveryMs(dead) - deliveryMs(m.realistic.prepared));
   const cliAddedS = seconds(m.unreachable.cliDead.wallMs - m.unreachable.cliNone.wallMs);
+  const compared = m.size.comparison;
+  // The key-generation limit for the comparison fleet's size (its N + 1 keys), from this run's rate.
+  const comparedLimitMs = (provider.result.seconds * 1000 * (compared.devices + 1)) / (n + 1);
+  const comparedFleet = compared.devices === n ? 'same size' : `${compared.devices} devices`;
   const latencyNote = `lab slow fault set from the vendor transcript: login ${REALISTIC_LATENCY.loginLatencyMs.min / 1000}–${REALISTIC_LATENCY.loginLatencyMs.max / 1000} s (spread over the fleet), ${REALISTIC_LATENCY.commandLatencyMs} ms per command / shell line / login step (\`expert\`, \`sudo su\` and sudo's password check included), dead devices black-holed and given up after ${REALISTIC_LATENCY.connectTimeoutMs / 1000} s; the FMC itself is not slowed`;
   return [
     {
@@ -125,14 +129,14 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         ...outcomeFigures(ours),
         ...phaseFigures(ours),
         { name: `${COMPARISON_STRATEGY} path (root over exec, for comparison): wall`, value: seconds(direct.measurement.wallMs), unit: 's' },
-        { name: `${COMPARISON_STRATEGY} path: wall ÷ limit`, value: direct.measurement.wallMs / (provider.result.seconds * 1000), unit: '×' },
-        { name: `${COMPARISON_STRATEGY} path: renewer CPU per device`, value: direct.usage.cpuMs / n, unit: 'ms' },
-        { name: `${COMPARISON_STRATEGY} path: lab CPU per device`, value: direct.labCpuMs / n, unit: 'ms' },
+        { name: `${COMPARISON_STRATEGY} path: wall ÷ limit`, value: direct.measurement.wallMs / comparedLimitMs, unit: '×' },
+        { name: `${COMPARISON_STRATEGY} path: renewer CPU per device`, value: direct.usage.cpuMs / compared.devices, unit: 'ms' },
+        { name: `${COMPARISON_STRATEGY} path: lab CPU per device`, value: direct.labCpuMs / compared.devices, unit: 'ms' },
         { name: `${COMPARISON_STRATEGY} path: devices renewed`, value: direct.measurement.counts.renewed, unit: 'devices', mayBeZero: true },
       ],
       notes: [
         `devices reached as a real FTD is: CLI → expert → sudo su over a terminal (the transport's \`${DEVICE_STRATEGY}\` strategy), host keys pinned; the engine's default devices in flight; keys ${ENGINE_KEY_CONCURRENCY} at once`,
-        `the ${COMPARISON_STRATEGY} path (root over exec and SFTP, which no real FTD offers) renews a fresh fleet of the same size the same way, for comparison only`,
+        `the ${COMPARISON_STRATEGY} path (root over exec and SFTP, which no real FTD offers) renews a fresh fleet (${comparedFleet}) the same way, for comparison only; its limit is this run's key rate for its ${compared.devices + 1} keys`,
         `the renewing process is a child Node process (tsx loader included: ${(ours.usage.startRssBytes / MIB).toFixed(0)} MiB RSS before the renewal started)`,
         ...failureNotes('this run', ours),
         ...failureNotes(`the ${COMPARISON_STRATEGY} run`, direct),
@@ -200,15 +204,15 @@ export function reportSections(m: BenchMeasurements, cores: number): ReportSecti
         ...runCpuFigures(dead, n, cores),
         ...outcomeFigures(dead),
         { name: 'through the CLI (sftunnel-ca renew, one go): wall with none dead', value: seconds(m.unreachable.cliNone.wallMs), unit: 's' },
-        { name: `through the CLI: wall with ${m.size.unreachable} dead`, value: seconds(m.unreachable.cliDead.wallMs), unit: 's' },
+        { name: `through the CLI: wall with ${compared.unreachable} dead`, value: seconds(m.unreachable.cliDead.wallMs), unit: 's' },
         { name: 'through the CLI: added by the unreachable devices', value: cliAddedS, unit: 's', goal: GOALS.unreachableCost(cliAddedS), difference: true },
         { name: 'through the CLI: devices renewed with none dead', value: m.unreachable.cliNone.counts['renewed'] ?? 0, unit: 'devices', mayBeZero: true },
-        { name: `through the CLI: devices failed with ${m.size.unreachable} dead`, value: m.unreachable.cliDead.counts['failed'] ?? 0, unit: 'devices', mayBeZero: true },
-        { name: 'through the CLI: lab CPU per device (run with some dead)', value: m.unreachable.cliDead.labCpuMs / n, unit: 'ms', goal: GOALS.labCpuPerDevice(m.unreachable.cliDead.labCpuMs / n) },
+        { name: `through the CLI: devices failed with ${compared.unreachable} dead`, value: m.unreachable.cliDead.counts['failed'] ?? 0, unit: 'devices', mayBeZero: true },
+        { name: 'through the CLI: lab CPU per device (run with some dead)', value: m.unreachable.cliDead.labCpuMs / compared.devices, unit: 'ms', goal: GOALS.labCpuPerDevice(m.unreachable.cliDead.labCpuMs / compared.devices) },
       ],
       notes: [
         'dead devices spread evenly through the fleet; they accept TCP and never answer SSH (a black hole), so each costs a connect timeout',
-        `library: keys prepared ahead, delivery compared with the change-window run; CLI: \`sftunnel-ca renew --strategy expert --allow-unreachable\` (preflight, keys, delivery, switch, verification), spawn to exit, on two fresh fleets (none dead, ${m.size.unreachable} dead), ${LATENCY_BOUND_CONCURRENCY} in flight`,
+        `library: keys prepared ahead, delivery compared with the change-window run; CLI: \`sftunnel-ca renew --strategy expert --allow-unreachable\` (preflight, keys, delivery, switch, verification), spawn to exit, on two fresh fleets of ${compared.devices} devices (none dead, ${compared.unreachable} dead), ${LATENCY_BOUND_CONCURRENCY} in flight`,
         ...failureNotes('this run', dead),
       ],
     },
