@@ -79,7 +79,10 @@ describe('renewal › (g) a one-go run (renewFleet) is killed (SIGKILL) mid-deli
     const result = (JSON.parse(second.lines.at(-1) ?? '{}') as { result: RenewalResult }).result;
     expect(result.counts.renewed).toBe(50);
     // The rerun generated the rest while delivering: both phases and the change window are recorded.
-    expect(result.phases.generate?.durationMs).toBeGreaterThan(0);
+    // When the killed run had staged every pair before its 12th delivery (a fast lab), there is no
+    // rest: the rerun records no generation at all.
+    if (stagedBeforeKill.size < 50) expect(result.phases.generate?.durationMs).toBeGreaterThan(0);
+    else expect(result.phases.generate).toBeUndefined();
     expect(result.phases.deliver?.durationMs).toBeGreaterThan(0);
     expect(result.changeWindow?.durationMs).toBeGreaterThan(0);
     for (const device of result.devices) if (deliveredBeforeKill.has(device.uuid)) expect(device.alreadyDelivered).toBe(true);
