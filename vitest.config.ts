@@ -36,9 +36,16 @@ function unitProject(name: (typeof UNIT_PACKAGES)[number], testTimeout: number):
   };
 }
 
+/**
+ * The packages' built `dist/`: loaded by Node itself, as `node_modules` are. vitest would otherwise
+ * inline them (they resolve out of `node_modules` through the workspace's links) and transform and
+ * run them through its module runner again in every test file's process.
+ */
+const BUILT_PACKAGES = /\/packages\/[^/]+\/dist\//;
+
 /** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/`. */
 function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[] }): TestProjectInlineConfiguration {
-  return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, ...test } };
+  return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, server: { deps: { external: [BUILT_PACKAGES] } }, ...test } };
 }
 
 export default defineConfig({
