@@ -70,7 +70,9 @@ const FAILURES: Readonly<Record<EscalationFailure, string>> = {
  * Each command is sent base64-encoded and evaluated in a subshell; its standard output and
  * standard error come back base64-encoded between two markers made of a per-session random
  * nonce and a counter, followed by the exit status. So output is exact, whatever banners,
- * colour codes or prompt-like text appear. Standard input moves as base64 in chunks.
+ * colour codes or prompt-like text appear. Standard input moves as base64: in the command's own
+ * frame when it fits one chunk (48 KiB; the command runs only once it is written whole), else in
+ * chunks of its own first.
  *
  * The session's scratch space (standard input, error and status of the command running) is a
  * directory of its own, mode 0700 with files 0600, removed on close and, by the root shell's
@@ -299,7 +301,16 @@ export class ExpertShell implements CommandChannel {
     const stdin = options.stdin;
     if (stdin === undefined) return this.#framed(commandBody(command, '/dev/null'), options);
     // The input (a staging batch, a device's new key) stays in the scratch space only while its
-    // command needs it: the frame that runs the command, or that fails to append to it, removes it.
+    // command needs it: the frame that runs the command, or that fails to write it, removes it.
+    if (stdin.length <= STDIN_CHUNK) {
+      // One round trip: the input is written, then the command runs only if it was written whole.
+      const write = stdin.length === 0 ? `: > ${INPUT}` : `base64 -d > ${INPUT} <<'${EOF_WORD}'\n${wrap(Buffer.from(stdin).toString('base64'))}\n${EOF_WORD}`;
+      return this.#framed(
+        `${write}\n` +
+          `__sftca_w=$?; if [ "$__sftca_w" = 0 ]; then ${commandBody(command, INPUT)}; else (exit "$__sftca_w"); fi; ${REMOVE_INPUT}`,
+        options,
+      );
+    }
     await this.#framed(`: > ${INPUT}`, options);
     for (let offset = 0; offset < stdin.length; offset += STDIN_CHUNK) {
       const chunk = Buffer.from(stdin.subarray(offset, offset + STDIN_CHUNK));

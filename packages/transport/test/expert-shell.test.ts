@@ -53,6 +53,29 @@ describe('SshHost (expert)', () => {
     expect((await host.run('echo still alive')).stdout).toBe('still alive\n');
   });
 
+  it('gives a command its standard input exactly, 0600 while it runs and gone after; runs nothing when the input cannot be written', async () => {
+    // Small inputs travel in the command's own frame, larger ones in chunks first: both, and empty.
+    for (const input of ['key\n', '', 'x'.repeat(48 * 1024), 'y'.repeat(48 * 1024 + 1)]) {
+      const result = await host.run('stat -c %a "$__sftca_d/in"; cat; exit 9', { stdin: input });
+      expect({ stderr: result.stderr, code: result.code }).toEqual({ stderr: '', code: 9 });
+      expect(result.stdout === `600\n${input}`, `the input of ${input.length} bytes, as the command read it`).toBe(true);
+      expect((await host.run('[ -e "$__sftca_d/in" ] && echo left || echo gone')).stdout).toBe('gone\n');
+    }
+    // The input's place cannot be written (a directory stands there): the command never runs.
+    await host.run('mkdir "$__sftca_d/in"');
+    try {
+      for (const input of ['key\n', 'y'.repeat(48 * 1024 + 1)]) {
+        const refused = await host.run('echo ran', { stdin: input });
+        expect(refused.code, input.slice(0, 10)).not.toBe(0);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toContain('Is a directory');
+      }
+    } finally {
+      await host.run('rmdir "$__sftca_d/in"');
+    }
+    expect((await host.run('cat', { stdin: 'after\n' })).stdout).toBe('after\n');
+  });
+
   it('writes a root:root 0644 file atomically and reads it back byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sftca-peer-'));
     const target = join(dir, 'cacert.pem');
