@@ -46,7 +46,7 @@ describe('reliability › a connection dropped mid-transfer leaves nothing behin
       // The dropped session's root shell hangs up: its trap removes the scratch space, and the key it was receiving with it.
       await waitFor(() => oursOn(lab).every((entry) => !entry.startsWith('ftd-drop/tmp/')));
       const afterDrop = new SecretTreeAudit();
-      expect(await afterDrop.scan(lab.dir)).toEqual([]);
+      expect(afterDrop.scan(lab.dir)).toEqual([]);
       expect(afterDrop.counts.applianceFiles).toBeGreaterThan(20);
 
       // The copy run: the FTD is back, the failed device is delivered again from the same staging directory.
@@ -73,6 +73,6 @@ describe('reliability › a connection dropped mid-transfer leaves nothing behin
       await fmc.close();
     }
     expect(oursOn(lab)).toEqual([]);
-    expect(await new SecretTreeAudit().scan(lab.dir)).toEqual([]);
+    expect(new SecretTreeAudit().scan(lab.dir)).toEqual([]);
   });
 });

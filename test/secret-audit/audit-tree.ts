@@ -60,32 +60,32 @@ export class SecretTreeAudit {
   readonly #labs = new Map<string, AppliancePlaces>();
 
   /** Reads what is new or changed under `root` (any tree, or one lab's directory); returns the breaches found, one line each. */
-  async scan(root: string): Promise<string[]> {
+  scan(root: string): string[] {
     // The whole tree first (so every link of an appliance is known), then each entry by its rule.
     const found: Array<{ readonly path: string; readonly directory: boolean; readonly lab: LabScope | undefined }> = [];
-    const visit = async (dir: string, lab: LabScope | undefined): Promise<void> => {
+    const visit = (dir: string, lab: LabScope | undefined): void => {
       const entries = attempt((): Dirent[] => readdirSync(dir, { withFileTypes: true })) ?? [];
       if (entries.some((e) => e.name === '.git')) return; // a checkout
       for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && !FOREIGN.has(entry.name)) {
           const inner: LabScope | undefined =
-            lab === undefined ? (LAB_DIRECTORY.test(entry.name) ? { places: await this.#placesOf(path), root: undefined, lab: path, links: new Map() } : undefined)
+            lab === undefined ? (LAB_DIRECTORY.test(entry.name) ? { places: this.#placesOf(path), root: undefined, lab: path, links: new Map() } : undefined)
             : lab.root === undefined ? { ...lab, root: path, links: new Map() }
             : lab;
           if (inner?.root !== undefined && inner.root !== path) found.push({ path, directory: true, lab: inner });
-          await visit(path, inner);
+          visit(path, inner);
         } else if (entry.isFile()) found.push({ path, directory: false, lab });
-        else if (entry.isSymbolicLink() && lab?.root !== undefined) await this.#link(path, lab);
+        else if (entry.isSymbolicLink() && lab?.root !== undefined) this.#link(path, lab);
       }
     };
     const name = basename(root);
-    await visit(root, LAB_DIRECTORY.test(name) ? { places: await this.#placesOf(root), root: undefined, lab: root, links: new Map() } : undefined);
+    visit(root, LAB_DIRECTORY.test(name) ? { places: this.#placesOf(root), root: undefined, lab: root, links: new Map() } : undefined);
     const breaches: string[] = [];
     for (const { path, directory, lab } of found) {
       const where = lab === undefined ? undefined : this.#where(path, lab);
-      if (!directory) breaches.push(...(await this.#file(path, where)));
-      else if (where?.place === 'ours') breaches.push(...(await this.#directory(path, where)));
+      if (!directory) breaches.push(...this.#file(path, where));
+      else if (where?.place === 'ours') breaches.push(...this.#directory(path, where));
     }
     return breaches;
   }
@@ -95,14 +95,14 @@ export class SecretTreeAudit {
    * its target (and what is under it) is held to the rules of the path through the link (a live
    * key, or a peer directory, that is a link to one elsewhere holds the live files all the same).
    */
-  async #link(path: string, lab: LabScope): Promise<void> {
+  #link(path: string, lab: LabScope): void {
     const target = resolve(dirname(path), attempt(() => readlinkSync(path)) ?? '');
     if (target === path || relative(lab.root ?? lab.lab, target).startsWith('..')) return;
     lab.links.set(this.#onAppliance(target, lab), this.#onAppliance(path, lab));
   }
 
   /** The places of a lab, by the layout it recorded (read once it is there). */
-  async #placesOf(lab: string): Promise<AppliancePlaces> {
+  #placesOf(lab: string): AppliancePlaces {
     const known = this.#labs.get(lab);
     if (known !== undefined) return known;
     const recorded = attempt(() => readFileSync(join(lab, AppliancePlaces.LAYOUT_FILE), 'utf8'));
@@ -125,7 +125,7 @@ export class SecretTreeAudit {
   }
 
   /** A directory of ours on an appliance: 0700 at most. */
-  async #directory(path: string, where: OnAppliance): Promise<string[]> {
+  #directory(path: string, where: OnAppliance): string[] {
     const stat = attempt((): Stats => lstatSync(path));
     if (stat === undefined) return [];
     const version = `dir:${stat.mode}`;
@@ -136,7 +136,7 @@ export class SecretTreeAudit {
     return (stat.mode & 0o077) === 0 ? [] : [`${path}: a directory of ours (${where.path}) of mode ${modeOf(stat.mode)} on an appliance (0700 at most)`];
   }
 
-  async #file(path: string, where: OnAppliance | undefined): Promise<string[]> {
+  #file(path: string, where: OnAppliance | undefined): string[] {
     const stat = attempt((): Stats => lstatSync(path));
     if (stat === undefined || !stat.isFile()) return [];
     const version = `${stat.size}:${stat.mtimeMs}:${stat.mode}`;

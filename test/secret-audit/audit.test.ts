@@ -74,7 +74,7 @@ describe('secret audit › files', () => {
     await writeFile(at('node_modules', 'ssh2', 'test', 'id_rsa'), pkcs1, { mode: 0o644 });
 
     const audit = new SecretTreeAudit();
-    const breaches = (await audit.scan(root)).map((line) => line.replace(`${root}/`, ''));
+    const breaches = audit.scan(root).map((line) => line.replace(`${root}/`, ''));
     expect(breaches.sort()).toEqual(
       [
         'key-for-all.pem: an RSA private key body (PKCS#1) in a file of mode 0644',
@@ -87,9 +87,9 @@ describe('secret audit › files', () => {
       ].sort(),
     );
     expect(audit.counts).toEqual({ operatorFiles: 5, journals: 2, applianceFiles: 3, applianceLogs: 1, applianceOurs: 0 });
-    expect(await audit.scan(root)).toEqual([]); // nothing changed: nothing read again
+    expect(audit.scan(root)).toEqual([]); // nothing changed: nothing read again
     await writeFile(at('report.txt'), `now it leaks ${LAB_PASSWORD}`, { mode: 0o644 });
-    expect((await audit.scan(root)).map((line) => line.replace(`${root}/`, ''))).toEqual(['report.txt: a lab password in a file of mode 0644']);
+    expect(audit.scan(root).map((line) => line.replace(`${root}/`, ''))).toEqual(['report.txt: a lab password in a file of mode 0644']);
   });
 
   it('on appliances: keys only in live key paths, their generations and staging; what we leave 0600 at most, directories 0700', async () => {
@@ -123,7 +123,7 @@ describe('secret audit › files', () => {
     await mkdir(join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID), { recursive: true });
     await symlink('../../../../home/admin/victim.pem', join(lab, 'FTD-linked-key', 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'));
     const audit = new SecretTreeAudit();
-    expect(await audit.scan(parent)).toEqual([]);
+    expect(audit.scan(parent)).toEqual([]);
 
     // A dropped session's standard input, a loose file and directory of ours, a key where none belongs.
     await put('FTD', '/tmp/.sftunnel-ca.Ef5678gh/in', pkcs8, 0o600);
@@ -133,7 +133,7 @@ describe('secret audit › files', () => {
     await put('FTD', '/root/copy-of-key.pem', pkcs1, 0o600);
     await put('FTD', `/var/sf/peers/${FMC_UUID}/cacert.pem`, pkcs1, 0o644);
     await put('FMC', '/var/tmp/certs/stray-key.pem', pkcs1, 0o600);
-    const breaches = (await audit.scan(parent)).map((line) => line.replace(`${lab}/`, ''));
+    const breaches = audit.scan(parent).map((line) => line.replace(`${lab}/`, ''));
     expect(breaches.sort()).toEqual(
       [
         'FMC/tmp/.sftunnel-ca.AbCd1234/rc: a file of ours (/tmp/.sftunnel-ca.AbCd1234/rc) of mode 0644 on an appliance (0600 at most)',
@@ -160,9 +160,9 @@ describe('secret audit › files', () => {
     await mkdir(join(lab, 'FMC', 'etc', 'sf', 'ca_root'), { recursive: true });
     await writeFile(join(lab, 'FTD', 'ngfw', 'var', 'sf', 'peers', FMC_UUID, 'sftunnel-key.pem'), pkcs8, { mode: 0o644 });
     await writeFile(join(lab, 'FMC', 'etc', 'sf', 'ca_root', 'ca-private.pem'), pkcs8, { mode: 0o600 });
-    expect((await new SecretTreeAudit().scan(parent)).length).toBe(4); // no layout recorded: the vendor's, where these are not live
+    expect(new SecretTreeAudit().scan(parent).length).toBe(4); // no layout recorded: the vendor's, where these are not live
     await writeFile(join(lab, AppliancePlaces.LAYOUT_FILE), JSON.stringify(moved));
-    expect(await new SecretTreeAudit().scan(parent)).toEqual([]);
+    expect(new SecretTreeAudit().scan(parent)).toEqual([]);
   });
 });
 
