@@ -178,10 +178,12 @@ export class SftunnelEmulator {
   readonly #clock: LabClock;
   readonly #managers = new Map<string, Manager>();
   readonly #tunnels = new Map<string, Tunnel[]>();
-  /** Each device's own listener on `<address>:8305`, answering with the files its sftunnel loaded last (what a live TLS probe talks to). */
-  readonly #deviceServers = new Map<string, tls.Server>();
-  /** The files (their text) each device's listener answers with now: a restart with the same files keeps its secure context. */
-  readonly #deviceServerFiles = new Map<string, string>();
+  /**
+   * Each device's own listener on `<address>:8305`, answering with the files its sftunnel loaded
+   * last (what a live TLS probe talks to), and those files' text: a restart with the same files
+   * keeps the listener's secure context.
+   */
+  readonly #deviceServers = new Map<string, { readonly server: tls.Server; files: string }>();
   #stopped = false;
 
   /** @param clock - the lab clock */
@@ -335,7 +337,7 @@ export class SftunnelEmulator {
       tunnel.client?.destroy();
       tunnel.serverSide?.destroy();
     }
-    await Promise.all([...this.#deviceServers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all([...this.#deviceServers.values()].map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await Promise.all(
       [...this.#managers.values()].map(
         (m) =>
@@ -355,22 +357,21 @@ export class SftunnelEmulator {
    * tunnel it (re)connected last.
    */
   async #serveDevice(device: TunnelEndpoint, files: LoadedFiles): Promise<void> {
-    const options: tls.TlsOptions = { ...secureOptions(files), requestCert: true, rejectUnauthorized: true };
-    const key = files.caPem + files.certPem + files.keyPem;
+    const text = files.caPem + files.certPem + files.keyPem;
+    const options = (): tls.TlsOptions => ({ ...secureOptions(files), requestCert: true, rejectUnauthorized: true });
     const existing = this.#deviceServers.get(device.name);
     if (existing !== undefined) {
       // A new secure context (PEM and key parsed again) only when the files changed.
-      if (this.#deviceServerFiles.get(device.name) !== key) {
-        existing.setSecureContext(options);
-        this.#deviceServerFiles.set(device.name, key);
+      if (existing.files !== text) {
+        existing.server.setSecureContext(options());
+        existing.files = text;
       }
       return;
     }
-    this.#deviceServerFiles.set(device.name, key);
-    const server = tls.createServer(options, (socket) => socket.end());
+    const server = tls.createServer(options(), (socket) => socket.end());
     server.on('tlsClientError', () => undefined);
     server.on('connection', (socket) => socket.setNoDelay(true));
-    this.#deviceServers.set(device.name, server);
+    this.#deviceServers.set(device.name, { server, files: text });
     await new Promise<void>((resolve) => {
       server.once('error', () => resolve()); // a device address already served elsewhere: no probe target, tunnels unaffected
       server.listen(SFTUNNEL_PORT, device.address, () => resolve());
