@@ -82,4 +82,12 @@ describe('plan file', () => {
       await expect(read).rejects.toThrow(message);
     }
   });
+
+  it('never quotes a file that is not JSON: a mistaken --plan may name a password file', async () => {
+    const path = join(dir, 'password');
+    await writeFile(path, 'correct-battery\n', { mode: 0o600 });
+    const error = await readPlanFile(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CliUsageError);
+    expect((error as Error).message).toBe(`--plan: ${path} is not JSON; pass the file plan --out wrote`);
+  });
 });

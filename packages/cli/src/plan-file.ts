@@ -196,8 +196,9 @@ export async function readPlanFile(path: string): Promise<ApprovedPlan> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`--plan: ${path} is not JSON (${(error as Error).message}); pass the file plan --out wrote`);
+  } catch {
+    // Not JSON.parse's message: it quotes the text it stopped at, and a mistaken --plan may name a password file.
+    throw new CliUsageError(`--plan: ${path} is not JSON; pass the file plan --out wrote`);
   }
   const record = asRecord(parsed);
   if (record?.['schema'] !== PLAN_FILE_SCHEMA_ID) {

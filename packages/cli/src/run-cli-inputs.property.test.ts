@@ -325,12 +325,15 @@ describe('runCli on fuzzed inventories and journals', () => {
         // A FIFO or a device must be refused, never waited on: a run that hangs is a failure.
         timeout: 20_000,
         // Run first every time: a well-formed inventory reaching the FMC's closed port (exit 1), a password shifted into
-        // the address through a file: reference in YAML, a file: reference to a FIFO, and a journal of another user.
+        // the address through a file: reference in YAML, a file: reference to a FIFO, a journal of another user, and a
+        // password file given as the plan.
         examples: [
           [example('copy', [{ name: 'FTD-1', address: '127.0.0.5', user: 'admin', password: `file:${at('pw-ok')}`, port: '1' }], 'csv', { fmc: 'admin@127.0.0.1:1', fmcPassword: 'file' })],
           [example('renew', [{ name: 'FTD-1', address: FILE_SECRET, user: 'admin', password: `file:${at('pw-ok')}`, port: '1' }], 'yaml', {})],
           [example('plan', [{ name: 'FTD-1', address: '127.0.0.5', user: 'admin', password: `file:${at('pw-fifo')}`, port: '1' }], 'csv', {})],
           [example('rollback', [{ name: 'FTD-1', address: 'ftd-1.invalid', user: 'admin', password: 'env:FTD_PASSWORD', port: '1' }], 'json', { journal: at('journals/foreign-owner.journal') })],
+          // Found by this property (seed -525346408): a password file given as --plan was quoted by JSON.parse's message.
+          [example('renew', [{ name: 'FTD-1', address: '127.0.0.5', user: 'admin', password: 'env:FTD_PASSWORD', port: '1' }], 'csv', { extra: ['--plan', at('pw-ok')] })],
         ],
       },
     );
