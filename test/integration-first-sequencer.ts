@@ -13,7 +13,7 @@ export class IntegrationFirstSequencer extends BaseSequencer {
     const sorted = await super.sort(files);
     const timed = (spec: TestSpecification): boolean => this.ctx.cache.getFileTestResults(`${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`) !== undefined;
     if (sorted.every(timed)) return sorted;
-    const rank = (spec: TestSpecification): number => (spec.project.name === 'repo' ? 0 : spec.project.name.startsWith('unit:') ? 2 : 1);
+    const rank = (spec: TestSpecification): number => (spec.project.name === 'repo' ? 0 : spec.project.name === 'unit' ? 2 : 1);
     return sorted.sort((a, b) => rank(a) - rank(b)); // stable: by size within a rank
   }
 }

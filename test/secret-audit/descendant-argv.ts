@@ -21,8 +21,8 @@ function procText(path: string): string {
  * is at index N − 3); empty when the process is gone. The command may hold spaces and parentheses,
  * so it is cut at the last ')'.
  */
-export function procStatFields(pid: number | 'self'): string[] {
-  const stat = procText(`/proc/${pid}/stat`);
+export function procStatFields(pid: number | 'self' | 'thread-self'): string[] {
+  const stat = procText(pid === 'thread-self' ? '/proc/thread-self/stat' : `/proc/${pid}/stat`);
   return stat === '' ? [] : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
