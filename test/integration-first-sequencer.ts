@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The order test files start in. With the durations of an earlier run in vitest's cache, vitest's
- * own order: the longest first. Without them (a fresh clone, as CI runs), the repository's
- * end-to-end tests first, then the other integration projects, the unit projects last, each by
- * size: a file that runs for minutes must not start last, while unit files take seconds and fill
- * the end of the run on every worker.
+ * The order test files start in, within each pool (vitest sorts the integration files, in forked
+ * processes, apart from the unit files, in worker threads). With the durations of an earlier run in
+ * vitest's cache, vitest's own order: the longest first. Without them (a fresh clone, as CI runs),
+ * the repository's end-to-end tests first, then the other integration projects, the unit project
+ * last, each by size: a file that runs for minutes must not start last.
  */
 export class IntegrationFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
