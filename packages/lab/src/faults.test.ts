@@ -101,14 +101,17 @@ describe('faults, observed with ssh2', () => {
   it('slow: a command is held on a timer of the latency, and runs when that fires', async () => {
     const client = await connectClient(lab.appliance('slow'), { username: 'root' });
     // Timers faked once connected: the latency's timer fires only when the test moves time on.
+    const realSetTimeout = globalThis.setTimeout;
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const fakeSetTimeout = globalThis.setTimeout;
     let latencyTimerSet!: () => void;
     const held = new Promise<void>((resolve) => (latencyTimerSet = resolve));
-    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+    // A wrapper put in place and taken out by hand, not vi.spyOn: restoring a spy made while the
+    // timers were fake put the fake back after vi.useRealTimers, for whatever ran next in the process.
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
       if (ms === SLOW_MS) latencyTimerSet();
       return fakeSetTimeout(callback, ms);
-    }) as typeof setTimeout);
+    }) as typeof setTimeout;
     try {
       let done = false;
       const run = execOn(client, 'echo ran').finally(() => (done = true));
@@ -119,10 +122,11 @@ describe('faults, observed with ssh2', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(await run).toEqual({ stdout: 'ran\n', stderr: '', code: 0 });
     } finally {
-      timers.mockRestore();
+      globalThis.setTimeout = fakeSetTimeout;
       vi.useRealTimers();
       client.end();
     }
+    expect(globalThis.setTimeout).toBe(realSetTimeout);
   });
 
   it('expert refused: the CLI answers and shows `> ` again', async () => {
