@@ -3,11 +3,13 @@
  *
  * - **unit** (`unit`): the `src/**\/*.test.ts` of {@link UNIT_PACKAGES}. No lab, no sshd, no built
  *   CLI; the workspace packages resolve to their sources, so `pnpm test:unit` needs no build. A
- *   test that needs more lives in a `test/` folder (`test/unit-tests-stay-unit.test.ts`). Its files
- *   share worker threads and their loaded modules ({@link UNIT_POOL}).
+ *   test that needs more lives in a `test/` folder (`test/unit-tests-stay-unit.test.ts`).
  * - **integration**: each package's `test/`, the lab package's own tests (they start the
  *   simulator) and the repository's `test/`. They import the packages' `dist/`, which `pnpm test`
  *   builds first; `transport:sshd` creates the test users the real sshd logs in.
+ *
+ * The unit, `lab` and `cli:lab` files share worker threads and their loaded modules
+ * ({@link SHARED_THREADS}); every other file has a process of its own.
  *
  * `pnpm test` runs every project; `pnpm test:unit` the unit one (`--project unit`).
  */
@@ -24,16 +26,18 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.me
 const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
 
 /**
- * How the unit files run: in two worker threads that each keep their modules from file to file
- * (`isolate: false`), instead of a process per file. A unit file's own work is a fraction of a
- * second to a few seconds; a fresh process, its vitest runtime and its imports (the x509 and ASN.1
- * libraries, fast-check) cost about as much again, every time, and the code never gets warm. Their
- * CPU, measured on the same 71 files: 178 s in a process each, 85 s in shared threads
- * (docs/testing.md). The secret audit runs around each file all the same (its set-up is re-run per
- * file and keeps per-process state once). Two threads, not fewer: both cores; the minimum is the
- * maximum, as a pool that shrinks to one and grows again at the end fails to stop (tinypool 1.1).
+ * The threads pool: two worker threads that each keep their modules from file to file
+ * (`isolate: false`), for the projects whose files are many and short (`pool: 'threads'`). A fresh
+ * process per file, its vitest runtime and its imports (the x509 and ASN.1 libraries, fast-check,
+ * the lab's shell interpreter) cost about as much as such a file's own work, and the code never
+ * gets warm: the unit files took 178 s of CPU in a process each and 64–68 s here, the `lab` and
+ * `cli:lab` files 266 s and 193 s (docs/testing.md). vitest runs each project's files as a group,
+ * in fresh threads. The secret audit runs around each file all the same (its set-up is re-run per
+ * file and keeps per-thread state once). Two threads: both cores, beside the forked files; the
+ * minimum is the maximum, as a pool that shrinks and grows again at the end fails to stop
+ * (tinypool 1.1).
  */
-export const UNIT_POOL = { isolate: false, minThreads: 2, maxThreads: 2 } as const;
+export const SHARED_THREADS = { isolate: false, minThreads: 2, maxThreads: 2 } as const;
 
 /** The unit files of every unit package, with the workspace's packages read from their sources. */
 function unitProject(testTimeout: number): TestProjectInlineConfiguration {
@@ -64,8 +68,8 @@ function unitProject(testTimeout: number): TestProjectInlineConfiguration {
  */
 const BUILT_PACKAGES = /\/packages\/[^/]+\/dist\//;
 
-/** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/`. */
-function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[] }): TestProjectInlineConfiguration {
+/** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/` (a process per file unless `pool` says `threads`). */
+function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[]; pool?: 'threads' }): TestProjectInlineConfiguration {
   return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, server: { deps: { external: [BUILT_PACKAGES] } }, ...test } };
 }
 
@@ -77,16 +81,16 @@ export default defineConfig({
     // Every project gives a hook (a lab or a CA's keys in beforeAll) as long as a test: with several
     // files on two cores, the default 10 s was too short for a lab's start.
     maxWorkers: 4,
-    poolOptions: { threads: UNIT_POOL },
+    poolOptions: { threads: SHARED_THREADS },
     sequence: { sequencer: IntegrationFirstSequencer },
     // One key pool for every lab of the run (a lab would otherwise generate eight RSA keys).
     globalSetup: [fromRoot('./test/lab-keys-global-setup.ts')],
     projects: [
       unitProject(120_000),
-      integrationProject('lab', './packages/lab', ['src/**/*.test.ts', 'test/**/*.test.ts'], { testTimeout: 60_000 }),
+      integrationProject('lab', './packages/lab', ['src/**/*.test.ts', 'test/**/*.test.ts'], { testTimeout: 60_000, pool: 'threads' }),
       integrationProject('transport:sshd', './packages/transport', ['test/**/*.test.ts'], { testTimeout: 60_000, globalSetup: ['test/global-setup.ts'] }),
       integrationProject('exporter:lab', './packages/exporter', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
-      integrationProject('cli:lab', './packages/cli', ['test/**/*.test.ts'], { testTimeout: 120_000 }),
+      integrationProject('cli:lab', './packages/cli', ['test/**/*.test.ts'], { testTimeout: 120_000, pool: 'threads' }),
       integrationProject('repo', './', ['test/**/*.test.ts'], { testTimeout: 600_000 }),
     ],
   },
