@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The order test files start in, within each pool (vitest sorts the integration files, in forked
- * processes, apart from the unit files, in worker threads). With the durations of an earlier run in
+ * The order test files start in, within each pool (vitest sorts the files of the forked processes
+ * apart from those of the shared worker threads). With the durations of an earlier run in
  * vitest's cache, vitest's own order: the longest first. Without them (a fresh clone, as CI runs),
  * the repository's end-to-end tests first, then the other integration projects, the unit project
  * last, each by size: a file that runs for minutes must not start last.

@@ -70,11 +70,11 @@ const scanFiles = (): void => {
 };
 
 /**
- * The CPU used so far, in ms (Linux `/proc`): in a process of the file's own (the integration
+ * The CPU used so far, in ms (Linux `/proc`): in a process of the file's own (the forked
  * projects), the process's and its waited-for descendants' since it started; in a worker thread
- * that runs file after file (the unit project), the thread's own since the file's set-up (not the
- * libuv pool's, where key generation runs). utime stime cutime cstime are fields 14–17; a thread
- * has no children of its own.
+ * that runs file after file (`SHARED_THREADS` in vitest.config.ts), the thread's own since the
+ * file's set-up — not the processes it starts nor libuv's pool, where key generation runs, which
+ * `/proc` counts for the whole process only. utime stime cutime cstime are fields 14–17.
  */
 function cpuMsSoFar(): number {
   const fields = isMainThread ? procStatFields('self').slice(11, 15) : procStatFields('thread-self').slice(11, 13);

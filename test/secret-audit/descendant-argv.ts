@@ -22,7 +22,7 @@ function procText(path: string): string {
  * so it is cut at the last ')'.
  */
 export function procStatFields(pid: number | 'self' | 'thread-self'): string[] {
-  const stat = procText(pid === 'thread-self' ? '/proc/thread-self/stat' : `/proc/${pid}/stat`);
+  const stat = procText(`/proc/${pid}/stat`);
   return stat === '' ? [] : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 

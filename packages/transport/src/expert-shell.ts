@@ -304,7 +304,7 @@ export class ExpertShell implements CommandChannel {
     // command needs it: the frame that runs the command, or that fails to write it, removes it.
     if (stdin.length <= STDIN_CHUNK) {
       // One round trip: the input is written, then the command runs only if it was written whole.
-      const write = stdin.length === 0 ? `: > ${INPUT}` : `base64 -d > ${INPUT} <<'${EOF_WORD}'\n${wrap(Buffer.from(stdin).toString('base64'))}\n${EOF_WORD}`;
+      const write = stdin.length === 0 ? `: > ${INPUT}` : decodeInto('>', Buffer.from(stdin));
       return this.#framed(
         `${write}\n` +
           `__sftca_w=$?; if [ "$__sftca_w" = 0 ]; then ${commandBody(command, INPUT)}; else (exit "$__sftca_w"); fi; ${REMOVE_INPUT}`,
@@ -314,7 +314,7 @@ export class ExpertShell implements CommandChannel {
     await this.#framed(`: > ${INPUT}`, options);
     for (let offset = 0; offset < stdin.length; offset += STDIN_CHUNK) {
       const chunk = Buffer.from(stdin.subarray(offset, offset + STDIN_CHUNK));
-      const result = await this.#framed(`base64 -d >> ${INPUT} <<'${EOF_WORD}' || ${REMOVE_INPUT}\n${wrap(chunk.toString('base64'))}\n${EOF_WORD}`, options);
+      const result = await this.#framed(decodeInto('>>', chunk, ` || ${REMOVE_INPUT}`), options);
       if (result.code !== 0) return result;
     }
     return this.#framed(`${commandBody(command, INPUT)}; ${REMOVE_INPUT}`, options);
@@ -385,6 +385,14 @@ function commandBody(command: string, stdin: string): string {
   const encoded = wrap(Buffer.from(command, 'utf8').toString('base64'));
   // The command's own umask is the appliance's usual 022: the files it makes are as before.
   return `__sftca_c=$(base64 -d <<'${EOF_WORD}'\n${encoded}\n${EOF_WORD}\n) && ( umask 022; eval "$__sftca_c" ) < ${stdin}`;
+}
+
+/**
+ * Writes (`>`) or appends (`>>`) bytes to the command's input through a here-document of their
+ * base64, with `then` after the redirection (before the document's lines).
+ */
+function decodeInto(operator: '>' | '>>', bytes: Buffer, then = ''): string {
+  return `base64 -d ${operator} ${INPUT} <<'${EOF_WORD}'${then}\n${wrap(bytes.toString('base64'))}\n${EOF_WORD}`;
 }
 
 function wrap(base64: string): string {
