@@ -15,13 +15,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { IntegrationFirstSequencer } from './test/integration-first-sequencer.js';
+import { FileDurationsReporter } from './test/file-durations-reporter.js';
+import { LongestFirstSequencer } from './test/longest-first-sequencer.js';
 
 /** The packages whose `src/` tests are unit tests (the lab's own tests start the lab). */
 export const UNIT_PACKAGES = ['core', 'cli', 'transport', 'exporter'] as const;
 const WORKSPACE_PACKAGES = [...UNIT_PACKAGES, 'lab'] as const;
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+/** `pnpm test:durations`: where a passing run writes each file's duration (the table the sequencer falls back on). */
+const DURATIONS_OUT = process.env['SFTUNNEL_CA_FILE_DURATIONS'];
 /** The secret audit runs around every test file of every project. */
 const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
 
@@ -82,7 +85,9 @@ export default defineConfig({
     // files on two cores, the default 10 s was too short for a lab's start.
     maxWorkers: 4,
     poolOptions: { threads: SHARED_THREADS },
-    sequence: { sequencer: IntegrationFirstSequencer },
+    // The longest files first, in a fresh clone too (test/file-durations.json).
+    sequence: { sequencer: LongestFirstSequencer },
+    reporters: DURATIONS_OUT === undefined ? ['default'] : ['default', new FileDurationsReporter(DURATIONS_OUT, fromRoot('./'))],
     // One key pool for every lab of the run (a lab would otherwise generate eight RSA keys).
     globalSetup: [fromRoot('./test/lab-keys-global-setup.ts')],
     projects: [

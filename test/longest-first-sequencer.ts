@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** The committed durations the sequencer falls back on (written by `pnpm test:durations`). */
+export const FILE_DURATIONS = new URL('./file-durations.json', import.meta.url);
+
+/** `test/file-durations.json`: each test file's duration in a whole run, in seconds, by vitest's key (`project:path from the root`). */
+export interface FileDurations {
+  readonly $comment: string;
+  readonly durations: Readonly<Record<string, number>>;
+}
+
+/** A file to order: vitest's key for it and its rank when no duration is known (0 first). */
+export interface StartCandidate {
+  readonly key: string;
+  readonly rank: number;
+}
+
+/**
+ * The order files start in when some have no duration in vitest's cache: files with no known
+ * duration at all (new ones: they may be long) first, by rank; then the rest, the longest first.
+ * Stable: candidates that tie keep their order.
+ *
+ * @param candidates - the files, in vitest's order (by size)
+ * @param duration - a file's known duration (vitest's cache, else the committed table), if any
+ */
+export function startOrder<T extends StartCandidate>(candidates: readonly T[], duration: (key: string) => number | undefined): T[] {
+  const known = (candidate: T): number => duration(candidate.key) ?? Number.POSITIVE_INFINITY;
+  return candidates.toSorted((a, b) => {
+    const [da, db] = [known(a), known(b)];
+    if (da === Number.POSITIVE_INFINITY && db === Number.POSITIVE_INFINITY) return a.rank - b.rank;
+    return da === db ? 0 : da > db ? -1 : 1;
+  });
+}
+
+function committedDurations(): Readonly<Record<string, number>> {
+  return (JSON.parse(readFileSync(FILE_DURATIONS, 'utf8')) as FileDurations).durations;
+}
+
+/**
+ * The order test files start in, within each pool (vitest sorts the files of the forked processes
+ * apart from those of the shared worker threads): the longest first, so that no file that runs
+ * for minutes starts last and holds the run's end on one core. With the durations of an earlier
+ * run in vitest's cache, vitest's own order (failed first, then the longest). Without them — a
+ * fresh clone, as CI runs — the durations of `test/file-durations.json`, a whole run's, committed
+ * (what vitest's size order cannot know: `test/bench.test.ts` is small and runs the benchmark for
+ * minutes); a file in neither starts first, the repository's end-to-end files before the other
+ * integration projects and the unit files last.
+ */
+export class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const key = (spec: TestSpecification): string => `${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`;
+    const cached = (k: string): number | undefined => this.ctx.cache.getFileTestResults(k)?.duration;
+    if (sorted.every((spec) => cached(key(spec)) !== undefined)) return sorted;
+    const committed = committedDurations();
+    const rank = (spec: TestSpecification): number => (spec.project.name === 'repo' ? 0 : spec.project.name === 'unit' ? 2 : 1);
+    const candidates = sorted.map((spec) => ({ spec, key: key(spec), rank: rank(spec) }));
+    return startOrder(candidates, (k) => cached(k) ?? (committed[k] === undefined ? undefined : committed[k] * 1000)).map(({ spec }) => spec);
+  }
+}
