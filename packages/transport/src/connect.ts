@@ -217,12 +217,24 @@ async function handshake(client: Client, sock: Duplex, hop: SshEndpoint, options
   const port = hop.port ?? 22;
   const hostKeys = hop.hostKeys ?? options.hostKeys ?? {};
   const auth = createAuthHandler(hop, { host: name });
-  const serverHostKey = await preferredHostKeyAlgorithms(hostKeys, hop.host, port);
+  // Until ssh2 takes the socket (client.connect), an error on it — a reset while known_hosts is read —
+  // has no other listener: kept here, it fails this login instead of the process.
+  let lost: Error | undefined;
+  const keep = (error: Error): void => {
+    lost ??= error;
+  };
+  sock.on('error', keep);
+  let serverHostKey: Awaited<ReturnType<typeof preferredHostKeyAlgorithms>>;
+  try {
+    serverHostKey = await preferredHostKeyAlgorithms(hostKeys, hop.host, port);
+  } finally {
+    sock.off('error', keep);
+  }
   // A server that closed the connection while known_hosts was read has already said all it will:
   // ssh2 would wait on the dead socket until the connect timeout.
-  const lostDuringLogin = (): SftunnelCaError =>
-    new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect' });
-  if (sock.destroyed || sock.readableEnded) throw lostDuringLogin();
+  const lostDuringLogin = (cause?: Error): SftunnelCaError =>
+    new SftunnelCaError('CONNECTION_LOST', `${hop.host}:${port} closed the connection during login`, { host: name, step: 'connect', ...(cause === undefined ? {} : { cause }) });
+  if (lost !== undefined || sock.destroyed || sock.readableEnded) throw lostDuringLogin(lost);
   let hostKeyError: unknown;
   await new Promise<void>((resolve, reject) => {
     // The listeners stay for the client's life: ssh2 can report a socket error and then, on close,

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +113,36 @@ describe('connectSsh', () => {
       expect(await tenLoginCodes(resetting)).toEqual(Array(10).fill('CONNECTION_LOST'));
     } finally {
       resetting.close();
+    }
+  });
+
+  it('keeps a reset that comes while known_hosts is read (before ssh2 has the socket): CONNECTION_LOST, nothing uncaught', async () => {
+    // known_hosts is a FIFO: the client's read of it waits for the test's write. The test opens it for
+    // writing (which waits for the reader: the client is then between its TCP connect and ssh2),
+    // has the server reset the connection, lets the client's socket read the reset, then writes.
+    const fifo = join(work, 'known_hosts.fifo');
+    execFileSync('mkfifo', [fifo]);
+    let accepted!: (socket: Socket) => void;
+    const connection = new Promise<Socket>((resolve) => (accepted = resolve));
+    const resetting = await listen(createServer((socket) => accepted(socket)));
+    try {
+      const port = (resetting.address() as { port: number }).port;
+      const login = connectSsh({ host: '127.0.0.1', port, ...ops, hostKeys: { knownHostsFiles: [fifo] } }, { connectTimeoutMs: 20_000, retry: { attempts: 1 } }).catch((caught: unknown) => caught);
+      const writer = await open(fifo, 'w');
+      const socket = await connection;
+      await new Promise((resolve) => {
+        socket.on('close', resolve);
+        socket.resetAndDestroy();
+      });
+      // The next turn of the event loop reads the reset on the client's socket.
+      await new Promise((resolve) => setImmediate(resolve));
+      await writer.writeFile(`${target.knownHostsLine}\n`);
+      await writer.close();
+      const failed = await login;
+      expect(isSftunnelCaError(failed, 'CONNECTION_LOST'), String(failed)).toBe(true);
+    } finally {
+      resetting.close();
+      rmSync(fifo, { force: true });
     }
   });
 
