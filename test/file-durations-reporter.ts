@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
-import type { FileDurations } from './longest-first-sequencer.js';
+import { fileKey, type FileDurations } from './longest-first-sequencer.js';
 
 /**
  * Writes each test file's duration (its tests and hooks, in seconds, the longest first) by vitest's
@@ -21,7 +20,7 @@ export class FileDurationsReporter implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
     if (reason !== 'passed') return;
-    const rows = modules.map((module) => [`${module.project.name}:${relative(this.root, module.moduleId)}`, Math.round(module.diagnostic().duration / 100) / 10] as const);
+    const rows = modules.map((module) => [fileKey(module.project.name, this.root, module.moduleId), Math.round(module.diagnostic().duration / 100) / 10] as const);
     const table: FileDurations = {
       $comment: 'Each test file’s duration in seconds in a whole run on 2 cores (`pnpm test:durations`): the order a fresh clone starts them in, the longest first (test/longest-first-sequencer.ts).',
       durations: Object.fromEntries(rows.toSorted((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),

@@ -11,6 +11,17 @@ export interface FileDurations {
   readonly durations: Readonly<Record<string, number>>;
 }
 
+/**
+ * vitest's key for a test file in its cache of results, and the table's: `project:path from the root`.
+ *
+ * @param project - the file's project name
+ * @param root - vitest's root
+ * @param moduleId - the file's absolute path
+ */
+export function fileKey(project: string, root: string, moduleId: string): string {
+  return `${project}:${relative(root, moduleId)}`;
+}
+
 /** A file to order: vitest's key for it and its rank when no duration is known (0 first). */
 export interface StartCandidate {
   readonly key: string;
@@ -29,8 +40,7 @@ export function startOrder<T extends StartCandidate>(candidates: readonly T[], d
   const known = (candidate: T): number => duration(candidate.key) ?? Number.POSITIVE_INFINITY;
   return candidates.toSorted((a, b) => {
     const [da, db] = [known(a), known(b)];
-    if (da === Number.POSITIVE_INFINITY && db === Number.POSITIVE_INFINITY) return a.rank - b.rank;
-    return da === db ? 0 : da > db ? -1 : 1;
+    return da === Number.POSITIVE_INFINITY && db === Number.POSITIVE_INFINITY ? a.rank - b.rank : db - da;
   });
 }
 
@@ -51,7 +61,7 @@ function committedDurations(): Readonly<Record<string, number>> {
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const key = (spec: TestSpecification): string => `${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`;
+    const key = (spec: TestSpecification): string => fileKey(spec.project.name, this.ctx.config.root, spec.moduleId);
     const cached = (k: string): number | undefined => this.ctx.cache.getFileTestResults(k)?.duration;
     if (sorted.every((spec) => cached(key(spec)) !== undefined)) return sorted;
     const committed = committedDurations();
