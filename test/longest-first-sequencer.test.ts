@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import config from '../vitest.config.js';
-import { FILE_DURATIONS, startOrder, type FileDurations } from './longest-first-sequencer.js';
+import { FILE_DURATIONS, smallestProjectsFirst, startOrder, type FileDurations } from './longest-first-sequencer.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const runFile = promisify(execFile);
@@ -21,6 +21,13 @@ describe('the start order of test files', () => {
     const known: Record<string, number> = { 'repo:long': 400, 'repo:short': 3, 'unit:mid': 40, 'cli:lab:mid-too': 40 };
     const files = ['unit:mid', 'repo:short', 'unit:new', 'cli:lab:mid-too', 'repo:new', 'repo:long', 'lab:new'].map((key) => ({ key, rank: key.startsWith('repo:') ? 0 : key.startsWith('unit:') ? 2 : 1 }));
     expect(startOrder(files, (key) => known[key]).map((f) => f.key)).toEqual(['repo:new', 'lab:new', 'unit:new', 'repo:long', 'unit:mid', 'cli:lab:mid-too', 'repo:short']);
+  });
+
+  it('queues the projects with the least work first, each project’s files in the order given (unknown durations count as none)', () => {
+    const known: Record<string, number> = { 'repo:bench': 400, 'repo:short': 3, 'sshd:a': 40, 'sshd:b': 30, 'exporter:a': 20, 'lab:a': 9 };
+    const files = ['repo:bench', 'sshd:a', 'repo:new', 'exporter:a', 'sshd:b', 'lab:new', 'repo:short', 'lab:a'];
+    const project = (key: string): string => key.slice(0, key.indexOf(':'));
+    expect(smallestProjectsFirst(files, project, (key) => known[key])).toEqual(['lab:new', 'lab:a', 'exporter:a', 'sshd:a', 'sshd:b', 'repo:bench', 'repo:new', 'repo:short']);
   });
 
   it('has a committed table that names only test files of the suite’s projects, the longest first', async () => {

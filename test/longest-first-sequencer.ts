@@ -44,6 +44,23 @@ export function startOrder<T extends StartCandidate>(candidates: readonly T[], d
   });
 }
 
+/**
+ * Puts the files of the projects with the least work first, each project's files in the order given.
+ * A pool whose workers keep their modules (`isolate: false`) runs a project's files as a group and
+ * queues the next project's only once all of the group have started: a small project queued behind
+ * a big one runs at the end, on fewer workers than there are cores, while a small one queued first
+ * is under way within seconds and lets the big one's long files start right after.
+ *
+ * @param files - the files, in the order each project's should start in
+ * @param project - a file's project
+ * @param duration - a file's known duration, if any (an unknown one counts as none)
+ */
+export function smallestProjectsFirst<T>(files: readonly T[], project: (file: T) => string, duration: (file: T) => number | undefined): T[] {
+  const work = new Map<string, number>();
+  for (const file of files) work.set(project(file), (work.get(project(file)) ?? 0) + (duration(file) ?? 0));
+  return files.toSorted((a, b) => (work.get(project(a)) ?? 0) - (work.get(project(b)) ?? 0));
+}
+
 function committedDurations(): Readonly<Record<string, number>> {
   return (JSON.parse(readFileSync(FILE_DURATIONS, 'utf8')) as FileDurations).durations;
 }
@@ -56,17 +73,21 @@ function committedDurations(): Readonly<Record<string, number>> {
  * fresh clone, as CI runs — the durations of `test/file-durations.json`, a whole run's, committed
  * (what vitest's size order cannot know: `test/bench.test.ts` is small and runs the benchmark for
  * minutes); a file in neither starts first, the repository's end-to-end files before the other
- * integration projects and the unit files last.
+ * integration projects and the unit files last. Then the projects with the least work go first
+ * ({@link smallestProjectsFirst}): both pools run a project's files as a group, and queue the next
+ * project's once the group has started, so a small project queued last ran at the end on one or two
+ * workers (the transport and exporter files: the run's last 50 s).
  */
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const key = (spec: TestSpecification): string => fileKey(spec.project.name, this.ctx.config.root, spec.moduleId);
     const cached = (k: string): number | undefined => this.ctx.cache.getFileTestResults(k)?.duration;
-    if (sorted.every((spec) => cached(key(spec)) !== undefined)) return sorted;
     const committed = committedDurations();
+    const duration = (k: string): number | undefined => cached(k) ?? (committed[k] === undefined ? undefined : committed[k] * 1000);
     const rank = (spec: TestSpecification): number => (spec.project.name === 'repo' ? 0 : spec.project.name === 'unit' ? 2 : 1);
     const candidates = sorted.map((spec) => ({ spec, key: key(spec), rank: rank(spec) }));
-    return startOrder(candidates, (k) => cached(k) ?? (committed[k] === undefined ? undefined : committed[k] * 1000)).map(({ spec }) => spec);
+    const ordered = sorted.every((spec) => cached(key(spec)) !== undefined) ? candidates : startOrder(candidates, duration);
+    return smallestProjectsFirst(ordered, (c) => c.spec.project.name, (c) => duration(c.key)).map(({ spec }) => spec);
   }
 }
