@@ -83,9 +83,9 @@ export class SecretTreeAudit {
     visit(root, LAB_DIRECTORY.test(name) ? { places: this.#placesOf(root), root: undefined, lab: root, links: new Map() } : undefined);
     const breaches: string[] = [];
     for (const { path, directory, lab } of found) {
-      const where = lab === undefined ? undefined : this.#where(path, lab);
-      if (!directory) breaches.push(...this.#file(path, where));
-      else if (where?.place === 'ours') breaches.push(...this.#directory(path, where));
+      // Where an entry stands is worked out only for what is new or changed: the scan runs after every test.
+      const where = (): OnAppliance | undefined => (lab === undefined ? undefined : this.#where(path, lab));
+      breaches.push(...(directory ? this.#directory(path, where) : this.#file(path, where)));
     }
     return breaches;
   }
@@ -124,19 +124,22 @@ export class SecretTreeAudit {
     return { path: seen, place: lab.places.placeOf(seen) };
   }
 
-  /** A directory of ours on an appliance: 0700 at most. */
-  #directory(path: string, where: OnAppliance): string[] {
+  /** A directory on an appliance, new or of a new mode: one of ours is 0700 at most. */
+  #directory(path: string, whereNow: () => OnAppliance | undefined): string[] {
     const stat = attempt((): Stats => lstatSync(path));
     if (stat === undefined) return [];
     const version = `dir:${stat.mode}`;
     const known = this.#read.get(path);
     if (known === version) return [];
-    if (known === undefined) this.counts.applianceOurs++;
     this.#read.set(path, version);
+    const where = whereNow();
+    if (where?.place !== 'ours') return [];
+    if (known === undefined) this.counts.applianceOurs++;
     return (stat.mode & 0o077) === 0 ? [] : [`${path}: a directory of ours (${where.path}) of mode ${modeOf(stat.mode)} on an appliance (0700 at most)`];
   }
 
-  #file(path: string, where: OnAppliance | undefined): string[] {
+  /** A file, new or changed (size, mtime or mode), by the rule of where it stands. */
+  #file(path: string, whereNow: () => OnAppliance | undefined): string[] {
     const stat = attempt((): Stats => lstatSync(path));
     if (stat === undefined || !stat.isFile()) return [];
     const version = `${stat.size}:${stat.mtimeMs}:${stat.mode}`;
@@ -144,6 +147,7 @@ export class SecretTreeAudit {
     if (known === version) return [];
     const text = attempt(() => readFileSync(path, 'utf8'));
     if (text === undefined) return [];
+    const where = whereNow();
     const kind: FileKind = where !== undefined ? 'appliance' : text.startsWith(JOURNAL_OPENING) ? 'journal' : 'operator';
     if (known === undefined) this.#count(kind, where?.place);
     this.#read.set(path, version);
