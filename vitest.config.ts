@@ -9,7 +9,7 @@
  *   builds first; `transport:sshd` creates the test users the real sshd logs in.
  *
  * The unit, `lab` and `cli:lab` files share worker threads and their loaded modules
- * ({@link SHARED_THREADS}); the other projects' files share four processes ({@link SHARED_FORKS}).
+ * ({@link SHARED_THREADS}); every other file has a process of its own.
  *
  * `pnpm test` runs every project; `pnpm test:unit` the unit one (`--project unit`).
  */
@@ -42,19 +42,6 @@ const AUDIT = fromRoot('./test/secret-audit/audit-setup.ts');
  */
 export const SHARED_THREADS = { isolate: false, minThreads: 2, maxThreads: 2 } as const;
 
-/**
- * The forks pool: four processes that each run file after file of a project and keep the modules
- * Node itself loaded (the packages' `dist/`, ssh2, the x509 and ASN.1 libraries, just-bash) and
- * their compiled code, for the integration projects. A fresh process per file cost each file 0.5–1.5 s
- * of CPU before its first test (Node, vitest's runtime, those imports, cold code) — about 75 s over
- * the forked files; each file still gets its own test module and lab, and the secret audit's set-up
- * runs again for each. vitest queues a project's files only once the previous project's have all
- * started (the sequencer puts the small projects first). The minimum is the maximum, as for the
- * threads: a pool that shrinks and grows again when vitest recycles its workers between projects
- * ended the run in tinypool's "Terminating worker thread" rejection (tinypool 1.1).
- */
-export const SHARED_FORKS = { isolate: false, minForks: 4, maxForks: 4 } as const;
-
 /** The unit files of every unit package, with the workspace's packages read from their sources. */
 function unitProject(testTimeout: number): TestProjectInlineConfiguration {
   return {
@@ -84,7 +71,7 @@ function unitProject(testTimeout: number): TestProjectInlineConfiguration {
  */
 const BUILT_PACKAGES = /\/packages\/[^/]+\/dist\//;
 
-/** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/` (in the shared processes unless `pool` says `threads`). */
+/** Tests of a folder that start labs, sshd or the built CLI, against the packages' `dist/` (a process per file unless `pool` says `threads`). */
 function integrationProject(name: string, root: string, include: string[], test: { testTimeout: number; globalSetup?: string[]; pool?: 'threads' }): TestProjectInlineConfiguration {
   return { test: { name, root: fromRoot(root), include, setupFiles: [AUDIT], hookTimeout: test.testTimeout, server: { deps: { external: [BUILT_PACKAGES] } }, ...test } };
 }
@@ -97,7 +84,7 @@ export default defineConfig({
     // Every project gives a hook (a lab or a CA's keys in beforeAll) as long as a test: with several
     // files on two cores, the default 10 s was too short for a lab's start.
     maxWorkers: 4,
-    poolOptions: { threads: SHARED_THREADS, forks: SHARED_FORKS },
+    poolOptions: { threads: SHARED_THREADS },
     // The longest files first, in a fresh clone too (test/file-durations.json).
     sequence: { sequencer: LongestFirstSequencer },
     reporters: DURATIONS_OUT === undefined ? ['default'] : ['default', new FileDurationsReporter(DURATIONS_OUT, fromRoot('./'))],

@@ -74,9 +74,10 @@ function committedDurations(): Readonly<Record<string, number>> {
  * (what vitest's size order cannot know: `test/bench.test.ts` is small and runs the benchmark for
  * minutes); a file in neither starts first, the repository's end-to-end files before the other
  * integration projects and the unit files last. Then the projects with the least work go first
- * ({@link smallestProjectsFirst}): both pools run a project's files as a group, and queue the next
- * project's once the group has started, so a small project queued last ran at the end on one or two
- * workers (the transport and exporter files: the run's last 50 s).
+ * ({@link smallestProjectsFirst}): a pool whose workers keep their modules (the shared threads) runs a
+ * project's files as a group and queues the next project's once the group has started, so a small
+ * project queued last runs at the end on fewer workers (the transport and exporter files, in
+ * processes that were shared for a trial: the run's last 50 s).
  */
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

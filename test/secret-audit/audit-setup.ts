@@ -70,18 +70,18 @@ const scanFiles = (): void => {
 };
 
 /**
- * The CPU used so far, in ms (Linux `/proc`): in a forked process that runs file after file
- * (`SHARED_FORKS` in vitest.config.ts), the process's and its waited-for descendants'; in a worker
- * thread (`SHARED_THREADS`), the thread's own — not the processes it starts nor libuv's pool, where
- * key generation runs, which `/proc` counts for the whole process only. A file's CPU is what this
- * grew by from its set-up to its end. utime stime cutime cstime are fields 14–17.
+ * The CPU used so far, in ms (Linux `/proc`): in a process of the file's own (the forked
+ * projects), the process's and its waited-for descendants' since it started; in a worker thread
+ * that runs file after file (`SHARED_THREADS` in vitest.config.ts), the thread's own since the
+ * file's set-up — not the processes it starts nor libuv's pool, where key generation runs, which
+ * `/proc` counts for the whole process only. utime stime cutime cstime are fields 14–17.
  */
 function cpuMsSoFar(): number {
   const fields = isMainThread ? procStatFields('self').slice(11, 15) : procStatFields('thread-self').slice(11, 13);
   return Math.round((fields.reduce((sum, field) => sum + Number(field), 0) * 1000) / 100);
 }
-/** What this file's CPU is counted from: the process's or the thread's CPU when the file's set-up began. */
-const cpuMsAtStart = cpuMsSoFar();
+/** What this file's CPU is counted from: the process's start, or the thread's CPU when the file's set-up began. */
+const cpuMsAtStart = isMainThread ? 0 : cpuMsSoFar();
 
 /**
  * What each Node child printed and its exact argv, from the copies tee-output.mjs made, by pid; and
