@@ -38,10 +38,20 @@ function sshdAmongAncestors(pid: number): boolean {
   return ancestorsOf(pid).some((ancestor) => ancestor.comm.startsWith('sshd'));
 }
 
-/** Drops the SSH connection a process runs under, as a network failure would: SIGKILL to its session's sshd processes (not the listener). */
+/**
+ * Drops the SSH connection a process runs under, as a network failure would: SIGKILL to its
+ * session's sshd processes (not the listener). One killed, the other may exit on its own before it
+ * is reached (ESRCH: gone already, which is the point).
+ */
 function dropConnectionOf(pid: number): void {
   const sshds = ancestorsOf(pid).filter((ancestor) => ancestor.comm.startsWith('sshd'));
-  for (const session of sshds.slice(0, -1)) process.kill(session.pid, 'SIGKILL');
+  for (const session of sshds.slice(0, -1)) {
+    try {
+      process.kill(session.pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
 }
 
 /** The start time of a running process (field 22 of /proc/PID/stat), as the session records it. */
