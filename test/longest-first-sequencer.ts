@@ -73,8 +73,8 @@ function committedDurations(): Readonly<Record<string, number>> {
  * fresh clone, as CI runs — the durations of `test/file-durations.json`, a whole run's, committed
  * (what vitest's size order cannot know: `test/bench.test.ts` is small and runs the benchmark for
  * minutes); a file in neither starts first, the repository's end-to-end files before the other
- * integration projects and the unit files last. Then the projects with the least work go first
- * ({@link smallestProjectsFirst}): a pool whose workers keep their modules (the shared threads) runs a
+ * integration projects and the unit files last. In a pool whose workers keep their modules (the
+ * shared threads) the projects with the least work then go first ({@link smallestProjectsFirst}): it runs a
  * project's files as a group and queues the next project's once the group has started, so a small
  * project queued last runs at the end on fewer workers (the transport and exporter files, in
  * processes that were shared for a trial: the run's last 50 s).
@@ -89,6 +89,10 @@ export class LongestFirstSequencer extends BaseSequencer {
     const rank = (spec: TestSpecification): number => (spec.project.name === 'repo' ? 0 : spec.project.name === 'unit' ? 2 : 1);
     const candidates = sorted.map((spec) => ({ spec, key: key(spec), rank: rank(spec) }));
     const ordered = sorted.every((spec) => cached(key(spec)) !== undefined) ? candidates : startOrder(candidates, duration);
-    return smallestProjectsFirst(ordered, (c) => c.spec.project.name, (c) => duration(c.key)).map(({ spec }) => spec);
+    // vitest sorts each pool's files apart; only a pool whose workers keep their modules runs them by project.
+    const pools = this.ctx.config.poolOptions as Readonly<Record<string, { readonly isolate?: boolean } | undefined>> | undefined;
+    const pool = sorted[0]?.pool;
+    const byProject = pool !== undefined && pools?.[pool]?.isolate === false;
+    return (byProject ? smallestProjectsFirst(ordered, (c) => c.spec.project.name, (c) => duration(c.key)) : ordered).map(({ spec }) => spec);
   }
 }
