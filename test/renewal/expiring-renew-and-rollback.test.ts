@@ -15,8 +15,8 @@ describe('renewal › (a) CA 20 days from expiry, 50 tunnels up; (h) then rolled
     const { lab } = fleet;
     const files = new Map<string, Buffer>();
     const fmcPaths = ['/etc/sf/ca_root/cacert.pem', '/etc/sf/ca_root/crl.pem', '/etc/sf/keys/sftunnel-cert.pem', '/etc/sf/keys/sftunnel-key.pem'];
+    const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid); // every device's files for this FMC
     for (const device of lab.devices) {
-      const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid);
       for (const path of [peer.caCertificate, peer.sftunnelCertificate, peer.sftunnelKey]) files.set(`${device.name}:${path}`, await readFile(lab.path(device.name, path)));
       for (const name of ['sftunnel-cert.pem', 'sftunnel-key.pem']) fmcPaths.push(`/var/sf/peers/${device.uuid}/certs_pushed/${name}`);
     }
