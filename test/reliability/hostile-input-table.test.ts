@@ -1,5 +1,5 @@
 /**
- * Issue 22's hostile inputs, through the built CLI (`packages/cli/bin/sftunnel-ca.js`) against a
+ * Issue 22's hostile inputs, through the CLI's commands (`runCli`, as the built binary runs them) against a
  * lab: each input → its exit code and error code, its echo free of control sequences and secrets,
  * and nothing written on any appliance (every appliance's tree compared before and after). Links on
  * the FMC (a vendor backup's destination, the staging directory) get a lab of their own, one at a time.
@@ -10,7 +10,7 @@ import { join, posix } from 'node:path';
 import { ftdPeerFiles } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
 import { useCliLab } from '../../packages/cli/test/cli-lab.js';
-import { runBinary } from '../../packages/cli/test/run-binary.js';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { applianceTree, changesOutside } from './appliance-tree.js';
 
 /** What an appliance may change on its own while a refused run logs in and out: its logs, and /dev/null the lab makes on first use. */
@@ -92,7 +92,7 @@ describe('reliability › hostile-input table (built CLI against a lab)', () => 
     const before = await trees();
     const seen: Array<[string, number, string]> = [];
     for (const entry of table) {
-      const run = await runBinary(await entry.args(), { env: fixture.env });
+      const run = await runInProcess(await entry.args(), { env: fixture.env });
       const printed = run.stdout + run.stderr;
       const code = entry.code !== '' && printed.includes(entry.code) ? entry.code : (printed.match(/\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b/)?.[0] ?? '(no code)');
       outcomes.push(`${entry.input}: exit ${run.code} ${code} — ${run.stderr.trim().split('\n')[0] ?? ''}`);
@@ -151,7 +151,7 @@ describe('reliability › hostile-input table, links on the FMC (built CLI again
       const undo = await row.arrange();
       try {
         const before = await trees();
-        const run = await runBinary(row.args, { env: fixture.env });
+        const run = await runInProcess(row.args, { env: fixture.env });
         const code = run.stderr.includes(row.code) ? row.code : (run.stderr.match(/\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b/)?.[0] ?? '(no code)');
         outcomes.push(`${row.input}: exit ${run.code} ${code} — ${run.stderr.trim().split('\n')[0] ?? ''}`);
         seen.push([row.input, run.code, code]);

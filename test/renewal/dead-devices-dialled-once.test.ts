@@ -1,7 +1,7 @@
 import { assertPreflightPassed, inspectFmc, parseFailedPush, planRenewal, preflightRenewal, preflightUnreachable, renewFleet, type DeliverRenewalOptions, type PlannedDevice } from '@sftunnel-ca/core';
 import { describe, expect, it } from 'vitest';
 import { useCliLab } from '../../packages/cli/test/cli-lab.js';
-import { runBinary } from '../../packages/cli/test/run-binary.js';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { connectAppliance, labInventory, useLabFmc } from './lab-fleet.js';
 
 /** Dead devices of the fleet: two that accept TCP and never answer (a connect timeout), one that refuses. */
@@ -61,14 +61,14 @@ describe('renewal › dead devices cost one connect timeout, once (library: pref
   });
 });
 
-describe('renewal › dead devices cost one connect timeout, once (sftunnel-ca renew --allow-unreachable, built binary against the lab)', () => {
+describe('renewal › dead devices cost one connect timeout, once (sftunnel-ca renew --allow-unreachable against the lab)', () => {
   const fixture = useCliLab({ devices: 6, caState: 'expired', faults });
 
   it('dials each silent device once in the whole run (no retry of its connect timeout, no second dial in delivery); every dead device to FAILED_PUSH', async () => {
     const { lab } = fixture;
     const csv = await fixture.writeDevicesCsv('devices.csv', lab.devices);
     const before = new Map(lab.appliances.map((a) => [a.name, lab.sshConnections(a.name)]));
-    const run = await runBinary(['renew', ...fixture.sshKnownHosts, '--devices', csv, '--yes', '--allow-unreachable', '--connect-timeout', '5000', '--json'], { env: fixture.env });
+    const run = await runInProcess(['renew', ...fixture.sshKnownHosts, '--devices', csv, '--yes', '--allow-unreachable', '--connect-timeout', '5000', '--json'], { env: fixture.env });
     expect(run.code, run.stderr).toBe(1);
     for (const name of [...SILENT, REFUSING]) expect(run.stderr).toContain(`WARN device-reachable ${name}`);
     const dialled = (name: string): number => lab.sshConnections(name) - (before.get(name) ?? 0);

@@ -2,7 +2,7 @@ import { Certificate, ftdPeerFiles } from '@sftunnel-ca/core';
 import type { Lab } from '@sftunnel-ca/lab';
 import { describe, expect, it } from 'vitest';
 import { useCliLab } from '../../packages/cli/test/cli-lab.js';
-import { runBinary } from '../../packages/cli/test/run-binary.js';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 
 interface RenewDocument {
   result: { stagingDirectory: string; counts: Record<string, number>; devices: Array<{ name: string; outcome: string }> };
@@ -19,7 +19,7 @@ async function expectAllOnNewCa(lab: Lab, stagingDirectory: string): Promise<voi
 }
 
 /**
- * Every lab profile renewed end to end through the built CLI, in mixed fleets: the FTD profiles
+ * Every lab profile renewed end to end through the CLI's commands, in mixed fleets: the FTD profiles
  * (6.4 hardware with NOTICE and sudo's lecture, FTDv 7, an FP4100 module whose expert shell starts in
  * /opt/cisco/csp/applications) and a plain device behind each FMC profile.
  */
@@ -35,7 +35,7 @@ describe('renewal › lab profiles, one mixed fleet per FMC profile, through the
   it('fmc-7 with ftd-6.4-hw, ftd-7-virtual, fp4100-module and a plain FTD: renewed (exit 0), every tunnel up on the new CA', async () => {
     const { lab } = fmc7;
     const csv = await fmc7.writeDevicesCsv('devices.csv', lab.devices);
-    const run = await runBinary(['renew', ...fmc7.sshKnownHosts, '--devices', csv, '--yes', '--json'], { env: fmc7.env });
+    const run = await runInProcess(['renew', ...fmc7.sshKnownHosts, '--devices', csv, '--yes', '--json'], { env: fmc7.env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as RenewDocument;
     expect(document.result.devices.map((d) => [d.name, d.outcome]).sort()).toEqual(devices.map((d) => [d.name, 'renewed']).sort());
@@ -47,7 +47,7 @@ describe('renewal › lab profiles, one mixed fleet per FMC profile, through the
   it('fmc-6.2-bash (SSH lands in bash) with --strategy expert: sudo su from the landing shell, renewed (exit 0)', async () => {
     const { lab } = fmc62;
     const csv = await fmc62.writeDevicesCsv('devices.csv', lab.devices);
-    const run = await runBinary(['renew', ...fmc62.sshKnownHosts, '--devices', csv, '--yes', '--json'], { env: fmc62.env });
+    const run = await runInProcess(['renew', ...fmc62.sshKnownHosts, '--devices', csv, '--yes', '--json'], { env: fmc62.env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as RenewDocument;
     expect(document.result.counts['renewed']).toBe(2);
@@ -64,7 +64,7 @@ describe('renewal › lab profiles, one mixed fleet per FMC profile, through the
     // No --strategy: the CLI's default, auto.
     const args = fmc62auto.sshKnownHosts.filter((arg, i, all) => arg !== '--strategy' && all[i - 1] !== '--strategy');
     expect(args).not.toContain('--strategy');
-    const run = await runBinary(['renew', ...args, '--devices', csv, '--yes', '--json'], { env: fmc62auto.env });
+    const run = await runInProcess(['renew', ...args, '--devices', csv, '--yes', '--json'], { env: fmc62auto.env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as RenewDocument;
     expect(document.result.devices.map((d) => [d.name, d.outcome]).sort()).toEqual([['ftd7', 'renewed'], ['plain', 'renewed']]);

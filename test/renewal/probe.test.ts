@@ -5,7 +5,7 @@ import type { Lab, LabAppliance } from '@sftunnel-ca/lab';
 import { describe, expect, it } from 'vitest';
 import { expectValidDocument } from '../../packages/cli/test/json-schema.js';
 import { useCliLab, type CliLabFixture } from '../../packages/cli/test/cli-lab.js';
-import { runBinary } from '../../packages/cli/test/run-binary.js';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { applianceTree, changesOutside } from '../reliability/appliance-tree.js';
 
 interface ProbeDocument {
@@ -41,11 +41,11 @@ function reportOf(document: ProbeDocument, name: string): ApplianceProbeReport {
 
 async function probe(fixture: CliLabFixture, extra: readonly string[] = []): Promise<{ code: number; document: ProbeDocument; stderr: string }> {
   const csv = await fixture.writeDevicesCsv('devices.csv', fixture.lab.devices);
-  const run = await runBinary(['probe', ...fixture.sshKnownHosts, '--devices', csv, '--json', ...extra], { env: fixture.env });
+  const run = await runInProcess(['probe', ...fixture.sshKnownHosts, '--devices', csv, '--json', ...extra], { env: fixture.env });
   return { code: run.code, document: JSON.parse(run.stdout === '' ? '{}' : run.stdout) as ProbeDocument, stderr: run.stderr };
 }
 
-describe('sftunnel-ca probe › an fmc-7 with ftd-6.4-hw, ftd-7-virtual and fp4100-module devices (built binary)', () => {
+describe('sftunnel-ca probe › an fmc-7 with ftd-6.4-hw, ftd-7-virtual and fp4100-module devices', () => {
   const versions: Record<string, string> = { ftd64: '6.4.0.9', ftd7: '7.2.5', fp4150: '6.4.0' };
   const fixture = useCliLab({
     devices: [{ name: 'ftd64', profile: 'ftd-6.4-hw' }, { name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'fp4150', profile: 'fp4100-module' }],
@@ -110,7 +110,7 @@ describe('sftunnel-ca probe › an fmc-7 with ftd-6.4-hw, ftd-7-virtual and fp41
 
   it('prints a table and each appliance’s paths as text', async () => {
     const csv = await fixture.writeDevicesCsv('devices-text.csv', fixture.lab.devices);
-    const run = await runBinary(['probe', ...fixture.sshKnownHosts, '--devices', csv], { env: fixture.env });
+    const run = await runInProcess(['probe', ...fixture.sshKnownHosts, '--devices', csv], { env: fixture.env });
     expect(run.code, run.stderr).toBe(0);
     const [header, ...lines] = run.stdout.split('\n');
     expect(header).toMatch(/^APPLIANCE\s+ROLE\s+LOGIN\s+UID\s+VERSION\s+CA KEY\s+COMMANDS\s+FREE KiB\s+CLOCK\s+TUNNELS\s+PATHS$/);
@@ -145,7 +145,7 @@ describe('sftunnel-ca probe › an fmc-7 with ftd-6.4-hw, ftd-7-virtual and fp41
   });
 });
 
-describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash (built binary)', () => {
+describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash', () => {
   const fixture = useCliLab({ devices: [{ name: 'ftd64', profile: 'ftd-6.4-hw' }], profile: 'fmc-6.2-bash' });
 
   it('with --strategy expert: root by sudo su from the landing shell, version 6.2.3', async () => {
@@ -162,7 +162,7 @@ describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash (
   it('with --strategy auto: root by sudo su from the landing shell, healthy, exit 0', async () => {
     const args = fixture.sshKnownHosts.map((arg) => (arg === 'expert' ? 'auto' : arg));
     const csv = await fixture.writeDevicesCsv('devices-auto.csv', fixture.lab.devices);
-    const run = await runBinary(['probe', ...args, '--devices', csv, '--json'], { env: fixture.env });
+    const run = await runInProcess(['probe', ...args, '--devices', csv, '--json'], { env: fixture.env });
     const document = JSON.parse(run.stdout) as ProbeDocument;
     expectValidDocument('sftunnel-ca/probe/v1', document);
     expect(run.code, run.stderr).toBe(0);
@@ -176,7 +176,7 @@ describe('sftunnel-ca probe › an fmc-6.2-bash, whose SSH login lands in bash (
   });
 });
 
-describe('sftunnel-ca probe › what it reports when something is wrong (built binary)', () => {
+describe('sftunnel-ca probe › what it reports when something is wrong', () => {
   const fixture = useCliLab({ devices: [{ name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'gone', profile: 'ftd-6.4-hw' }], profile: 'fmc-7', faults: { gone: { unreachable: true } } });
 
   it('names a device it could not reach and a CA key that is not where --ca-key says, and exits 1', async () => {
@@ -194,7 +194,7 @@ describe('sftunnel-ca probe › what it reports when something is wrong (built b
   });
 });
 
-describe('sftunnel-ca probe › login timeouts and prompt patterns from the CLI and the inventory (built binary)', () => {
+describe('sftunnel-ca probe › login timeouts and prompt patterns from the CLI and the inventory', () => {
   const fixture = useCliLab({ devices: [{ name: 'ftd7', profile: 'ftd-7-virtual' }, { name: 'ftd64', profile: 'ftd-6.4-hw' }], profile: 'fmc-7' });
 
   it('a YAML inventory row’s own idleTimeout and cliPrompt apply to that device only; the error names the state and the last line', async () => {
@@ -209,7 +209,7 @@ describe('sftunnel-ca probe › login timeouts and prompt patterns from the CLI 
     ]);
     const inventory = `${fixture.dir}/inventory.yaml`;
     await writeFile(inventory, `devices:\n${rows.flat().join('\n')}\n`, { mode: 0o600 });
-    const run = await runBinary(['probe', ...fixture.sshKnownHosts, '--devices', inventory, '--json', '--prompt-settle', '150ms', '--login-timeout', '40s'], { env: fixture.env });
+    const run = await runInProcess(['probe', ...fixture.sshKnownHosts, '--devices', inventory, '--json', '--prompt-settle', '150ms', '--login-timeout', '40s'], { env: fixture.env });
     expect(run.code, run.stderr).toBe(1);
     const document = JSON.parse(run.stdout) as ProbeDocument;
     const ftd7 = document.appliances.find((a) => a.name === 'ftd7');
@@ -225,7 +225,7 @@ describe('sftunnel-ca probe › login timeouts and prompt patterns from the CLI 
     expect(code).toBe(1);
     for (const entry of document.appliances) expect(entry.error, entry.name).toMatch(/^ESCALATION_FAILED: no expected prompt within 1000 ms.*last line seen: "> "/);
     for (const [option, value] of [['--login-timeout', '3x'], ['--idle-timeout', '-1'], ['--command-timeout', '5 minutes'], ['--cli-prompt', '(unclosed']]) {
-      const bad = await runBinary(['probe', ...fixture.sshKnownHosts, option ?? '', value ?? ''], { env: fixture.env });
+      const bad = await runInProcess(['probe', ...fixture.sshKnownHosts, option ?? '', value ?? ''], { env: fixture.env });
       expect(bad.code, `${option} ${value}`).not.toBe(0);
       expect(bad.stderr, `${option} ${value}`).toContain(option);
     }

@@ -9,8 +9,10 @@
  * What it reads, and when:
  * - files: those present when each test ends, and when the file ends (a file that a test, or a
  *   `describe`-level `afterEach`, removes before then is not seen);
- * - output: everything each Node child printed (in-process `runCli` runs and non-Node children are
- *   not copied; the tests of those assert on their output themselves);
+ * - output: everything each Node child printed, and each CLI run the tests make in their own
+ *   process (packages/cli/test/run-in-process.ts copies it, with its arguments, as a child's are
+ *   copied); other in-process `runCli` calls and non-Node children are not copied (the tests of
+ *   those assert on their output themselves);
  * - argv: each Node child's exactly, as it started; exactly, every process that this file's process
  *   or any Node child starts asynchronously (`record-spawns.mjs`); every other descendant's (started
  *   by a shell, by sudo, or with `spawnSync`) by polling `/proc` every 100 ms (best effort: a
@@ -84,18 +86,20 @@ function cpuMsSoFar(): number {
 const cpuMsAtStart = isMainThread ? 0 : cpuMsSoFar();
 
 /**
- * What each Node child printed and its exact argv, from the copies tee-output.mjs made, by pid; and
+ * What each Node child printed and its exact argv, from the copies tee-output.mjs made, by pid (and
+ * each in-process `runCli` run's, by the name packages/cli/test/run-in-process.ts gave it); and
  * the argv of every process a Node process of the file started (record-spawns.mjs).
  */
-async function readCopies(): Promise<{ printed: Map<number, string>; argv: Map<number, string>; spawned: string[] }> {
-  const printed = new Map<number, string>();
-  const started = new Map<number, string>();
+async function readCopies(): Promise<{ printed: Map<string, string>; argv: Map<string, string>; spawned: string[] }> {
+  const printed = new Map<string, string>();
+  const started = new Map<string, string>();
   const spawned: string[] = [];
   for (const name of await readdir(copies)) {
-    const [pid, kind] = name.split('.');
+    const [run, kind] = name.split('.');
+    if (run === undefined) continue;
     const text = await readFile(join(copies, name), 'utf8');
-    if (kind === 'out') printed.set(Number(pid), text);
-    else if (kind === 'argv') started.set(Number(pid), (JSON.parse(text) as string[]).join(' '));
+    if (kind === 'out') printed.set(run, text);
+    else if (kind === 'argv') started.set(run, (JSON.parse(text) as string[]).join(' '));
     else if (kind === 'spawned') spawned.push(...text.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as string[]).join(' ')));
   }
   return { printed, argv: started, spawned };
@@ -116,13 +120,16 @@ afterAll(async () => {
     const lines = [...new Set([...[...polled.values()].flat(), ...copied.argv.values(), ...copied.spawned])];
     for (const line of lines) breaches.push(...secretMaterialIn(line).map((what) => `argv ${line.slice(0, 120)}: ${what}`));
     let characters = 0;
-    for (const [pid, text] of copied.printed) {
+    for (const [run, text] of copied.printed) {
       characters += text.length;
-      breaches.push(...secretMaterialIn(text).map((what) => `output of ${(copied.argv.get(pid) ?? `pid ${pid}`).slice(0, 120)}: ${what}`));
+      breaches.push(...secretMaterialIn(text).map((what) => `output of ${(copied.argv.get(run) ?? `pid ${run}`).slice(0, 120)}: ${what}`));
     }
     const summary = process.env['SFTUNNEL_CA_AUDIT_SUMMARY'];
     if (summary !== undefined && summary !== '') {
-      const counts = { cpuMs: cpuMsSoFar() - cpuMsAtStart, scanMs: Math.round(scanMs), outputs: copied.printed.size, outputCharacters: characters, argv: lines.length, processes: new Set([...polled.keys(), ...copied.argv.keys()]).size, ...audit.counts };
+      const runs = [...copied.argv.keys()];
+      const children = runs.filter((run) => /^\d+$/.test(run));
+      const processes = new Set([...[...polled.keys()].map(String), ...children]).size;
+      const counts = { cpuMs: cpuMsSoFar() - cpuMsAtStart, scanMs: Math.round(scanMs), outputs: copied.printed.size, outputCharacters: characters, argv: lines.length, processes, inProcessRuns: runs.length - children.length, ...audit.counts };
       appendFileSync(summary, `${JSON.stringify({ file: expect.getState().testPath, ...counts, breaches: breaches.length })}\n`);
     }
   } finally {

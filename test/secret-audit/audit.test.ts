@@ -3,13 +3,14 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineApplianceLayout } from '../../packages/core/src/layout/appliance-layout.js';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { AppliancePlaces } from './appliance-places.js';
 import { SecretTreeAudit } from './audit-tree.js';
 import { watchDescendantArgv } from './descendant-argv.js';
@@ -190,6 +191,19 @@ describe('secret audit › what child processes print', () => {
     const pid = stdout.trim().split('\n').at(-1) ?? '';
     expect(await readFile(join(copies, `${pid}.out`), 'utf8')).toBe(`to stdout\nto stderr\n${pid}\n`);
     expect(JSON.parse(await readFile(join(copies, `${pid}.argv`), 'utf8'))).toEqual([process.execPath, '-e', expect.stringContaining('process.stdout.write')]);
+  });
+
+  it('a CLI run a test makes in its own process (run-in-process.ts) is copied as a child’s is: its arguments and all it printed', async () => {
+    const copies = process.env['SFTUNNEL_CA_AUDIT_OUTPUT'] ?? '';
+    const missing = join(copies, 'audit-marker-2.pem');
+    const run = await runInProcess(['check', '--file', missing]);
+    expect(run.code).toBe(2);
+    const names = (await readdir(copies)).filter((name) => name.startsWith(`${process.pid}-in-process-`));
+    const argv = await Promise.all(names.filter((name) => name.endsWith('.argv')).map(async (name) => [name, JSON.parse(await readFile(join(copies, name), 'utf8')) as string[]] as const));
+    const [name] = argv.find(([, args]) => args.includes(missing)) ?? [];
+    expect(name, names.join(' ')).toBeDefined();
+    expect(await readFile(join(copies, (name ?? '').replace(/\.argv$/, '.out')), 'utf8')).toBe(`${run.stdout}${run.stderr}`);
+    expect(run.stderr).toContain('audit-marker-2.pem');
   });
 
   it('records the exact argv of every process the file or a Node child starts, however briefly it lives', async () => {

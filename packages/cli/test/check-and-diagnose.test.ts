@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidDocument as expectValid } from './json-schema.js';
-import { BINARY, runBinary } from './run-binary.js';
+import { BINARY } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 const DAY = 86_400_000;
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/domain/', import.meta.url));
 
-describe('sftunnel-ca check and diagnose (built binary)', () => {
+describe('sftunnel-ca check and diagnose', () => {
   let dir: string;
   const certs: Record<'valid' | 'expiring' | 'expired', string> = { valid: '', expiring: '', expired: '' };
 
@@ -33,14 +34,14 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
     ['expiring', 5, 'The certificate will expire within the next 30 days!\nIt is ONLY valid for 12 more days.'],
     ['expired', 6, 'The certificate has expired 3 days ago.'],
   ] as const)('check --file prints the vendor’s verdict and exits by it: %s', async (kind, code, text) => {
-    const run = await runBinary(['check', '--file', certs[kind]]);
+    const run = await runInProcess(['check', '--file', certs[kind]]);
     expect(run.code).toBe(code);
     expect(run.stdout).toContain(text);
     expect(run.stderr).toBe('');
   });
 
   it('check --json prints one document valid against its schema', async () => {
-    const run = await runBinary(['check', '--file', certs.expiring, '--json']);
+    const run = await runInProcess(['check', '--file', certs.expiring, '--json']);
     const document = JSON.parse(run.stdout) as { verdict: string; days: number };
     expectValid('sftunnel-ca/check/v1', document);
     expect(document).toMatchObject({ verdict: 'expiring', days: 12 });
@@ -48,31 +49,31 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
   });
 
   it('check --at moves the moment of the check', async () => {
-    const run = await runBinary(['check', '--file', certs.valid, '--at', new Date(Date.now() + 500 * DAY).toISOString().slice(0, 10), '--json']);
+    const run = await runInProcess(['check', '--file', certs.valid, '--at', new Date(Date.now() + 500 * DAY).toISOString().slice(0, 10), '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'expired' });
     expect(run.code).toBe(6);
   });
 
   it('check of a file that is not a certificate exits 2 with the code, the file and what to do', async () => {
-    const run = await runBinary(['check', '--file', join(FIXTURES, 'devices.csv')]);
+    const run = await runInProcess(['check', '--file', join(FIXTURES, 'devices.csv')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('PEM_INVALID');
     expect(run.stderr).toContain('devices.csv');
     expect(run.stderr).toContain('what to do:');
-    const json = await runBinary(['check', '--file', join(FIXTURES, 'devices.csv'), '--json']);
+    const json = await runInProcess(['check', '--file', join(FIXTURES, 'devices.csv'), '--json']);
     expectValid('sftunnel-ca/error/v1', JSON.parse(json.stderr));
     expect(json.stdout).toBe('');
   });
 
   it('diagnose explains the fixture logs, in text and as a valid document', async () => {
     const files = [join(FIXTURES, 'messages-ftd.log'), join(FIXTURES, 'messages-fmc.log')];
-    const text = await runBinary(['diagnose', ...files]);
+    const text = await runInProcess(['diagnose', ...files]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('CA_EXPIRED: err 10:certificate has expired');
     expect(text.stdout).toContain('depth 1, issuer /title=InternalCA/OU=Intrusion Management System/CN=06f5f3ca-c77b-11e2-81bf-884d9d11f3ef/O=Sourcefire, Inc.');
     expect(text.stdout).toContain('PEER_REJECTED_EXPIRED');
     expect(text.stdout).toContain('do not reboot or upgrade anything');
-    const json = await runBinary(['diagnose', ...files, '--json']);
+    const json = await runInProcess(['diagnose', ...files, '--json']);
     const document = JSON.parse(json.stdout) as { causes: Record<string, number> };
     expectValid('sftunnel-ca/diagnose/v1', document);
     expect(document.causes).toEqual({ CA_EXPIRED: 1, PEER_REJECTED_EXPIRED: 1 });
@@ -81,7 +82,7 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
   it.each([['--password=hunter2-Secret'], ['--password', 'hunter2-Secret'], ['--sudo-password=hunter2-Secret'], ['--passphrase', 'hunter2-Secret']])(
     'refuses a secret on the command line (%s) without echoing it',
     async (...secretArguments) => {
-      const run = await runBinary(['check', '--file', certs.valid, ...secretArguments]);
+      const run = await runInProcess(['check', '--file', certs.valid, ...secretArguments]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('is refused');
       expect(run.stderr).toContain('SFTUNNEL_CA_PASSWORD');
@@ -90,12 +91,12 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
   );
 
   it('teaches itself: --help on the program and each command, with examples and exit codes', async () => {
-    const top = await runBinary(['--help']);
+    const top = await runInProcess(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Exit codes:');
     for (const command of ['check', 'status', 'diagnose', 'plan', 'renew', 'copy', 'verify', 'rollback', 'lab', 'demo']) {
       expect(top.stdout).toContain(command);
-      const help = await runBinary([command, '--help']);
+      const help = await runInProcess([command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Examples:\n {2}\$ sftunnel-ca /);
     }
@@ -111,9 +112,9 @@ describe('sftunnel-ca check and diagnose (built binary)', () => {
   });
 
   it('exits 2 on an unknown command or option, suggesting the right one', async () => {
-    const typo = await runBinary(['chek']);
+    const typo = await runInProcess(['chek']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('Did you mean check?');
-    expect((await runBinary(['check', '--bogus'])).code).toBe(2);
+    expect((await runInProcess(['check', '--bogus'])).code).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 const BASH_HARNESS = fileURLToPath(new URL('complete-in-bash.bash', import.meta.url));
 const ZSH_HARNESS = fileURLToPath(new URL('complete-in-zsh.zsh', import.meta.url));
@@ -45,7 +45,7 @@ beforeAll(async () => {
   await writeFile(join(directory, 'devices.csv'), '');
   await mkdir(join(directory, 'lab-state'));
   for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    const printed = await runBinary(['completion', shell]);
+    const printed = await runInProcess(['completion', shell]);
     expect(printed.code).toBe(0);
     scripts[shell] = join(home, `completion.${shell}`);
     await writeFile(scripts[shell], printed.stdout);
@@ -58,9 +58,9 @@ afterAll(async () => {
 });
 
 // Issue 23: `sftunnel-ca completion bash|zsh|fish`, generated from the command definitions, completed by the real shells.
-describe.each(['bash', 'zsh', 'fish'] as const)('sftunnel-ca completion %s (the built binary\'s script, in the real shell)', (shell) => {
+describe.each(['bash', 'zsh', 'fish'] as const)('sftunnel-ca completion %s (the script it prints, in the real shell)', (shell) => {
   it('offers every command the help lists, and the program’s options', async () => {
-    const help = (await runBinary(['--help'])).stdout;
+    const help = (await runInProcess(['--help'])).stdout;
     const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]);
     expect(listed).toEqual(expect.arrayContaining(['check', 'renew', 'lab', 'completion']));
     expect(await complete[shell]('sftunnel-ca ')).toEqual(expect.arrayContaining(listed));

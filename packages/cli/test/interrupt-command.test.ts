@@ -5,7 +5,7 @@ import { Certificate, ftdPeerFiles } from '@sftunnel-ca/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_AMBIENT_CREDENTIALS, useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 import { runBinaryInterrupted } from './run-interrupted.js';
 
 describe('Ctrl-C during renew (built binary against the lab)', () => {
@@ -35,14 +35,14 @@ describe('Ctrl-C during renew (built binary against the lab)', () => {
 
     // What was prepared can be shown before resuming: each device's old → new certificate.
     const staging = /--staging (\S+)/.exec(resume)?.[1] ?? '';
-    const plan = await runBinary(['plan', ...sshKnownHosts, '--staging', staging, '--json'], { env });
+    const plan = await runInProcess(['plan', ...sshKnownHosts, '--staging', staging, '--json'], { env });
     expect(plan.code, plan.stderr).toBe(0);
     const diff = (JSON.parse(plan.stdout) as { diff: { devices: Array<{ certificate: { from: { fingerprintSha256: string }; to: { fingerprintSha256: string } } }> } }).diff;
     expectValidDocument('sftunnel-ca/plan/v2', JSON.parse(plan.stdout));
     expect(diff.devices).toHaveLength(6);
     for (const device of diff.devices) expect(device.certificate.to.fingerprintSha256).not.toBe(device.certificate.from.fingerprintSha256);
 
-    const resumed = await runBinary(resume.split(' ').slice(1), { env });
+    const resumed = await runInProcess(resume.split(' ').slice(1), { env });
     expect(resumed.code, resumed.stderr).toBe(0);
     const newCa = await liveCa();
     expect(newCa).not.toBe(oldCa);

@@ -3,19 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_AMBIENT_CREDENTIALS, useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 interface PlanDocument {
   plan: { stagingDirectory: string; devices: Array<{ name: string; address: string; canary: boolean }> };
 }
 
-describe('sftunnel-ca plan (built binary against the lab)', () => {
+describe('sftunnel-ca plan (against the lab)', () => {
   const fixture = useCliLab({ devices: 3, caState: 'expired', tunnels: { down: [0] } });
   const env = NO_AMBIENT_CREDENTIALS;
 
   it('prints the plan for every device the FMC knows, and changes nothing on it', async () => {
     const { lab, ssh } = fixture;
-    const run = await runBinary(['plan', ...ssh, '--canary', '1', '--json'], { env });
+    const run = await runInProcess(['plan', ...ssh, '--canary', '1', '--json'], { env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as PlanDocument;
     expectValidDocument('sftunnel-ca/plan/v1', document);
@@ -30,7 +30,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
     const [first, second] = lab.devices;
     const csv = join(dir, 'devices.csv');
     await writeFile(csv, `name,address,user,password\n${first?.name},127.9.9.9,admin,file:${join(dir, 'fmc-password')}\nrenamed,${second?.address},admin,env:FTD_PASSWORD\n`);
-    const run = await runBinary(['plan', ...ssh, '--devices', csv], { env });
+    const run = await runInProcess(['plan', ...ssh, '--devices', csv], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`device ${first?.name} `);
     expect(run.stdout).toContain(`device ${second?.name} `);
@@ -40,7 +40,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
   it('with --preflight reports every probe of the FMC and each device as a valid document, and exits 3 when it would refuse', { timeout: 300_000 }, async () => {
     const { lab, sshKnownHosts, writeDevicesCsv } = fixture;
     const csv = await writeDevicesCsv('reachable.csv', lab.devices);
-    const run = await runBinary(['plan', ...sshKnownHosts, '--devices', csv, '--preflight', '--json'], { env: fixture.env });
+    const run = await runInProcess(['plan', ...sshKnownHosts, '--devices', csv, '--preflight', '--json'], { env: fixture.env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as { preflight: { refused: boolean; findings: Array<{ probe: string; verdict: string }> } };
     expectValidDocument('sftunnel-ca/plan/v2', document);
@@ -48,7 +48,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
     expect(document.preflight.findings.filter((f) => f.probe === 'device-reachable' && f.verdict === 'pass')).toHaveLength(3);
     const first = lab.devices[0]?.name;
     const unreachable = await writeDevicesCsv('unreachable.csv', lab.devices, { port: (d) => (d.name === first ? 1 : d.sshPort) });
-    const refused = await runBinary(['plan', ...sshKnownHosts, '--devices', unreachable, '--preflight'], { env: fixture.env });
+    const refused = await runInProcess(['plan', ...sshKnownHosts, '--devices', unreachable, '--preflight'], { env: fixture.env });
     expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stdout).toContain(`FAIL device-reachable ${first}`);
   });
@@ -57,7 +57,7 @@ describe('sftunnel-ca plan (built binary against the lab)', () => {
     const { ssh, dir } = fixture;
     const csv = join(dir, 'unknown.csv');
     await writeFile(csv, 'name,address,user,password\nFTD-9999,127.9.9.9,admin,env:FTD_PASSWORD\n');
-    const run = await runBinary(['plan', ...ssh, '--devices', csv], { env });
+    const run = await runInProcess(['plan', ...ssh, '--devices', csv], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('line 2 (FTD-9999, 127.9.9.9) match no device');
   });

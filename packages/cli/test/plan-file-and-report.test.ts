@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { useCliLab } from './cli-lab.js';
 import { dumpDom, screenshot } from './headless-chromium.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 /** Where tests keep what a person may want to look at afterwards (gitignored). */
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
@@ -28,7 +28,7 @@ async function deviceCertificateFingerprint(lab: Lab, device: string): Promise<s
   return Certificate.fromPem(await lab.readFile(device, ftdPeerFiles(lab.layout, lab.fmc.uuid).sftunnelCertificate)).fingerprintSha256;
 }
 
-describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary against the lab)', () => {
+describe('sftunnel-ca plan --out, renew --plan and renew --report (against the lab)', () => {
   // An expiring (not yet expired) CA: the lab's FMC can still register a device between plan and renew.
   const fixture = useCliLab({ devices: 3, caState: 'expiring', tunnels: { down: [0] } });
   const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs')).catch(() => []);
@@ -41,9 +41,9 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     const identity = lab.path(lab.fmc.name, `/var/sf/peers/${hostile.uuid}/sftunnel.json`);
     await writeFile(identity, JSON.stringify({ peer_uuid: hostile.uuid, peer_name: HOSTILE_NAME, peer_ip: hostile.address, port: 8305, role: 'device' }));
 
-    const first = await runBinary(['plan', ...sshKnownHosts, '--out', join(dir, 'first.json')], { env });
+    const first = await runInProcess(['plan', ...sshKnownHosts, '--out', join(dir, 'first.json')], { env });
     expect(first.code, first.stderr).toBe(0);
-    const second = await runBinary(['plan', ...sshKnownHosts, '--out', join(dir, 'second.json')], { env });
+    const second = await runInProcess(['plan', ...sshKnownHosts, '--out', join(dir, 'second.json')], { env });
     expect(second.code, second.stderr).toBe(0);
     const text = await readFile(join(dir, 'first.json'), 'utf8');
     expect(await readFile(join(dir, 'second.json'), 'utf8')).toBe(text);
@@ -57,7 +57,7 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     expect(text).not.toMatch(/plannedAt|stagingDirectory|\/var\/tmp\/certs\//);
     expect(text).not.toContain(lab.fmc.password);
 
-    const stdout = await runBinary(['plan', ...sshKnownHosts, '--out', '-'], { env });
+    const stdout = await runInProcess(['plan', ...sshKnownHosts, '--out', '-'], { env });
     expect(stdout.code, stdout.stderr).toBe(0);
     expect(JSON.parse(stdout.stdout)).toEqual(document);
   });
@@ -66,7 +66,7 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     const { lab, sshKnownHosts, dir, env, writeDevicesCsv } = fixture;
     const csv = await writeDevicesCsv('devices.csv', lab.devices);
     const dials = lab.sshConnections(lab.fmc.name);
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--canary', '2', '--yes'], { env });
+    const run = await runInProcess(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--canary', '2', '--yes'], { env });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('--canary 2 (the plan file says 0)');
     expect(lab.sshConnections(lab.fmc.name)).toBe(dials);
@@ -80,7 +80,7 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     await appendFile(fixture.knownHosts, `${formatKnownHostsLine(added.address, added.sshPort, Buffer.from(added.hostPublicKey.split(' ')[1] ?? '', 'base64'))}\n`);
     const csv = await writeDevicesCsv('devices.csv', lab.devices);
     const report = join(dir, 'refused.md');
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--yes', '--json', '--report', report], { env });
+    const run = await runInProcess(['renew', ...sshKnownHosts, '--devices', csv, '--plan', join(dir, 'first.json'), '--yes', '--json', '--report', report], { env });
     expect(run.code, run.stderr).toBe(2);
     // The change record of a refused run: stopped on PLAN_MISMATCH, nothing changed.
     const record = await readFile(report, 'utf8');
@@ -102,11 +102,11 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     const { lab, sshKnownHosts, dir, env, writeDevicesCsv } = fixture;
     const csv = await writeDevicesCsv('devices.csv', lab.devices);
     const planPath = join(dir, 'approved.json');
-    const plan = await runBinary(['plan', ...sshKnownHosts, '--devices', csv, '--canary', '1', '--out', planPath], { env });
+    const plan = await runInProcess(['plan', ...sshKnownHosts, '--devices', csv, '--canary', '1', '--out', planPath], { env });
     expect(plan.code, plan.stderr).toBe(0);
     const approved = JSON.parse(await readFile(planPath, 'utf8')) as PlanFileDocument;
     const report = join(dir, 'change.md');
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--plan', planPath, '--yes', '--report', report], { env });
+    const run = await runInProcess(['renew', ...sshKnownHosts, '--devices', csv, '--plan', planPath, '--yes', '--report', report], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`change record written to ${report}`);
     expect((await stat(report)).mode & 0o777).toBe(0o600);
@@ -133,7 +133,7 @@ describe('sftunnel-ca plan --out, renew --plan and renew --report (built binary 
     if (unreachable === undefined) throw new Error('the lab has 4 devices');
     const csv = await writeDevicesCsv('one-unreachable.csv', lab.devices, { port: (d) => (d.name === unreachable.name ? 1 : d.sshPort) });
     const report = join(dir, 'change.html');
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', csv, '--allow-unreachable', '--yes', '--report', report], { env });
+    const run = await runInProcess(['renew', ...sshKnownHosts, '--devices', csv, '--allow-unreachable', '--yes', '--report', report], { env });
     expect(run.code, run.stderr).toBe(1);
     const html = await readFile(report, 'utf8');
     expect((await stat(report)).mode & 0o777).toBe(0o600);

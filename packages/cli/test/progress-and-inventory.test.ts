@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 import { runOnTerminal } from './run-on-terminal.js';
 
 /** Any ANSI escape sequence (cursor movement, erasing, colours). */
@@ -11,7 +11,7 @@ const ESCAPE = '\u001b[';
 /** An SGR colour sequence, e.g. `ESC[32m`. */
 const COLOUR = /\u001b\[(?:3\d|9\d|1|2)(?:;\d+)*m/;
 
-describe('progress on a terminal and in a pipe, and YAML inventories (built binary against the lab)', () => {
+describe('progress on a terminal and in a pipe, and YAML inventories (against the lab)', () => {
   const fixture = useCliLab({ devices: 3, caState: 'expired', tunnels: { down: [0] } });
 
   it('on a terminal, renew draws a live list of the devices in flight with totals and elapsed time (no colour under NO_COLOR)', { timeout: 300_000 }, async () => {
@@ -27,7 +27,7 @@ describe('progress on a terminal and in a pipe, and YAML inventories (built bina
 
   it('piped, verify prints plain lines only: no escape sequence, no live list', async () => {
     const { sshKnownHosts, dir } = fixture;
-    const run = await runBinary(['verify', ...sshKnownHosts, '--devices', join(dir, 'devices.csv')], { env: fixture.env });
+    const run = await runInProcess(['verify', ...sshKnownHosts, '--devices', join(dir, 'devices.csv')], { env: fixture.env });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('\u001b');
     expect(run.stderr).not.toContain('in flight');
@@ -39,23 +39,23 @@ describe('progress on a terminal and in a pipe, and YAML inventories (built bina
     const yaml = join(dir, 'inventory.yaml');
     const entries = lab.devices.map((d) => `  - name: ${d.name}\n    address: ${d.address}\n    port: ${d.sshPort}\n    user: ${d.username}\n    password: file:${passwordFile}\n`);
     await writeFile(yaml, `devices:\n${entries.join('')}`);
-    const plan = await runBinary(['plan', ...sshKnownHosts, '--devices', yaml, '--json'], { env: fixture.env });
+    const plan = await runInProcess(['plan', ...sshKnownHosts, '--devices', yaml, '--json'], { env: fixture.env });
     expect(plan.code, plan.stderr).toBe(0);
     expectValidDocument('sftunnel-ca/plan/v1', JSON.parse(plan.stdout));
-    const verify = await runBinary(['verify', ...sshKnownHosts, '--devices', yaml, '--json'], { env: fixture.env });
+    const verify = await runInProcess(['verify', ...sshKnownHosts, '--devices', yaml, '--json'], { env: fixture.env });
     expect(verify.code, verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ passed: 3, failed: 0 });
 
     const inline = join(dir, 'inline.yaml');
     await writeFile(inline, `devices:\n  - name: FTD-0001\n    address: 127.0.0.1\n    user: admin\n    password: hunter2-Secret\n`);
-    const refused = await runBinary(['verify', ...sshKnownHosts, '--devices', inline], { env: fixture.env });
+    const refused = await runInProcess(['verify', ...sshKnownHosts, '--devices', inline], { env: fixture.env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('INVENTORY_INVALID');
     expect(refused.stderr).toContain(`${inline}:2`);
     expect(refused.stderr).not.toContain('hunter2');
     const unknownKey = join(dir, 'unknown.json');
     await writeFile(unknownKey, '{\n  "devices": [\n    { "name": "FTD-0001", "address": "127.0.0.1", "user": "admin", "pasword": "env:X" }\n  ]\n}\n');
-    const typo = await runBinary(['verify', ...sshKnownHosts, '--devices', unknownKey], { env: fixture.env });
+    const typo = await runInProcess(['verify', ...sshKnownHosts, '--devices', unknownKey], { env: fixture.env });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain(`unknown key "pasword"`);
     expect(typo.stderr).toContain(`${unknownKey}:3`);

@@ -6,7 +6,7 @@ import { startLab, type Lab, type LabAppliance } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 import { runOnTerminal } from './run-on-terminal.js';
 
 interface RenewDocument {
@@ -40,7 +40,7 @@ async function expectAllOnNewCa(lab: Lab, stagingDirectory: string): Promise<voi
   }
 }
 
-describe('sftunnel-ca renew (built binary against the lab)', () => {
+describe('sftunnel-ca renew (against the lab)', () => {
   let fixture: Awaited<ReturnType<typeof renewableLab>>;
   beforeAll(async () => {
     fixture = await renewableLab(4);
@@ -53,7 +53,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
   it('refuses without --yes when there is no terminal (exit 2), changing nothing', async () => {
     const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs'));
     const before = await staged();
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv')], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    const run = await runInProcess(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv')], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('pass --yes');
     expect(await staged()).toEqual(before);
@@ -72,7 +72,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
 
   it('renews every device of the devices.csv with --yes: exit 0, every tunnel up on the new CA, a 0600 journal, no secret printed', async () => {
     const journal = join(fixture.dir, 'renew.journal');
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv'), '--yes', '--canary', '1', '--concurrency', '2', '--max-failures', '50%', '--journal', journal, '--json'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    const run = await runInProcess(['renew', ...fixture.ssh, '--devices', join(fixture.dir, 'devices.csv'), '--yes', '--canary', '1', '--concurrency', '2', '--max-failures', '50%', '--journal', journal, '--json'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as RenewDocument;
     expectValidDocument('sftunnel-ca/renew/v1', document);
@@ -84,7 +84,7 @@ describe('sftunnel-ca renew (built binary against the lab)', () => {
   });
 });
 
-describe('sftunnel-ca renew with an unreachable device, then a copy run (built binary against the lab)', () => {
+describe('sftunnel-ca renew with an unreachable device, then a copy run (against the lab)', () => {
   let fixture: Awaited<ReturnType<typeof renewableLab>>;
   beforeAll(async () => {
     fixture = await renewableLab(3);
@@ -99,13 +99,13 @@ describe('sftunnel-ca renew with an unreachable device, then a copy run (built b
     const wrongPort = await fixture.writeDevicesCsv('wrong-port.csv', (device) => (device.name === unreachable ? 1 : device.sshPort));
     const staged = (): Promise<string[]> => readdir(fixture.lab.path(fixture.lab.fmc.name, '/var/tmp/certs')).catch(() => []);
     const before = await staged();
-    const refused = await runBinary(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    const refused = await runInProcess(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stderr).toContain('PREFLIGHT_REFUSED');
     expect(refused.stderr).toMatch(new RegExp(`FAIL device-reachable ${unreachable} .*\\n {6}what to do: bring ${unreachable} back`));
     expect(await staged()).toEqual(before);
 
-    const run = await runBinary(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes', '--allow-unreachable'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    const run = await runInProcess(['renew', ...fixture.ssh, '--devices', wrongPort, '--yes', '--allow-unreachable'], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(`WARN device-reachable ${unreachable}`);
     const failedPush = /^FAILED_PUSH: (\S+)/m.exec(run.stdout)?.[1] ?? '';
@@ -114,7 +114,7 @@ describe('sftunnel-ca renew with an unreachable device, then a copy run (built b
     expect(run.stdout).toContain(`sftunnel-ca copy --fmc ${fixture.ssh[1]} --failed-push ${failedPush} ${wrongPort}`);
     expect(await readdir(fixture.lab.path(fixture.lab.fmc.name, staging))).toContain('FAILED_PUSH');
 
-    const copy = await runBinary(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv'), '--yes', '--staging', staging], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
+    const copy = await runInProcess(['renew', ...fixture.ssh, '--devices', await fixture.writeDevicesCsv('devices.csv'), '--yes', '--staging', staging], { env: { ...env, XDG_STATE_HOME: fixture.dir } });
     expect(copy.code, copy.stderr).toBe(0);
     await expectAllOnNewCa(fixture.lab, staging);
   });

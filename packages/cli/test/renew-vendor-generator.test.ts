@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applianceTree, changesOutside } from '../../../test/reliability/appliance-tree.js';
 import { useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 interface RenewDocument {
   result: { stagingDirectory: string; fmcSwitched: boolean; failedPushPath?: string; counts: Record<string, number>; devices: Array<{ name: string; outcome: string; alreadyDelivered: boolean }> };
@@ -14,7 +14,7 @@ interface RenewDocument {
 /** Logs (and the shells' /dev/null) are written by every command; they are not what a renewal changes. */
 const isLog = (path: string): boolean => path.startsWith('/var/log/') || path.startsWith('/ngfw/var/log/') || path === '/dev' || path.startsWith('/dev/');
 
-describe('sftunnel-ca renew --generator vendor (built binary against the lab, whose FMC has generate_certs.pl)', () => {
+describe('sftunnel-ca renew --generator vendor (against the lab, whose FMC has generate_certs.pl)', () => {
   // The old CA is still valid (expiring), so the rollback brings the tunnels back on it; two tunnels are down, so generate_certs.pl pushes to two devices only.
   const fixture = useCliLab({ devices: 4, caState: 'expiring', caDays: 20, tunnels: { down: [1, 3] } });
   const fmcFile = (path: string): Promise<string> => fixture.lab.readFile(fixture.lab.fmc.name, path);
@@ -29,7 +29,7 @@ describe('sftunnel-ca renew --generator vendor (built binary against the lab, wh
   it('plan says which generator is used and why; on an FMC whose release has no fixed hotfix, --generator vendor is refused by preflight (exit 3) with nothing changed', { timeout: 300_000 }, async () => {
     const { lab, sshKnownHosts, writeDevicesCsv } = fixture;
     const devices = await writeDevicesCsv('devices.csv', lab.devices);
-    const plan = await runBinary(['plan', ...sshKnownHosts, '--devices', devices], { env: fixture.env });
+    const plan = await runInProcess(['plan', ...sshKnownHosts, '--devices', devices], { env: fixture.env });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout.split('\n')[0]).toBe("generator: own (default); the vendor's generate_certs.pl is present (/usr/bin/generate_certs.pl): --generator vendor uses it");
 
@@ -37,11 +37,11 @@ describe('sftunnel-ca renew --generator vendor (built binary against the lab, wh
     const version = await readFile(versionFile, 'utf8');
     await writeFile(versionFile, '7.1.0\n');
     try {
-      const unfixed = await runBinary(['plan', ...sshKnownHosts, '--devices', devices, '--json'], { env: fixture.env });
+      const unfixed = await runInProcess(['plan', ...sshKnownHosts, '--devices', devices, '--json'], { env: fixture.env });
       expect(unfixed.code, unfixed.stderr).toBe(0);
       expect(unfixed.stderr).toContain('generator: own: 7.1.0: 7.1.x has no fixed hotfix, so the generate_certs.pl found at /usr/bin/generate_certs.pl is not the fixed one');
       const before = await trees();
-      const refused = await runBinary(['renew', ...sshKnownHosts, '--devices', devices, '--generator', 'vendor', '--yes'], { env: fixture.env });
+      const refused = await runInProcess(['renew', ...sshKnownHosts, '--devices', devices, '--generator', 'vendor', '--yes'], { env: fixture.env });
       expect(refused.code, refused.stderr).toBe(3);
       expect(refused.stderr).toContain('generator: vendor refused: 7.1.0: 7.1.x has no fixed hotfix');
       expect(refused.stderr).toMatch(/FAIL generator FMC \[VENDOR_GENERATOR_UNAVAILABLE\]: vendor refused: .*\n {6}what to do: renew with sftunnel-ca's own generator \(--generator own, the default\)/);
@@ -56,7 +56,7 @@ describe('sftunnel-ca renew --generator vendor (built binary against the lab, wh
     const { lab, sshKnownHosts, dir } = fixture;
     const oldCa = (await fmcCa()).fingerprintSha256;
     const journal = join(dir, 'vendor.journal');
-    const run = await runBinary(['renew', ...sshKnownHosts, '--devices', join(dir, 'devices.csv'), '--generator', 'vendor', '--yes', '--journal', journal, '--json'], { env: fixture.env });
+    const run = await runInProcess(['renew', ...sshKnownHosts, '--devices', join(dir, 'devices.csv'), '--generator', 'vendor', '--yes', '--journal', journal, '--json'], { env: fixture.env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('generator: vendor (asked): /usr/bin/generate_certs.pl renews the InternalCA');
     const document = JSON.parse(run.stdout) as RenewDocument;
@@ -99,7 +99,7 @@ describe('sftunnel-ca renew --generator vendor (built binary against the lab, wh
   it('rollback with that journal puts every device and the FMC back on the old CA, its key with it, tunnels up', { timeout: 300_000 }, async () => {
     const { lab, sshKnownHosts, dir } = fixture;
     const oldCa = Certificate.fromPem(await fmcFile('/etc/sf/ca_root/cacert.pem.backup'));
-    const rollback = await runBinary(['rollback', ...sshKnownHosts, '--devices', join(dir, 'devices.csv'), '--journal', join(dir, 'vendor.journal'), '--yes'], { env: fixture.env });
+    const rollback = await runInProcess(['rollback', ...sshKnownHosts, '--devices', join(dir, 'devices.csv'), '--journal', join(dir, 'vendor.journal'), '--yes'], { env: fixture.env });
     expect(rollback.code, rollback.stderr).toBe(0);
     expect(rollback.stdout).toContain('4 of 4 devices rolled back');
     expect((await fmcCa()).fingerprintSha256).toBe(oldCa.fingerprintSha256);

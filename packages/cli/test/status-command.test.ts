@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { NO_AMBIENT_CREDENTIALS, useCliLab } from './cli-lab.js';
 import { expectValidDocument } from './json-schema.js';
-import { runBinary } from './run-binary.js';
+import { runInProcess } from './run-in-process.js';
 
 interface StatusDocument {
   ca: { verdict: string; days: number };
   devices: Array<{ name: string; address: string; tunnel: string; certificateVerdict: string }>;
 }
 
-describe('sftunnel-ca status (built binary against the lab)', () => {
+describe('sftunnel-ca status (against the lab)', () => {
   const fixture = useCliLab({ devices: 3, caState: 'expired', caDays: 4, tunnels: { down: [1] } });
   const env = NO_AMBIENT_CREDENTIALS;
 
   it('shows the expired InternalCA and each device’s tunnel from sftunnel_status.pl, as a valid document', async () => {
     const { lab, ssh } = fixture;
-    const run = await runBinary(['status', ...ssh, '--json'], { env });
+    const run = await runInProcess(['status', ...ssh, '--json'], { env });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as StatusDocument;
     expectValidDocument('sftunnel-ca/status/v1', document);
@@ -25,7 +25,7 @@ describe('sftunnel-ca status (built binary against the lab)', () => {
 
   it('prints it as text, one line per device', async () => {
     const { lab, ssh } = fixture;
-    const run = await runBinary(['status', ...ssh], { env });
+    const run = await runInProcess(['status', ...ssh], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 of 3 tunnels up');
     for (const device of lab.devices) expect(run.stdout).toContain(device.name);
