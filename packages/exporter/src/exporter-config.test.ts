@@ -77,6 +77,36 @@ describe('parseExporterConfig', () => {
     expect(() => attempt()).not.toThrow(/hunter2/);
   });
 
+  it.each([
+    ['as a host key', { hostKey: 'hunter2-in-the-wrong-field' }, /hostKey: a fingerprint is SHA256:.*; got text of 26 characters \(not shown\)/],
+    ['as a port', { port: 'hunter2-in-the-wrong-field' }, /port: a number from 1 to 65535; got text of 26 characters \(not shown\)/],
+    ['as a connect timeout', { connectTimeoutSeconds: 'hunter2-in-the-wrong-field' }, /connectTimeoutSeconds: a number .*; got text of 26 characters/],
+  ])('refuses a secret written in the wrong field (%s) without echoing it', (_where, change, message) => {
+    const fmc = { name: 'a', address: 'fmc.example', user: 'root', password: 'env:X', ...change };
+    const attempt = (): unknown => parseExporterConfig(JSON.stringify({ fmcs: [fmc] }));
+    expect(attempt).toThrow(expect.objectContaining({ code: 'EXPORTER_CONFIG_INVALID', message: expect.stringMatching(message) }));
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it('refuses a secret written as the listen address without echoing it', () => {
+    const fmc = { name: 'a', address: 'fmc.example', user: 'root', password: 'env:X' };
+    const attempt = (): unknown => parseExporterConfig(JSON.stringify({ listen: 'hunter2-in-the-wrong-field', fmcs: [fmc] }));
+    expect(attempt).toThrow(/^listen: host:port, .*; got text of 26 characters \(not shown\)/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it('locates a YAML syntax error by line and column without quoting the line, which may hold a secret', () => {
+    const broken = 'fmcs:\n  - name: a\n    password: hunter2-inline: x\n';
+    const attempt = (): unknown => parseExporterConfig(broken, { file: 'exporter.yml' });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'EXPORTER_CONFIG_INVALID', file: 'exporter.yml', message: expect.stringMatching(/^not YAML or JSON at line 3, column 15: /) }));
+    expect(attempt).not.toThrow(/hunter2/);
+    try {
+      attempt();
+    } catch (error) {
+      expect(String((error as Error).cause)).not.toContain('hunter2');
+    }
+  });
+
   it('refuses duplicate names, an empty list, a deadline above the interval, and text that is not YAML', () => {
     const fmc = { name: 'a', address: 'x', user: 'root', password: 'env:X' };
     expect(() => parseExporterConfig(JSON.stringify({ fmcs: [fmc, fmc] }))).toThrow(/used twice/);

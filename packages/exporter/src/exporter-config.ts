@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { SftunnelCaError, isUuid, type DeviceIdentity } from '@sftunnel-ca/core';
 import type { ShellStrategy } from '@sftunnel-ca/transport';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, YAMLError, parse as parseYaml } from 'yaml';
 import type { ExporterFmc } from './create-exporter.js';
 import { DEFAULT_EXPORTER_PORT, type ExporterListenOptions } from './exporter-server.js';
 
@@ -98,10 +98,15 @@ export function parseExporterConfig(text: string, options: ParseExporterConfigOp
     throw new SftunnelCaError('EXPORTER_CONFIG_INVALID', `${field}: ${problem}`, { step: 'config', ...(file === undefined ? {} : { file }) });
   };
   let document: unknown;
+  const lineCounter = new LineCounter();
   try {
-    document = parseYaml(text, { logLevel: 'error' }); // not 'warn': an embedding service's stderr gets no YAMLWarning for an odd tag
+    // logLevel 'error', not 'warn': an embedding service's stderr gets no YAMLWarning for an odd tag.
+    // prettyErrors off: yaml would quote the offending line, which may hold a secret written inline.
+    document = parseYaml(text, { logLevel: 'error', prettyErrors: false, lineCounter });
   } catch (cause) {
-    throw new SftunnelCaError('EXPORTER_CONFIG_INVALID', `not YAML or JSON: ${(cause as Error).message}`, { step: 'config', cause, ...(file === undefined ? {} : { file }) });
+    const at = cause instanceof YAMLError ? lineCounter.linePos(cause.pos[0]) : undefined;
+    const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`;
+    throw new SftunnelCaError('EXPORTER_CONFIG_INVALID', `not YAML or JSON${where}: ${(cause as Error).message}`, { step: 'config', cause, ...(file === undefined ? {} : { file }) });
   }
   const top = record(document, '(top level)', TOP_KEYS, fail);
   const intervalSeconds = numberIn(top['intervalSeconds'], 'intervalSeconds', 1, 86_400, 300, fail);
@@ -132,7 +137,7 @@ function fmcConfig(entry: unknown, at: string, base: string, fail: Fail): Export
   if (!STRATEGIES.includes(strategy as ShellStrategy)) fail(`${at}.strategy`, `one of ${STRATEGIES.join(', ')}`);
   const hostKeys = list(fmc['hostKey'], `${at}.hostKey`, fail);
   const bad = hostKeys.find((key) => !FINGERPRINT.test(key));
-  if (bad !== undefined) fail(`${at}.hostKey`, `a fingerprint is SHA256:<43 base64 characters>, as ssh-keygen -lf prints it; got ${JSON.stringify(bad)}`);
+  if (bad !== undefined) fail(`${at}.hostKey`, `a fingerprint is SHA256:<43 base64 characters>, as ssh-keygen -lf prints it; got ${shapeOf(bad)}`);
   const identity = optionalText(fmc['identity'], `${at}.identity`, fail);
   const agent = fmc['agent'] ?? false;
   if (typeof agent !== 'boolean') fail(`${at}.agent`, 'true or false');
@@ -162,7 +167,7 @@ function listenOf(value: unknown, fail: Fail): Required<ExporterListenOptions> {
   if (value === undefined) return { host: '127.0.0.1', port: DEFAULT_EXPORTER_PORT };
   const match = typeof value === 'string' ? /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):(\d{1,5})$/.exec(value) : null;
   const port = Number(match?.[2]);
-  if (match === null || !(port >= 0 && port <= 65_535)) return fail('listen', `host:port, e.g. 127.0.0.1:${DEFAULT_EXPORTER_PORT} or [::1]:${DEFAULT_EXPORTER_PORT}; got ${JSON.stringify(value)}`);
+  if (match === null || !(port >= 0 && port <= 65_535)) return fail('listen', `host:port, e.g. 127.0.0.1:${DEFAULT_EXPORTER_PORT} or [::1]:${DEFAULT_EXPORTER_PORT}; got ${shapeOf(value)}`);
   return { host: (match[1] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -201,8 +206,19 @@ function list(value: unknown, at: string, fail: Fail): string[] {
 
 function numberIn(value: unknown, at: string, min: number, max: number, fallback: number, fail: Fail): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= min && value <= max)) return fail(at, `a number from ${min} to ${max}; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !(value >= min && value <= max)) return fail(at, `a number from ${min} to ${max}; got ${shapeOf(value)}`);
   return value;
+}
+
+/**
+ * A refused value, for an error message, without any of its text: a secret put in the wrong field
+ * (a password as a host key, a port or the listen address) must not reach the message. Numbers,
+ * booleans and null are shown; names and keys, which label the metrics, are quoted where they are refused.
+ */
+function shapeOf(value: unknown): string {
+  if (typeof value === 'string') return `text of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'a list' : 'a mapping';
 }
 
 /** A secret reference, its file path made absolute. A value that is neither `env:` nor `file:` is an inline secret: refused, never echoed. */
