@@ -1,4 +1,4 @@
-import { Certificate, ftdPeerFiles, rollbackRenewal, type RenewalPlan } from '@sftunnel-ca/core';
+import { Certificate, fmcPushedFiles, ftdPeerFiles, rollbackRenewal, type RenewalPlan } from '@sftunnel-ca/core';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { deviceCaFingerprint, labConnect, renewLabFmc, useLabFmc } from './lab-fleet.js';
@@ -14,11 +14,13 @@ describe('renewal › (a) CA 20 days from expiry, 50 tunnels up; (h) then rolled
   async function snapshot(): Promise<Map<string, Buffer>> {
     const { lab } = fleet;
     const files = new Map<string, Buffer>();
-    const fmcPaths = ['/etc/sf/ca_root/cacert.pem', '/etc/sf/ca_root/crl.pem', '/etc/sf/keys/sftunnel-cert.pem', '/etc/sf/keys/sftunnel-key.pem'];
+    const { fmc } = lab.layout;
+    const fmcPaths = [fmc.caCertificate, fmc.caCrl, fmc.sftunnelCertificate, fmc.sftunnelKey];
     const peer = ftdPeerFiles(lab.layout, lab.fmc.uuid); // every device's files for this FMC
     for (const device of lab.devices) {
       for (const path of [peer.caCertificate, peer.sftunnelCertificate, peer.sftunnelKey]) files.set(`${device.name}:${path}`, await readFile(lab.path(device.name, path)));
-      for (const name of ['sftunnel-cert.pem', 'sftunnel-key.pem']) fmcPaths.push(`/var/sf/peers/${device.uuid}/certs_pushed/${name}`);
+      const pushed = fmcPushedFiles(lab.layout, device.uuid);
+      fmcPaths.push(pushed.sftunnelCertificate, pushed.sftunnelKey);
     }
     for (const path of fmcPaths) files.set(`${lab.fmc.name}:${path}`, await readFile(lab.path(lab.fmc.name, path)));
     return files;
@@ -27,7 +29,7 @@ describe('renewal › (a) CA 20 days from expiry, 50 tunnels up; (h) then rolled
   it('(a) renews: every tunnel reconnects on the new CA and the old CA is gone from every device', async () => {
     const { lab, fmc } = fleet;
     const before = await snapshot();
-    const oldCa = Certificate.fromPem(await lab.readFile(lab.fmc.name, '/etc/sf/ca_root/cacert.pem')).fingerprintSha256;
+    const oldCa = Certificate.fromPem(await lab.readFile(lab.fmc.name, lab.layout.fmc.caCertificate)).fingerprintSha256;
     const { plan, prepared, result } = await renewLabFmc(lab, fmc, { plan: { canary: 2 } });
     expect(result.counts).toEqual({ renewed: 50, delivered: 0, 'rolled-back': 0, failed: 0, 'not-started': 0 });
     expect(result.fmcSwitched).toBe(true);

@@ -1,19 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { runCli } from '@sftunnel-ca/cli';
 import type { BinaryRun } from './run-binary.js';
 
 /** Runs of this process so far: each run's copies for the secret audit get a name of their own. */
 let runs = 0;
-
-/** Everything written to `stream`, as text, once it ends. */
-function collect(stream: PassThrough): Promise<string> {
-  const chunks: string[] = [];
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => chunks.push(chunk));
-  return new Promise((resolve) => stream.on('end', () => resolve(chunks.join(''))));
-}
 
 /**
  * Hands what a run printed, and its arguments, to the suite's secret audit the way a Node child's
@@ -43,7 +36,7 @@ function copyForAudit(args: readonly string[], printed: string): void {
 export async function runInProcess(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<BinaryRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const printed = Promise.all([collect(stdout), collect(stderr)]);
+  const printed = Promise.all([text(stdout), text(stderr)]);
   const env = { ...process.env, NO_COLOR: '1', ...options.env };
   const code = await runCli(args, { stdout, stderr, stdin: Readable.from([]), env, now: () => new Date() }).finally(() => {
     stdout.end();
