@@ -3,7 +3,7 @@
  * keeps, per FMC, a stack of generations: what the lab started with, then one per renewal run,
  * each with the live files from before that run (its rollback target, by sha256), the FAILED_PUSH
  * it wrote, the devices it was expected to strand there, and the devices forced back off it.
- * Each command acts on the lab through the built CLI (or the lab's own hands: faults, tunnel
+ * Each command acts on the lab through the CLI (or the lab's own hands: faults, tunnel
  * restarts, registering a device), checks what it alone promises, updates the model, and then
  * checks issue 20's invariants.
  */

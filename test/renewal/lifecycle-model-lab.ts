@@ -1,8 +1,9 @@
 /**
- * The real side of the lifecycle model test (lifecycle-model.test.ts): a running lab, the built
- * `sftunnel-ca` binary run as a child process against it (devices reached over `expert`, host keys
- * from a known_hosts file, passwords by `file:` reference), snapshots of what every appliance holds,
- * and the invariants of issue 20 checked against the files and tunnels of the lab.
+ * The real side of the lifecycle model test (lifecycle-model.test.ts): a running lab, the CLI run
+ * against it — in this process, and as the built binary where a run is killed — with devices reached
+ * over `expert`, host keys from a known_hosts file, passwords by `file:` reference; snapshots of
+ * what every appliance holds, and the invariants of issue 20 checked against the lab's files and
+ * tunnels.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Certificate, fmcPushedFiles, ftdPeerFiles, keyMatchesCertificate, parseFailedPush, verifyIssuedBy } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
+import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { secretFindingsIn } from '../secret-audit/secret-material.js';
 
 /** The built `sftunnel-ca` bin, as an operator runs it. */
@@ -137,19 +139,24 @@ export class LifecycleLab {
   }
 
   /**
-   * Runs the built binary. With `killWhenJournal`, kills it with SIGKILL as soon as that journal
-   * holds that many entries (a moment of its run; it may finish first).
+   * Runs the CLI with the lab's scratch environment: in this process (`runInProcess`, the code the
+   * binary runs, without a Node start per step), or, with `killWhenJournal`, as the built binary,
+   * killed with SIGKILL as soon as that journal holds that many entries (a moment of its run; it
+   * may finish first).
    */
-  runCli(args: readonly string[], options: { readonly killWhenJournal?: { readonly path: string; readonly entries: number } } = {}): Promise<CliRun> {
+  async runCli(args: readonly string[], options: { readonly killWhenJournal?: { readonly path: string; readonly entries: number } } = {}): Promise<CliRun> {
+    if (options.killWhenJournal === undefined) return { args, killed: false, ...(await runInProcess(args, { env: this.#env })) };
+    return this.#runBinary(args, options.killWhenJournal);
+  }
+
+  #runBinary(args: readonly string[], kill: { readonly path: string; readonly entries: number }): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BINARY, ...args], { env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       let killed = false;
-      let watcher: FSWatcher | undefined;
-      const kill = options.killWhenJournal;
       const look = (): void => {
-        if (kill === undefined || killed || child.exitCode !== null) return;
+        if (killed || child.exitCode !== null) return;
         void journalEntries(kill.path).then((entries) => {
           if (!killed && child.exitCode === null && entries.length >= kill.entries) {
             killed = true;
@@ -157,11 +164,9 @@ export class LifecycleLab {
           }
         });
       };
-      if (kill !== undefined) {
-        watcher = watch(dirname(kill.path), (_event, file) => {
-          if (file === null || file === basename(kill.path)) look();
-        });
-      }
+      const watcher: FSWatcher = watch(dirname(kill.path), (_event, file) => {
+        if (file === null || file === basename(kill.path)) look();
+      });
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString('utf8');
         look();
@@ -172,7 +177,7 @@ export class LifecycleLab {
       });
       child.on('error', reject);
       child.on('close', (code, signal) => {
-        watcher?.close();
+        watcher.close();
         resolve({ args, code: signal === null ? (code ?? undefined) : undefined, stdout, stderr, killed: killed && signal === 'SIGKILL' });
       });
     });

@@ -4,8 +4,8 @@
  * one missing from the inventory and not named, which must be refused), a renewal killed (SIGKILL)
  * mid-run and resumed with the same `--journal`, rollbacks (the fleet; one device with `--force`
  * after the switch, refused without it), `pmtool restartbyid sftunnel` everywhere, and a device
- * registered with the FMC after a renewal — against a lab, through the built CLI, devices reached
- * over `expert`. After every step (lifecycle-model-lab.ts): the FMC's CA key is its CA's; every
+ * registered with the FMC after a renewal — against a lab, through the CLI (`runCli` in process; the
+ * built binary for the runs it kills), devices reached over `expert`. After every step (lifecycle-model-lab.ts): the FMC's CA key is its CA's; every
  * managed device's tunnel comes back after a restart unless the current FAILED_PUSH lists it;
  * rollback restores the previous generation by sha256; no device holds a mix of sets; no private
  * key outside the staging directory and the live paths. The lives the issue names run first, every
