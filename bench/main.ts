@@ -1,5 +1,5 @@
 /**
- * The fleet benchmark (issue 10): `pnpm bench` (1,000 devices) or `pnpm bench --quick` (20).
+ * The fleet benchmark (issue 10): `pnpm bench` (1,000 devices) or `pnpm bench --quick` (50).
  * Writes `report.json` and `report.md` to `--out` (default `bench/results/`) and prints the table;
  * `partial.json` keeps each scenario's raw measurement as soon as it is taken.
  *
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 });
 
 function benchSize(quick: boolean, devicesOption: string | undefined): BenchSize {
-  const devices = devicesOption === undefined ? (quick ? 20 : 1000) : Number(devicesOption);
+  const devices = devicesOption === undefined ? (quick ? 50 : 1000) : Number(devicesOption);
   if (!Number.isInteger(devices) || devices < 10) throw new Error(`--devices must be a whole number ≥ 10, got ${String(devicesOption)}`);
   const unreachable = Math.round(devices / 10);
   // The quick run checks the report; its comparison runs (direct path, CLI) need not be full size.
