@@ -11,15 +11,13 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Certificate, fmcPushedFiles, ftdPeerFiles, keyMatchesCertificate, parseFailedPush, verifyIssuedBy } from '@sftunnel-ca/core';
 import { startLab, type Lab, type LabAppliance, type StartLabOptions } from '@sftunnel-ca/lab';
 import { formatKnownHosts } from '@sftunnel-ca/transport';
+import { BINARY } from '../../packages/cli/test/run-binary.js';
 import { runInProcess } from '../../packages/cli/test/run-in-process.js';
 import { secretFindingsIn } from '../secret-audit/secret-material.js';
 
-/** The built `sftunnel-ca` bin, as an operator runs it. */
-export const BINARY = fileURLToPath(new URL('../../packages/cli/bin/sftunnel-ca.js', import.meta.url));
 
 /** How one run of the binary ended. */
 export interface CliRun {
